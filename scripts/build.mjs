@@ -1,0 +1,37 @@
+// Bundles the product's entry points with esbuild into dist/ (type checking is `npm run typecheck`).
+// Runs in the build process. An entry whose source does not exist yet is skipped.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+/** One bundle per process the product runs in. Only the extension may import 'vscode'. */
+const entries = [
+  { in: 'history/src/cli/main.ts', out: 'cli', external: [] },
+  { in: 'replay-runtime/src/index.ts', out: 'replay-runtime', external: [] },
+  { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
+  { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode'] },
+].filter((e) => existsSync(path.join(root, e.in)));
+
+const contexts = await Promise.all(entries.map((e) => esbuild.context({
+  absWorkingDir: root,
+  entryPoints: { [e.out]: e.in },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  // pg tries to load the optional native binding; it is never installed.
+  external: ['pg-native', ...e.external],
+  logLevel: 'warning',
+})));
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,40 @@
+// The whole test suite: type check, bundle, then every *.test.ts under node's test runner with Postgres up.
+// Usage: npm test [-- <file filter substring>...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const filters = process.argv.slice(2);
+const SKIP = new Set(['node_modules', 'dist', '.git', '.cache', 'test-fixtures', '.code-server', 'test-artifacts']);
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (SKIP.has(name)) continue;
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith('.test.ts')) out.push(path.relative(root, p));
+  }
+  return out;
+}
+
+function step(label, cmd, args) {
+  process.stderr.write(`test: ${label}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`test: ${label} failed\n`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+step('type check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+step('bundle (esbuild)', process.execPath, ['scripts/build.mjs']);
+const files = findTests(root).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+if (files.length === 0) {
+  process.stderr.write('test: no test files matched\n');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['scripts/with-postgres.mjs', '--', process.execPath, '--import', 'tsx',
+  '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);

@@ -1,0 +1,54 @@
+// Test helpers to reach the Postgres the harness started and the fixture recordings on it.
+// Runs in the test process (node --test), never in the product.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+function requireEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) {
+    throw new Error(`${name} is not set: run tests through \`npm test\`, which starts Postgres and records the fixtures.`);
+  }
+  return v;
+}
+
+/** URL of a maintenance database on the test server, with CREATE DATABASE rights. */
+export function adminUrl(): string {
+  return requireEnv('DBOS_REPLAY_TEST_ADMIN_URL');
+}
+
+/** The system (or app) database URL of a recorded fixture app, e.g. fixtureUrl('v5', 'sys'). */
+export function fixtureUrl(app: 'v5' | 'v4', db: 'sys' | 'app' = 'sys'): string {
+  return requireEnv(`DBOS_REPLAY_FX_${app.toUpperCase()}_${db.toUpperCase()}_URL`);
+}
+
+/** Replaces the database name in a server URL. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = '/' + database;
+  return u.toString();
+}
+
+/** A database of its own for one test, empty or copied from a template; drop() removes it. */
+export async function scratchDatabase(template?: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE "${template.replace(/"/g, '""')}"` : ''}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: withDatabase(adminUrl(), name),
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
