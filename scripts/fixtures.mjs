@@ -13,7 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURE_APPS = [
   { key: 'v5', dir: path.join(root, 'test-fixtures', 'app-v5') },
   { key: 'v4', dir: path.join(root, 'test-fixtures', 'app-v4') },
-].filter((app) => existsSync(path.join(app.dir, 'package.json')));
+].filter((app) => existsSync(path.join(app.dir, 'package.json')))
+  // DBOS_REPLAY_FIXTURES=v5 (comma list) records only those apps; "none" records none.
+  .filter((app) => !process.env.DBOS_REPLAY_FIXTURES || process.env.DBOS_REPLAY_FIXTURES.split(',').includes(app.key));
 
 /** Database names of a fixture app's recordings on the test server. */
 export function fixtureDatabaseNames(key) {
