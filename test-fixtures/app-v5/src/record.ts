@@ -20,6 +20,7 @@ import {
   PAYMENT_PROVIDER_URL_ENV,
   PAYMENT_TOPIC,
   Packing,
+  STEP_RUNS_TABLE,
   Pipeline,
   Shipping,
   Shop,
@@ -44,6 +45,10 @@ interface ManifestEntry {
 interface Manifest {
   app: string;
   sdk: string;
+  stepRunsTable: string;
+  appDatabaseUrlEnv: string;
+  /** fixture_step_runs after a recording: how many times each step/transaction body ran (retries count each attempt). */
+  stepRuns: Record<string, number>;
   workflows: ManifestEntry[];
 }
 
@@ -208,6 +213,21 @@ async function verifyManifest(manifest: Manifest): Promise<void> {
   }
 }
 
+/** The step-body counters must match the manifest exactly (a retry counts each attempt). */
+async function verifyStepRuns(manifest: Manifest): Promise<void> {
+  const app = new pg.Client({ connectionString: appUrl });
+  await app.connect();
+  try {
+    const r = await app.query<{ step: string; runs: number }>(`SELECT step, runs FROM ${STEP_RUNS_TABLE} ORDER BY step`);
+    const sorted = (e: [string, number][]) => Object.fromEntries(e.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const got = sorted(r.rows.map((x) => [x.step, x.runs]));
+    const want = sorted(Object.entries(manifest.stepRuns));
+    expect(JSON.stringify(got) === JSON.stringify(want), `${STEP_RUNS_TABLE} is ${JSON.stringify(got)}, manifest stepRuns says ${JSON.stringify(want)}`);
+  } finally {
+    await app.end();
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures.json'), 'utf8')) as Manifest;
@@ -222,6 +242,7 @@ async function main(): Promise<void> {
   try {
     await recordCases();
     await verifyManifest(manifest);
+    await verifyStepRuns(manifest);
   } finally {
     await DBOS.shutdown();
     await provider.close();
