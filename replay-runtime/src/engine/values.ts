@@ -8,6 +8,7 @@ import {
   serializeValue,
   type DBOSSerializer,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
+import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
 
 let configured: DBOSSerializer = DBOSJSON;
 
@@ -42,7 +43,7 @@ export async function reviveError(text: string, serialization: string | null, wh
   try {
     revived = await deserializeResError(text, serialization, configured);
   } catch (e) {
-    if (e instanceof Error && e.constructor?.name === 'PortableWorkflowError') return e;
+    if (e instanceof PortableWorkflowError) return e;
     throw new RecordedValueError(what, e);
   }
   return revived as Error;
