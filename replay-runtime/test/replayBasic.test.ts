@@ -179,3 +179,28 @@ describe('incomplete recordings and bad input', () => {
     assert.match(r.verdict.error!.message, /cannot deserialize the recorded output of step 1 \(stepB\) of workflow seq-1: Value carries no superjson marker/);
   });
 });
+
+describe('debugger channel and process end', () => {
+  test('events for every consumed operation and the divergence; state with step arguments', async () => {
+    const events = path.join(tmp, 'events-rename');
+    const r = await replay('seq-1', { program: 'withEvents.js', env: { APP_VARIANT: 'rename', EVENTS_FILE: events } });
+    assert.equal(r.verdict.verdict, 'diverged');
+    const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ops = lines.filter((e) => e.type === 'operation');
+    assert.deepEqual(ops.map((e) => [e.functionId, e.name, e.outputSummary]), [[0, 'stepA', '{"json":"A","__dbos_serializer":"superjson"}']]);
+    assert.equal(typeof ops[0].startedAt, 'number');
+    const div = lines.find((e) => e.type === 'divergence');
+    assert.deepEqual([div.functionId, div.recorded, div.called, div.location.line1], [1, 'stepB', 'stepX', r.verdict.divergence!.location!.line1]);
+    const state = lines.find((e) => e.type === 'state');
+    assert.deepEqual(state.operations, [{ functionId: 0, name: 'stepA', args: [] }]);
+    assert.deepEqual(state.nextRecorded, { functionId: 1, name: 'stepB' });
+    assert.deepEqual(state.inputs, []);
+  });
+
+  test('a workflow that awaits something that never settles ends with an error verdict, not a hang', async () => {
+    const r = await replay('seq-1', { env: { APP_VARIANT: 'hang' } });
+    assert.equal(r.verdict.verdict, 'error');
+    assert.match(r.verdict.error!.message, /exited \(code 0\) before the replayed workflow finished/);
+    assert.equal(r.exitCode, 2);
+  });
+});

@@ -270,6 +270,7 @@ export class ReplaySession {
       stack: u instanceof Error ? u.stack : undefined,
     };
     this.write(v);
+    if (code === 0) process.exitCode = EXIT_CODES.error;
   }
 
   private finish(v: Verdict): void {

@@ -96,6 +96,7 @@ class Basic {
   static async sequence() {
     const r = [];
     r.push(await Basic.stepA());
+    if (VARIANT === 'hang') await new Promise(() => undefined);
     if (VARIANT === 'insert') r.push(await Basic.stepX());
     if (VARIANT === 'rename') r.push(await Basic.stepX());
     else r.push(await Basic.stepB());
