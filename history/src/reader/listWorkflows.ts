@@ -352,7 +352,8 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
     } catch (e) {
       await client.query('ROLLBACK').catch((re: Error) => (broken = re));
       if ((e as { code?: string }).code === '57014') {
-        const slow = q.unindexed.length ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}` : 'the matching rows are rare';
+        const slow = q.unindexed.length ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}`
+          : 'the indexes that serve this filter still read too many rows for one page';
         throw new ListWorkflowsError('LIST_TIMEOUT',
           `Listing workflows in ${quoteIdent(schema.schema)}.workflow_status with ${describeFilter(filter)} ` +
           `took longer than ${timeoutMs} ms and was cancelled: ${slow}. ` +
