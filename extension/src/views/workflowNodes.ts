@@ -56,6 +56,8 @@ export function workflowItem(s: WorkflowSummary, path = ''): vscode.TreeItem {
   if (s.queueName) md.appendMarkdown(`Queue: ${escapeMd(s.queueName)}\n\n`);
   if (s.applicationVersion) md.appendMarkdown(`App version: ${escapeMd(s.applicationVersion)}\n\n`);
   item.tooltip = md;
+  // Screen readers (and the end-to-end test) get the ID, which the row itself has no room for.
+  item.accessibilityInformation = { label: `${s.name} ${s.status} workflow ${s.workflowId}, ${item.description}` };
   item.contextValue = 'workflow';
   return item;
 }
@@ -72,6 +74,9 @@ export function operationItem(workflowId: string, op: OperationOutputRow, path =
     new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'));
   item.tooltip = `Step ${op.function_id} of ${workflowId}: ${op.function_name}${failed ? ' (threw)' : ''}` +
     (op.child_workflow_id ? `\nChild workflow: ${op.child_workflow_id}` : '') + `\nSelect to open its recorded ${failed ? 'error' : 'output'}.`;
+  item.accessibilityInformation = {
+    label: `Step ${op.function_id} ${op.function_name} ${failed ? 'failed' : 'succeeded'}${took ? ' in ' + took : ''}${op.child_workflow_id ? ', child workflow ' + op.child_workflow_id : ''}`,
+  };
   item.contextValue = op.child_workflow_id ? 'operation.child' : 'operation';
   item.command = {
     command: 'dbosReplay.openRecordedOutput',
