@@ -42,12 +42,24 @@ export function formatTime(epochMs: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** What fits in a narrow side bar: 13:28:01 today, Nov 25 13:28 this year, else 2025-11-25. */
+export function formatShortTime(epochMs: number, now = Date.now()): string {
+  const d = new Date(epochMs);
+  const n = new Date(now);
+  const p = (x: number) => String(x).padStart(2, '0');
+  if (d.toDateString() === n.toDateString()) return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  if (d.getFullYear() === n.getFullYear()) {
+    return `${d.toLocaleString('en-US', { month: 'short' })} ${d.getDate()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 export function workflowItem(s: WorkflowSummary, path = ''): vscode.TreeItem {
   const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `${path}wf:${s.workflowId}`;
   item.iconPath = statusIcon(s.status);
   const duration = s.completedAt !== null ? formatDuration(s.completedAt - s.createdAt) : '';
-  item.description = [s.className, formatTime(s.createdAt), duration].filter(Boolean).join(' · ');
+  item.description = [s.className, formatShortTime(s.createdAt), duration].filter(Boolean).join(' · ');
   const md = new vscode.MarkdownString(undefined, false);
   md.appendMarkdown(`**${escapeMd(s.name)}** — ${escapeMd(s.status)}\n\n`);
   md.appendMarkdown(`ID: \`${s.workflowId.replace(/`/g, "'")}\`\n\n`);
@@ -69,9 +81,9 @@ export function operationItem(workflowId: string, op: OperationOutputRow, path =
   item.id = `${path}op:${workflowId}:${op.function_id}`;
   const took = op.started_at_epoch_ms !== null && op.completed_at_epoch_ms !== null
     ? formatDuration(op.completed_at_epoch_ms - op.started_at_epoch_ms) : '';
-  item.description = [took, failed ? '✗' : '✓', op.child_workflow_id ? `→ ${op.child_workflow_id}` : ''].filter(Boolean).join(' ');
-  item.iconPath = new vscode.ThemeIcon(op.child_workflow_id ? 'type-hierarchy-sub' : failed ? 'close' : 'check',
-    new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'));
+  // The icon says ✓ / ✗ (coloured), so the description keeps its room for the duration and the child link.
+  item.description = [took, op.child_workflow_id ? `→ child ${op.child_workflow_id}` : ''].filter(Boolean).join(' ');
+  item.iconPath = new vscode.ThemeIcon(failed ? 'close' : 'check', new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'));
   item.tooltip = `Step ${op.function_id} of ${workflowId}: ${op.function_name}${failed ? ' (threw)' : ''}` +
     (op.child_workflow_id ? `\nChild workflow: ${op.child_workflow_id}` : '') + `\nSelect to open its recorded ${failed ? 'error' : 'output'}.`;
   item.accessibilityInformation = {
