@@ -1,7 +1,7 @@
 // Installs and runs a real VS Code (code-server) and Debian's Chromium for the end-to-end tests.
 // Runs in the test process (node --test) and in `npm run try`; never inside the product.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -90,9 +90,18 @@ export function prepareProfile(baseDir: string, settings: Record<string, unknown
     'chat.commandCenter.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'window.restoreWindows': 'none',
+    'git.openRepositoryInParentFolders': 'never',
     ...settings,
   }, null, 2));
   return { userDataDir, extensionsDir };
+}
+
+/** Changes one user setting the way a person would: by editing settings.json, which the workbench watches. */
+export function setUserSetting(profile: CodeServerProfile, key: string, value: unknown): void {
+  const file = path.join(profile.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  settings[key] = value;
+  writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
 /** code-server --install-extension <vsix> into the profile; throws with code-server's output on failure. */

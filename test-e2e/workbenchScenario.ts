@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { CodeServer, ensureChromium, ensureCodeServer, installExtension, prepareProfile, repoRoot } from './codeServerHarness.js';
+import {
+  CodeServer, ensureChromium, ensureCodeServer, installExtension, prepareProfile, repoRoot, setUserSetting, type CodeServerProfile,
+} from './codeServerHarness.js';
 
 export interface RecordedDatabase {
   /** System database URL the workbench is pointed at. */
@@ -68,12 +70,19 @@ export interface Workbench {
   /** URL that opens the workspace folder. */
   url: string;
   profileDir: string;
+  profile: CodeServerProfile;
+  /** Points the workbench at the recorded database (when started with connect: false). */
+  connect(): void;
   timings: { installMs: number; startMs: number };
   stop(): Promise<void>;
 }
 
 /** Chromium and code-server installed, the .vsix built and installed, code-server started on 127.0.0.1. */
-export async function startWorkbench(opts: { log: (m: string) => void; port?: number; keepProfile?: string }): Promise<Workbench> {
+export async function startWorkbench(opts: {
+  log: (m: string) => void; port?: number; keepProfile?: string;
+  /** false: start without the database setting (the welcome view shows) until connect() is called. */
+  connect?: boolean;
+}): Promise<Workbench> {
   const { log } = opts;
   const t0 = Date.now();
   const chromium = ensureChromium(log);
@@ -83,7 +92,7 @@ export async function startWorkbench(opts: { log: (m: string) => void; port?: nu
   const db = await recordedDatabase(log);
   const profileDir = opts.keepProfile ?? mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-profile-'));
   mkdirSync(profileDir, { recursive: true });
-  const profile = prepareProfile(profileDir, { 'dbosReplay.databaseUrl': db.url });
+  const profile = prepareProfile(profileDir, opts.connect === false ? {} : { 'dbosReplay.databaseUrl': db.url });
   installExtension(install, profile, vsix);
   const t1 = Date.now();
   // The workbench must find the database through the setting alone, not an inherited environment variable.
@@ -92,7 +101,8 @@ export async function startWorkbench(opts: { log: (m: string) => void; port?: nu
   const codeServer = await CodeServer.start({ install, profile, folder: db.folder, port: opts.port, env });
   log(`e2e: code-server listening at ${codeServer.url} (workspace ${db.folder}, ${db.origin})`);
   return {
-    codeServer, chromium, db, profileDir,
+    codeServer, chromium, db, profileDir, profile,
+    connect: () => setUserSetting(profile, 'dbosReplay.databaseUrl', db.url),
     url: `${codeServer.url}?folder=${encodeURIComponent(db.folder)}`,
     timings: { installMs, startMs: Date.now() - t1 },
     stop: () => codeServer.stop(),

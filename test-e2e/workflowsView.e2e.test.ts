@@ -68,7 +68,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   const t0 = Date.now();
   try {
-    workbench = await startWorkbench({ log });
+    workbench = await startWorkbench({ log, connect: false });
     const expected = await expectedFromDatabase(workbench.db.url);
     log(`e2e: expecting ${expected.target.id} (${expected.target.name}) with ${expected.steps.length} steps`);
 
@@ -80,22 +80,33 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 120_000 });
     await shot(page, '01-workbench');
 
-    // Stage 1: the DBOS Replay container lists the recorded workflows, newest first.
+    // Stage 1: no connection yet, so the view welcomes with a Connect button and says where it looks.
     await page.locator('.part.activitybar [aria-label^="DBOS Replay"]').first().click();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No DBOS system database is connected' });
+    await welcome.waitFor({ state: 'visible', timeout: 90_000 });
+    await welcome.getByRole('button', { name: 'Connect to a DBOS System Database' }).waitFor({ state: 'visible' });
+    await shot(page, '02-welcome');
+
+    // Stage 2: the setting names the recorded database; the view lists its workflows, newest first.
+    workbench.connect();
     await row(page, expected.recent[0].id).first().waitFor({ state: 'visible', timeout: 90_000 });
     for (const wf of expected.recent) await row(page, wf.id).first().waitFor({ state: 'visible' });
     const labels = await page.locator('.monaco-list-row[role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
     const order = expected.recent.map((wf) => labels.findIndex((l) => l.includes(`workflow ${wf.id},`)));
     assert.deepEqual(order, [...order].sort((a, b) => a - b), `workflows not newest first: ${labels.join(' | ')}`);
-    await shot(page, '02-workflows');
+    await shot(page, '03-workflows');
+    await row(page, `workflow ${expected.target.id},`).first().hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: expected.target.id }).first().waitFor({ state: 'visible' });
+    await shot(page, '04-tooltip');
+    await page.mouse.move(700, 500);
 
-    // Stage 2: expanding the checkout shows its recorded steps, in order.
+    // Stage 3: expanding the checkout shows its recorded steps, in order.
     const target = row(page, `workflow ${expected.target.id},`).first();
     await target.click();
     for (const step of expected.steps) await row(page, `Step ${step.functionId} ${step.name}`).first().waitFor({ state: 'visible' });
-    await shot(page, '03-steps');
+    await shot(page, '05-steps');
 
-    // Stage 3: selecting a step opens its recorded output as a read-only JSON document.
+    // Stage 4: selecting a step opens its recorded output as a read-only JSON document.
     const step = expected.steps.find((s) => s.output !== null && s.output.includes('{')) ?? expected.steps.find((s) => s.output !== null)!;
     await row(page, `Step ${step.functionId} ${step.name}`).first().click();
     const tabName = `${step.functionId}-${step.name.replace(/[^\w.-]+/g, '_')}.json`;
@@ -107,7 +118,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
       (want) => [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines')]
         .some((el) => (el.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)),
       snippet, { timeout: 30_000 });
-    await shot(page, '04-recorded-output');
+    await shot(page, '06-recorded-output');
     log(`e2e: document ${tabName} shows ${snippet}`);
     log(`e2e: timings — install/check ${(workbench.timings.installMs / 1000).toFixed(1)} s, code-server start ${(workbench.timings.startMs / 1000).toFixed(1)} s, ` +
       `browser run ${((Date.now() - tRun) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
