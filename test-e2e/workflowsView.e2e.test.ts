@@ -1,7 +1,7 @@
 // End-to-end: the packaged extension in a real VS Code (code-server) driven by Chromium: the Workflows view
 // lists the recorded workflows, a checkout expands into its steps, a step opens its recorded JSON. Test process.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
@@ -52,6 +52,22 @@ function expectedSnippet(serialized: string): string {
   return leaf(value) ?? '{';
 }
 
+/** The first file under dir whose path matches (the extension's LogOutputChannel file lives deep in the logs). */
+function findFile(dir: string, pattern: RegExp): string | undefined {
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const found = findFile(p, pattern);
+        if (found) return found;
+      } else if (pattern.test(p)) return p;
+    }
+  } catch {
+    // no logs yet
+  }
+  return undefined;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   log(`e2e: screenshot test-artifacts/e2e/${name}.png`);
@@ -67,6 +83,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
   let workbench: Workbench | undefined;
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
   const t0 = Date.now();
+  let passed = false;
   try {
     workbench = await startWorkbench({ log, connect: false });
     const expected = await expectedFromDatabase(workbench.db.url);
@@ -122,6 +139,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
     log(`e2e: document ${tabName} shows ${snippet}`);
     log(`e2e: timings — install/check ${(workbench.timings.installMs / 1000).toFixed(1)} s, code-server start ${(workbench.timings.startMs / 1000).toFixed(1)} s, ` +
       `browser run ${((Date.now() - tRun) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    passed = true;
   } catch (e) {
     if (browser) {
       const page = browser.contexts()[0]?.pages()[0];
@@ -129,6 +147,8 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
     }
     if (workbench) {
       writeFileSync(path.join(ARTIFACTS, 'code-server.log'), workbench.codeServer.log);
+      const extLog = findFile(path.join(workbench.profileDir, 'user-data', 'logs'), /DBOS Replay\.log$/);
+      if (extLog) log(`--- extension log ${extLog} ---\n${readFileSync(extLog, 'utf8').slice(-4000)}`);
       log(`--- code-server output (also test-artifacts/e2e/code-server.log; extension logs under ${workbench.profileDir}/user-data/logs) ---\n` +
         workbench.codeServer.log.slice(-6000));
     }
@@ -136,5 +156,10 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
   } finally {
     await browser?.close().catch(() => {});
     await workbench?.stop();
+    // A failed run keeps its profile (settings, extension logs) for a look; a passing one leaves nothing behind.
+    if (passed && workbench) {
+      rmSync(workbench.profileDir, { recursive: true, force: true });
+      if (workbench.db.origin === 'mini recording') rmSync(workbench.db.folder, { recursive: true, force: true });
+    }
   }
 });
