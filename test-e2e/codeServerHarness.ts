@@ -42,7 +42,7 @@ export interface CodeServerInstall {
 /** Installs code-server (from npm, with its own Node 24) once into the cache dir; throws a clear message on failure. */
 export function ensureCodeServer(dir = codeServerDir(), log: (m: string) => void = () => {}): CodeServerInstall {
   mkdirSync(dir, { recursive: true });
-  log(`e2e: code-server in ${dir} (installed on first use, ~2 min)`);
+  log(`e2e: code-server in ${dir} (installed on first use: ~4 min on 2 cores)`);
   const r = spawnSync('bash', [path.join(repoRoot, 'scripts', 'install-code-server.sh'), dir], { encoding: 'utf8' });
   const start = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   const [node, entry] = start.split(' ');
