@@ -17,18 +17,33 @@ export async function writeTraceFile(file: string, trace: Trace): Promise<void> 
   let failure: Error | undefined;
   out.on('error', (e) => (failure ??= e));
   let buf = '';
-  const put = async (s: string) => {
+  // Resolves on 'drain', or on 'close' after an error (then `failure` is set and the next put throws).
+  const drained = () => new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+  const flush = async () => {
+    const chunk = buf;
+    buf = '';
+    if (failure) throw failure;
+    if (!out.write(chunk)) await drained();
+  };
+  /** Buffers text; returns a promise only when a chunk had to be written (keeps the row loop synchronous). */
+  const put = (s: string): Promise<void> | undefined => {
     buf += s;
-    if (buf.length >= CHUNK) {
-      const chunk = buf;
-      buf = '';
-      if (failure) throw failure;
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'error')]);
-    }
+    return buf.length >= CHUNK ? flush() : undefined;
   };
   const list = async (key: string, rows: readonly unknown[], last: boolean) => {
     await put(`${JSON.stringify(key)}:[`);
-    for (let i = 0; i < rows.length; i++) await put(`${i ? ',' : ''}\n${JSON.stringify(rows[i])}`);
+    for (let i = 0; i < rows.length; i++) {
+      const pending = put(`${i ? ',' : ''}\n${JSON.stringify(rows[i])}`);
+      if (pending) await pending;
+    }
     await put(`]${last ? '' : ','}\n`);
   };
   try {
