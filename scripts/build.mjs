@@ -12,6 +12,8 @@ const watch = process.argv.includes('--watch');
 const entries = [
   { in: 'history/src/cli/main.ts', out: 'cli', external: [] },
   { in: 'replay-runtime/src/index.ts', out: 'replay-runtime', external: [] },
+  // ESM resolve/load hooks the runtime registers with module.register(); must be an ES module.
+  { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },
   { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
   { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode'] },
 ].filter((e) => existsSync(path.join(root, e.in)));
@@ -23,7 +25,8 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'cjs',
+  format: e.format ?? 'cjs',
+  outExtension: e.format === 'esm' ? { '.js': '.mjs' } : undefined,
   sourcemap: true,
   // pg tries to load the optional native binding; it is never installed.
   external: ['pg-native', ...e.external],

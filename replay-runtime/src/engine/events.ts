@@ -1,0 +1,76 @@
+// The channel to the debug adapter: calls `globalThis.__dbosReplayEvent(json)` when the adapter installed
+// that binding (CDP Runtime.addBinding), and exposes the replay state as `globalThis.__dbosReplay.state`.
+// Runs in the user's program.
+import type { ErrorSummary } from './values.js';
+import type { SourceLocation } from './location.js';
+
+export interface OperationEvent {
+  type: 'operation';
+  workflowId: string;
+  functionId: number;
+  name: string;
+  outputSummary?: string | null;
+  errorSummary?: string | null;
+  childWorkflowId?: string | null;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
+export interface DivergenceEvent {
+  type: 'divergence';
+  workflowId: string;
+  functionId: number | null;
+  kind: DivergenceKind;
+  recorded: string | null;
+  called: string | null;
+  location: SourceLocation | null;
+  message: string;
+}
+
+export interface EndEvent {
+  type: 'end';
+  workflowId: string;
+  verdict: string;
+}
+
+export type DivergenceKind = 'renamed' | 'extra-call' | 'missing-call' | 'result';
+export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent;
+
+type Binding = (payload: string) => void;
+
+export function hasListener(): boolean {
+  return typeof (globalThis as { __dbosReplayEvent?: Binding }).__dbosReplayEvent === 'function';
+}
+
+export function emit(event: ReplayEvent): void {
+  const b = (globalThis as { __dbosReplayEvent?: Binding }).__dbosReplayEvent;
+  if (typeof b !== 'function') return;
+  try {
+    b(JSON.stringify(event));
+  } catch {
+    // The adapter went away; the replay goes on.
+  }
+}
+
+/** One consumed operation as the variables view shows it. */
+export interface ConsumedOperation {
+  functionId: number;
+  name: string;
+  /** The arguments the code passed (steps, transactions, child workflows), as live references. */
+  args?: unknown[];
+  output?: string | null;
+  error?: ErrorSummary | string | null;
+  childWorkflowId?: string | null;
+}
+
+/** What `globalThis.__dbosReplay.state` shows. */
+export interface ReplayStateView {
+  workflowId: string;
+  workflowName: string;
+  status: string;
+  inputs: unknown[] | undefined;
+  operations: ConsumedOperation[];
+  /** The next recorded operation not consumed yet (lowest function_id), or null. */
+  readonly nextRecorded: { functionId: number; name: string } | null;
+  divergence: DivergenceEvent | null;
+}

@@ -1,0 +1,91 @@
+// Registered workflows, steps and configured instances, keyed like the SDK's registry (§7):
+// (className, name), className '' for free functions, the @DBOS.className alias resolved at lookup time.
+// Runs in the user's program.
+
+export type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+export interface Registration {
+  kind: 'workflow' | 'step' | 'transaction';
+  /** Registered name (config.name ?? method/function name). */
+  name: string;
+  /** The class (constructor) for methods; resolved to its alias or `.name` when looked up. */
+  ctor?: Function;
+  /** Explicit className from registerWorkflow/registerStep config. */
+  className?: string;
+  /** The user's original function. Step bodies are never called. */
+  fn: AnyFn;
+  config: Record<string, unknown>;
+  /** Where it was registered from (file:line), for the "not registered" message. */
+  origin?: string;
+}
+
+const aliases = new WeakMap<Function, string>();
+const registrations: Registration[] = [];
+const byWrapper = new WeakMap<Function, Registration>();
+const instances = new Map<Function, Map<string, object>>();
+
+export function setClassAlias(ctor: Function, name: string): void {
+  aliases.set(ctor, name);
+}
+
+export function classNameOf(reg: Registration): string {
+  if (reg.className !== undefined) return reg.className;
+  if (reg.ctor) return aliases.get(reg.ctor) ?? reg.ctor.name;
+  return '';
+}
+
+/** The class of a decorator target: the constructor itself (static) or the prototype's constructor. */
+export function ctorOfTarget(target: object): Function {
+  return typeof target === 'function' ? target : (target as { constructor: Function }).constructor;
+}
+
+export function register(reg: Registration, wrapper: Function): void {
+  registrations.push(reg);
+  byWrapper.set(wrapper, reg);
+}
+
+export function registrationOf(fn: unknown): Registration | undefined {
+  return typeof fn === 'function' ? byWrapper.get(fn) : undefined;
+}
+
+export function registerInstance(instance: object, name: string): void {
+  const ctor = (instance as { constructor: Function }).constructor;
+  let m = instances.get(ctor);
+  if (!m) instances.set(ctor, (m = new Map()));
+  m.set(name, instance);
+}
+
+export function findWorkflow(className: string | null, name: string): Registration | undefined {
+  const cls = className ?? '';
+  return registrations.find((r) => r.kind === 'workflow' && r.name === name && classNameOf(r) === cls);
+}
+
+/** The configured instance of `className` named `configName`, searching the class and its subclasses. */
+export function findInstance(className: string, configName: string): object | undefined {
+  for (const [ctor, m] of instances) {
+    const cname = aliases.get(ctor) ?? ctor.name;
+    if (cname === className && m.has(configName)) return m.get(configName);
+  }
+  // A method declared on a base class is registered under the base name; instances are of subclasses.
+  for (const [ctor, m] of instances) {
+    let p = Object.getPrototypeOf(ctor);
+    while (p && p !== Function.prototype) {
+      if ((aliases.get(p) ?? p.name) === className && m.has(configName)) return m.get(configName);
+      p = Object.getPrototypeOf(p);
+    }
+  }
+  return undefined;
+}
+
+export function registeredWorkflowNames(): string[] {
+  return registrations.filter((r) => r.kind === 'workflow').map((r) => {
+    const c = classNameOf(r);
+    return c ? `${c}.${r.name}` : r.name;
+  });
+}
+
+export function registeredInstanceNames(): string[] {
+  const out: string[] = [];
+  for (const [ctor, m] of instances) for (const n of m.keys()) out.push(`${aliases.get(ctor) ?? ctor.name}/${n}`);
+  return out;
+}

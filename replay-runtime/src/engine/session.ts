@@ -1,0 +1,312 @@
+// The replay session: the trace, the workflow being replayed, the verdict and how the process ends.
+// Runs in the user's program (created by the preload; started by DBOS.launch()).
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
+import { contextStorage } from './context.js';
+import { DBOSReplayDivergenceError } from './divergenceError.js';
+import { emit, type DivergenceEvent, type ReplayStateView } from './events.js';
+import type { SourceLocation } from './location.js';
+import {
+  findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
+} from './registry.js';
+import {
+  errorSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
+  RecordedValueError, type ErrorSummary,
+} from './values.js';
+import { WorkflowReplay } from './workflowReplay.js';
+
+export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
+
+export interface ResultView {
+  status: string;
+  value?: unknown;
+  error?: ErrorSummary;
+}
+
+export interface Verdict {
+  workflowId: string;
+  workflowName?: string;
+  verdict: VerdictKind;
+  recordedResult: ResultView | null;
+  replayedResult: ResultView | null;
+  operations: { consumed: number; recorded: number };
+  divergence?: { functionId: number | null; kind: string; recorded: string | null; called: string | null; location: SourceLocation | null; message: string };
+  /** For `incomplete`: where the recording ends. */
+  incomplete?: { functionId: number | null; called: string | null; message: string };
+  error?: { message: string; stack?: string };
+}
+
+export const EXIT_CODES: Record<VerdictKind, number> = { match: 0, diverged: 3, incomplete: 4, error: 2 };
+const SUPPORTED_TRACE_VERSIONS = [1];
+
+export class ReplaySession {
+  trace?: Trace;
+  target?: ExportedWorkflow;
+  loadError?: string;
+  wf?: WorkflowReplay;
+  started = false;
+  finished = false;
+  divergence?: DBOSReplayDivergenceError;
+  lastUncaught?: unknown;
+  readonly state: ReplayStateView;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {
+    const self = this;
+    this.state = {
+      workflowId: '', workflowName: '', status: '', inputs: undefined, operations: [], divergence: null,
+      get nextRecorded() { return self.wf?.nextRecorded() ?? null; },
+    };
+    this.load();
+  }
+
+  private load(): void {
+    const file = this.env.DBOS_REPLAY_TRACE_FILE;
+    if (!file) {
+      this.loadError = 'DBOS_REPLAY_TRACE_FILE is not set: the replay runtime needs the recorded trace (a dbos-replay trace JSON file).';
+      return;
+    }
+    let trace: Trace;
+    try {
+      trace = JSON.parse(readFileSync(file, 'utf8')) as Trace;
+    } catch (e) {
+      this.loadError = `cannot read the trace file ${file}: ${(e as Error).message}`;
+      return;
+    }
+    if (trace?.format !== 'dbos-replay-trace') {
+      this.loadError = `${file} is not a dbos-replay trace (format ${JSON.stringify(trace?.format)}, expected "dbos-replay-trace").`;
+      return;
+    }
+    if (!SUPPORTED_TRACE_VERSIONS.includes(trace.version)) {
+      this.loadError = `${file} is a trace of format version ${JSON.stringify(trace.version)}; this replay runtime reads version(s) ${SUPPORTED_TRACE_VERSIONS.join(', ')}. Re-create the trace with this dbos-replay, or update dbos-replay.`;
+      return;
+    }
+    const id = this.env.DBOS_REPLAY_WORKFLOW_ID || trace.rootWorkflowId;
+    const target = trace.workflows?.find((w) => w.workflow_status.workflow_uuid === id);
+    if (!target) {
+      this.loadError = `workflow ${id} is not in the trace ${file} (it holds ${trace.workflows?.map((w) => w.workflow_status.workflow_uuid).join(', ') || 'nothing'}).`;
+      return;
+    }
+    this.trace = trace;
+    this.target = target;
+    this.state.workflowId = id;
+    this.state.workflowName = target.workflow_status.name;
+    this.state.status = target.workflow_status.status;
+  }
+
+  get workflowId(): string {
+    return this.target?.workflow_status.workflow_uuid ?? this.env.DBOS_REPLAY_WORKFLOW_ID ?? this.trace?.rootWorkflowId ?? '';
+  }
+
+  /** DBOS.launch(): runs the recorded workflow once, then ends the process with the verdict. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.run().catch((e) => this.fail(e));
+  }
+
+  private async run(): Promise<void> {
+    if (this.loadError || !this.target) return this.fail(new Error(this.loadError ?? 'no trace'));
+    const st = this.target.workflow_status;
+    const reg = findWorkflow(st.class_name, st.name);
+    if (!reg) {
+      const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
+      const known = registeredWorkflowNames();
+      return this.fail(new Error(`workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
+        `Registered workflows: ${known.length ? known.join(', ') : 'none'}. Load the module that registers ${qualified} ` +
+        `(pass it as the program, or list it in the modules to load), before DBOS.launch().`));
+    }
+    let instance: object | undefined;
+    if (st.config_name) {
+      instance = findInstance(st.class_name ?? '', st.config_name);
+      if (!instance) {
+        return this.fail(new Error(`configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
+          `is not created in this program. Created instances: ${registeredInstanceNames().join(', ') || 'none'}. ` +
+          `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`));
+      }
+    }
+    let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
+    const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
+    if (schema?.parse) args = schema.parse(args);
+    this.state.inputs = args;
+    const wf = new WorkflowReplay(this.target, {
+      onDivergence: (err) => this.noteDivergence(err),
+      onRecordingEnd: (w, fid, called) => this.endOfRecording(w, fid, called),
+    });
+    this.wf = wf;
+    this.state.operations = wf.operations;
+    const thisArg = instance ?? (reg.ctor && reg.config.__static ? reg.ctor : undefined);
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const value = await contextStorage.run({ wf }, () => reg.fn.apply(thisArg, args));
+      outcome = { ok: true, value };
+    } catch (error) {
+      if (error instanceof RecordedValueError) return this.fail(error);
+      outcome = { ok: false, error };
+    }
+    await this.conclude(wf, reg, outcome);
+  }
+
+  private async conclude(wf: WorkflowReplay, reg: Registration, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): Promise<void> {
+    const st = wf.status;
+    const recorded = await this.recordedResult();
+    const replayed: ResultView = outcome.ok
+      ? { status: 'SUCCESS', value: toJsonSafe(outcome.value) }
+      : { status: 'ERROR', error: errorSummary(outcome.error) };
+    if (!this.divergence) {
+      const left = wf.unconsumed();
+      if (left.length > 0) {
+        const first = left[0];
+        wf.diverge(Number(first.function_id), 'missing-call', first.function_name, null,
+          `Replay of workflow ${wf.workflowId} diverged at step ${first.function_id}: ${first.function_name} was recorded, ` +
+          `but the workflow ${outcome.ok ? 'returned' : 'threw'} without calling it (${left.length} recorded operation(s) never consumed).`);
+      }
+    }
+    if (!this.divergence && (st.status === 'SUCCESS' || st.status === 'ERROR')) {
+      const mismatch = await this.compareResult(st, outcome);
+      if (mismatch) wf.diverge(-1, 'result', null, null, `Replay of workflow ${wf.workflowId}: ${mismatch}`);
+    }
+    let verdict: VerdictKind;
+    if (this.divergence) verdict = 'diverged';
+    else if (st.status === 'SUCCESS' || st.status === 'ERROR') verdict = 'match';
+    else verdict = 'incomplete';
+    const v = this.baseVerdict(verdict, recorded, replayed);
+    if (verdict === 'incomplete') {
+      v.incomplete = { functionId: null, called: null,
+        message: `the recording ends here: the original run (${st.status}) never completed, but every recorded operation replayed and the workflow ${outcome.ok ? 'returned' : 'threw'}` };
+    }
+    void reg;
+    this.finish(v);
+  }
+
+  private async compareResult(st: ExportedWorkflow['workflow_status'], outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): Promise<string | null> {
+    if (st.status === 'SUCCESS') {
+      if (!outcome.ok) return `the recorded run returned, the replay threw ${errorSummary(outcome.error).name}: ${errorSummary(outcome.error).message}`;
+      let replayedText: string | null;
+      try {
+        replayedText = await serializeLikeWorkflow(outcome.value, st.serialization);
+      } catch (e) {
+        return `the replayed result cannot be serialized: ${(e as Error).message}`;
+      }
+      return sameSerialized(replayedText, st.output) ? null
+        : `the replayed result ${truncate(replayedText)} differs from the recorded output ${truncate(st.output)}`;
+    }
+    const rec = await reviveError(st.error ?? 'null', st.serialization, `the recorded error of workflow ${st.workflow_uuid}`);
+    if (outcome.ok) return `the recorded run threw ${rec.name}: ${rec.message}, the replay returned`;
+    const got = errorSummary(outcome.error);
+    if (got.name !== rec.name || got.message !== rec.message) {
+      return `the recorded run threw ${rec.name}: ${rec.message}, the replay threw ${got.name}: ${got.message}`;
+    }
+    return null;
+  }
+
+  private async recordedResult(): Promise<ResultView | null> {
+    const st = this.target?.workflow_status;
+    if (!st) return null;
+    try {
+      if (st.status === 'SUCCESS') return { status: st.status, value: toJsonSafe(await reviveValue(st.output, st.serialization, 'the recorded output')) };
+      if (st.status === 'ERROR' && st.error) return { status: st.status, error: errorSummary(await reviveError(st.error, st.serialization, 'the recorded error')) };
+    } catch (e) {
+      return { status: st.status, error: errorSummary(e) };
+    }
+    return { status: st.status };
+  }
+
+  private baseVerdict(verdict: VerdictKind, recordedResult: ResultView | null, replayedResult: ResultView | null): Verdict {
+    const v: Verdict = {
+      workflowId: this.workflowId,
+      workflowName: this.target?.workflow_status.name,
+      verdict,
+      recordedResult,
+      replayedResult,
+      operations: { consumed: this.wf?.consumed.size ?? 0, recorded: this.target?.operation_outputs.length ?? 0 },
+    };
+    if (this.divergence) {
+      const d = this.divergence;
+      v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
+    }
+    return v;
+  }
+
+  private noteDivergence(err: DBOSReplayDivergenceError): void {
+    const ev: DivergenceEvent = {
+      type: 'divergence', workflowId: err.workflowID, functionId: err.functionId < 0 ? null : err.functionId, kind: err.kind,
+      recorded: err.recorded, called: err.called, location: err.location, message: err.message,
+    };
+    emit(ev);
+    if (!this.divergence) {
+      this.divergence = err;
+      this.state.divergence = ev;
+    }
+  }
+
+  private endOfRecording(wf: WorkflowReplay, functionId: number, called: string): never {
+    const message = `the recording ends here: the original run never completed step ${functionId} (${called})`;
+    const v = this.baseVerdict(this.divergence ? 'diverged' : 'incomplete', { status: wf.status.status }, null);
+    v.incomplete = { functionId, called, message };
+    this.finish(v);
+    // process.exit does not return; this only satisfies the type checker.
+    throw new Error(message);
+  }
+
+  /** A replay error (bad trace, unregistered workflow, undeserializable value): verdict `error`. */
+  fail(e: unknown): never | void {
+    if (this.finished) return;
+    const err = e instanceof Error ? e : new Error(String(e));
+    const v = this.baseVerdict('error', null, null);
+    v.error = { message: err.message, stack: err instanceof RecordedValueError ? undefined : err.stack };
+    this.finish(v);
+  }
+
+  /** Called at process exit when the replay never finished (the program threw at import, or never launched). */
+  onExit(code: number): void {
+    if (this.finished) return;
+    const v = this.baseVerdict('error', null, null);
+    const u = this.lastUncaught;
+    const why = u instanceof Error ? `${u.name}: ${u.message}` : u !== undefined ? String(u) : null;
+    v.error = {
+      message: !this.started
+        ? `the program ${why ? `threw before calling DBOS.launch(): ${why}` : `exited (code ${code}) without calling DBOS.launch()`}`
+        : `the program exited (code ${code}) before the replayed workflow finished${why ? `: ${why}` : ' (it awaited something that never settles)'}`,
+      stack: u instanceof Error ? u.stack : undefined,
+    };
+    this.write(v);
+    if (code === 0) process.exitCode = EXIT_CODES.error;
+  }
+
+  private finish(v: Verdict): void {
+    if (this.finished) return;
+    this.write(v);
+    process.exit(EXIT_CODES[v.verdict]);
+  }
+
+  private write(v: Verdict): void {
+    this.finished = true;
+    emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict });
+    const file = this.env.DBOS_REPLAY_RESULT_FILE;
+    if (file) {
+      try {
+        writeFileSync(file, JSON.stringify(v, null, 2));
+      } catch (e) {
+        process.stderr.write(`dbos-replay: cannot write the verdict to ${file}: ${(e as Error).message}\n`);
+      }
+    }
+    process.stderr.write(`dbos-replay: ${summaryLine(v)}\n`);
+  }
+}
+
+function truncate(s: string | null, n = 300): string {
+  if (s === null) return 'null';
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}
+
+export function summaryLine(v: Verdict): string {
+  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
+  switch (v.verdict) {
+    case 'match': return `workflow ${v.workflowId} replayed: match (${ops})`;
+    case 'diverged': return `workflow ${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
+    case 'incomplete': return `workflow ${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
+    default: return `workflow ${v.workflowId || '?'} replay error: ${v.error?.message}`;
+  }
+}
+
+export { classNameOf };

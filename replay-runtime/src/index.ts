@@ -1,0 +1,29 @@
+// Preload entry of the replay runtime: `node --require <repo>/dist/replay-runtime.js <program>`.
+// Redirects `@dbos-inc/dbos-sdk` (CommonJS and ESM) to the replay implementation and creates the session.
+// Runs in the user's program, before its code.
+import { setSession } from './engine/current.js';
+import { ReplaySession } from './engine/session.js';
+import { installCjsRedirect } from './resolve/cjsRedirect.js';
+import { installEsmRedirect } from './resolve/esmRedirect.js';
+import { datasourceModule, sdkModule } from './sdk/sdkModule.js';
+
+const GUARD = Symbol.for('dbos-replay.runtime');
+type Global = typeof globalThis & { [GUARD]?: unknown; __dbosReplay?: unknown };
+const g = globalThis as Global;
+
+if (!g[GUARD]) {
+  const session = new ReplaySession(process.env);
+  setSession(session);
+  const modules: Record<string, Record<string, unknown>> = {
+    '@dbos-inc/dbos-sdk': sdkModule,
+    '@dbos-inc/dbos-sdk/datasource': datasourceModule,
+  };
+  g[GUARD] = { session, modules };
+  g.__dbosReplay = { get state() { return session.state; }, session };
+  installCjsRedirect(modules);
+  installEsmRedirect(modules, __filename);
+  process.on('uncaughtExceptionMonitor', (err) => {
+    session.lastUncaught = err;
+  });
+  process.on('exit', (code) => session.onExit(code));
+}

@@ -1,0 +1,72 @@
+// Turns a recorded operation_outputs row into what the SDK call returns or throws on replay (§4, §5.2).
+// Runs in the user's program.
+import type { OperationOutputRow } from '../../../history/src/trace/traceModel.js';
+import { getSession } from '../engine/current.js';
+import { currentContext } from '../engine/context.js';
+import { RecordedValueError, reviveError, reviveValue } from '../engine/values.js';
+import type { WorkflowReplay } from '../engine/workflowReplay.js';
+
+/** Not available in replay: the call would run outside the replayed workflow (a live write or read). */
+export class DBOSReplayUnsupportedError extends Error {
+  constructor(what: string, why = 'outside the replayed workflow, where the replay runs nothing') {
+    super(`dbos-replay: ${what} is not available ${why}.`);
+    this.name = 'DBOSReplayUnsupportedError';
+  }
+}
+
+/** The workflow replay of the calling code, or an error for a call made outside the replayed workflow. */
+export function workflowOf(what: string): WorkflowReplay {
+  const ctx = currentContext();
+  if (!ctx?.wf) throw new DBOSReplayUnsupportedError(what);
+  if (ctx.inStep) throw new DBOSReplayUnsupportedError(what, 'inside a step or transaction');
+  return ctx.wf;
+}
+
+function what(row: OperationOutputRow, part: string): string {
+  return `the recorded ${part} of step ${row.function_id} (${row.function_name || "''"}) of workflow ${row.workflow_uuid}`;
+}
+
+/** Recorded output revived with the row's serialization, or the recorded error revived and thrown. */
+export async function answerRow(row: OperationOutputRow): Promise<unknown> {
+  try {
+    if (row.error !== null && row.error !== undefined) {
+      throw await reviveError(row.error, row.serialization, what(row, 'error'));
+    }
+    return await reviveValue(row.output, row.serialization, what(row, 'output'));
+  } catch (e) {
+    if (e instanceof RecordedValueError) {
+      getSession().fail(e);
+      return new Promise(() => undefined);
+    }
+    throw e;
+  }
+}
+
+/** A row whose output is raw JSON (DBOS.sleep deadlines, getStatus records), or null. */
+export function rawJson(row: OperationOutputRow): unknown {
+  if (row.output === null) return null;
+  try {
+    return JSON.parse(row.output);
+  } catch (e) {
+    getSession().fail(new RecordedValueError(what(row, 'output'), e));
+    return null;
+  }
+}
+
+/** Runs `body` with its synchronous part (ID reservation, lookup) now and any throw turned into a rejection. */
+export function durable<T>(body: () => Promise<T> | T): Promise<T> {
+  try {
+    return Promise.resolve(body());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** One-ID durable call returning the recorded outcome: steps, transactions, internal steps. */
+export function callRecorded(name: string, args: unknown[] | undefined, api: string): Promise<unknown> {
+  return durable(() => {
+    const wf = workflowOf(api);
+    const row = wf.take(wf.nextId(), name, args);
+    return answerRow(row);
+  });
+}

@@ -1,0 +1,369 @@
+// The replay stand-in for the SDK's `DBOS` class: same static API, every durable call answered from the
+// recording with the SDK's function_id numbering (§3.2); nothing runs a step body or writes. User's program.
+import { randomUUID as nodeRandomUUID } from 'node:crypto';
+import { registerSerializationRecipe } from '@dbos-inc/dbos-sdk/internal/serialization';
+import { DBOSStreamTimeoutError } from '@dbos-inc/dbos-sdk/internal/error';
+import { contextStorage, currentContext } from '../engine/context.js';
+import { getSession } from '../engine/current.js';
+import {
+  ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type Registration,
+} from '../engine/registry.js';
+import { setAppSerializer } from '../engine/values.js';
+import { DBOSReplayUnsupportedError, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
+import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
+
+type Descriptor = TypedPropertyDescriptor<AnyFn>;
+type Cfg = Record<string, unknown> & { name?: string };
+const STREAM_CLOSED = '__DBOS_STREAM_CLOSED__';
+
+function notLaunched(what: string): Error {
+  return new DBOSReplayUnsupportedError(what);
+}
+
+/** A step call: one ID, the recorded outcome; the body is never called. */
+function stepCall(name: string, args: unknown[], api: string): Promise<unknown> {
+  return callRecorded(name, args, api);
+}
+
+/** A workflow called directly from the replayed workflow: (start, getResult); the child is not re-run. */
+function childCall(reg: Registration, args: unknown[]): Promise<unknown> {
+  return durable(() => {
+    const wf = workflowOf(`workflow ${reg.name}`);
+    const startId = wf.nextId();
+    const resultId = wf.nextId();
+    const start = wf.take(startId, reg.name, args);
+    if (start.error !== null && start.error !== undefined) return answerRow(start);
+    const res = wf.take(resultId, 'DBOS.getResult', [start.child_workflow_id]);
+    return answerRow(res);
+  });
+}
+
+/** DBOS.startWorkflow / enqueue inside the replayed workflow: one ID, the recorded child ID in a handle. */
+function startCall(name: string, args: unknown[], api: string): Promise<ReplayHandle> {
+  return durable(async () => {
+    const wf = workflowOf(api);
+    const row = wf.take(wf.nextId(), name, args);
+    if (row.error !== null && row.error !== undefined) await answerRow(row);
+    return new ReplayHandle(row.child_workflow_id ?? '');
+  });
+}
+
+function makeWorkflowInvoker(reg: Registration): AnyFn {
+  const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    if (!currentContext()?.wf) return Promise.reject(notLaunched(`calling workflow ${reg.name}`));
+    return childCall(reg, args);
+  };
+  Object.defineProperty(invoker, 'name', { value: reg.name });
+  return invoker;
+}
+
+function makeStepInvoker(reg: Registration): AnyFn {
+  const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return stepCall(reg.name, args, `step ${reg.name}`);
+  };
+  Object.defineProperty(invoker, 'name', { value: reg.name });
+  return invoker;
+}
+
+function origin(): string | undefined {
+  const line = new Error().stack?.split('\n')[3];
+  return line?.trim();
+}
+
+let config: Record<string, unknown> | undefined;
+
+export class ConfiguredInstance {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+    registerInstance(this, name);
+  }
+  async initialize(): Promise<void> {}
+}
+
+export class DBOS {
+  // ---- configuration and lifecycle -------------------------------------------------------------------
+  static setConfig(c: Record<string, unknown>): void {
+    config = c;
+    setAppSerializer(c?.serializer as never);
+  }
+  static isInitialized(): boolean {
+    return getSession().started;
+  }
+  /** Starts the replay of the recorded workflow. Never resolves: the process ends with the verdict. */
+  static launch(_options?: unknown): Promise<void> {
+    getSession().start();
+    return new Promise(() => undefined);
+  }
+  static async shutdown(_options?: unknown): Promise<void> {}
+  static async migrate(): Promise<void> {}
+  static clearRegistry(): void {}
+  static logRegisteredEndpoints(): void {}
+  static registerLifecycleCallback(_l: unknown): void {}
+  static setAlertHandler(_h: unknown): void {}
+  static associateClassWithInfo(_e: unknown, _c: unknown): Record<string, unknown> { return {}; }
+  static associateFunctionWithInfo(_e: unknown, _f: unknown, _t: unknown): Record<string, unknown> { return {}; }
+  static getAssociatedInfo(): [] { return []; }
+  static registerSerialization(recipe: Parameters<typeof registerSerializationRecipe>[0]): void {
+    registerSerializationRecipe(recipe);
+  }
+
+  // ---- context getters ---------------------------------------------------------------------------------
+  static get workflowID(): string | undefined { return currentContext()?.wf?.workflowId; }
+  static get stepID(): number | undefined { return undefined; }
+  static get stepStatus(): undefined { return undefined; }
+  static get authenticatedUser(): string { return currentContext()?.wf?.status.authenticated_user ?? ''; }
+  static get authenticatedRoles(): string[] {
+    const r = currentContext()?.wf?.status.authenticated_roles;
+    try { return r ? JSON.parse(r) as string[] : []; } catch { return []; }
+  }
+  static get assumedRole(): string { return currentContext()?.wf?.status.assumed_role ?? ''; }
+  static get applicationVersion(): string { return getSession().target?.workflow_status.application_version ?? ''; }
+  static get executorID(): string { return getSession().target?.workflow_status.executor_id ?? 'local'; }
+  static get span(): undefined { return undefined; }
+  static get logger(): Record<string, (...a: unknown[]) => void> { return replayLogger; }
+  static isInWorkflow(): boolean { const c = currentContext(); return !!c?.wf && !c.inStep; }
+  static isWithinWorkflow(): boolean { return !!currentContext()?.wf; }
+  static isInStep(): boolean { return false; }
+  static isInTransaction(): boolean { return false; }
+
+  // ---- context scopes (no IDs) ----------------------------------------------------------------------------
+  static withNextWorkflowID<R>(workflowID: string, cb: () => Promise<R>): Promise<R> {
+    return contextStorage.run({ ...currentContext(), nextWorkflowId: workflowID }, cb);
+  }
+  static withWorkflowQueue<R>(queueName: string, cb: () => Promise<R>): Promise<R> {
+    return contextStorage.run({ ...currentContext(), queueName }, cb);
+  }
+  static withWorkflowTimeout<R>(_t: number | null, cb: () => Promise<R>): Promise<R> { return cb(); }
+  static withAuthedContext<R>(_u: string, _r: string[], cb: () => Promise<R>): Promise<R> { return cb(); }
+  static withNamedContext<R>(_n: string, cb: () => Promise<R>): Promise<R> { return cb(); }
+
+  // ---- registration -----------------------------------------------------------------------------------
+  static className(name: string): (ctor: Function) => void {
+    return (ctor: Function) => setClassAlias(ctor, name);
+  }
+  static workflow(cfg: Cfg = {}) {
+    return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
+      const reg: Registration = {
+        kind: 'workflow', name: cfg.name ?? propertyKey, ctor: ctorOfTarget(target), fn: descriptor.value as AnyFn,
+        config: { ...cfg, __static: typeof target === 'function' }, origin: origin(),
+      };
+      const invoker = makeWorkflowInvoker(reg);
+      register(reg, invoker);
+      descriptor.value = invoker;
+      return descriptor;
+    };
+  }
+  static registerWorkflow<F extends AnyFn>(fn: F, cfg: Cfg & { className?: string; ctorOrProto?: object } = {}): F {
+    const reg: Registration = {
+      kind: 'workflow', name: cfg.name ?? fn.name, fn, config: cfg, origin: origin(),
+      className: cfg.className ?? (cfg.ctorOrProto ? undefined : ''),
+      ctor: cfg.ctorOrProto ? ctorOfTarget(cfg.ctorOrProto) : undefined,
+    };
+    const invoker = makeWorkflowInvoker(reg);
+    register(reg, invoker);
+    return invoker as F;
+  }
+  static step(cfg: Cfg = {}) {
+    return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
+      const reg: Registration = { kind: 'step', name: cfg.name ?? propertyKey, ctor: ctorOfTarget(target), fn: descriptor.value as AnyFn, config: cfg };
+      const invoker = makeStepInvoker(reg);
+      register(reg, invoker);
+      descriptor.value = invoker;
+      return descriptor;
+    };
+  }
+  static registerStep<F extends AnyFn>(fn: F, cfg: Cfg & { className?: string; ctorOrProto?: object } = {}): F {
+    const reg: Registration = { kind: 'step', name: cfg.name ?? fn.name, fn, config: cfg, className: cfg.className };
+    const invoker = makeStepInvoker(reg);
+    register(reg, invoker);
+    return invoker as F;
+  }
+  static runStep<R>(fn: () => Promise<R> | R, cfg: Cfg = {}): Promise<R> {
+    const name = cfg.name ?? fn.name;
+    return stepCall(name, [], 'DBOS.runStep') as Promise<R>;
+  }
+
+  // ---- starting workflows and handles --------------------------------------------------------------------
+  static startWorkflow<T extends object>(target: T, _params?: Record<string, unknown>): T {
+    const handler: ProxyHandler<T & AnyFn> = {
+      apply(fnTarget, _thisArg, args) {
+        const reg = registrationOf(fnTarget);
+        if (!reg) return Promise.reject(new Error(`${(fnTarget as AnyFn).name} is not a registered DBOS workflow function`));
+        return startCall(reg.name, args, `DBOS.startWorkflow(${reg.name})`);
+      },
+      get(obj, p, receiver) {
+        const member = Reflect.get(obj, p, receiver) as unknown;
+        const reg = registrationOf(member);
+        if (reg && reg.kind === 'workflow') return (...args: unknown[]) => startCall(reg.name, args, `DBOS.startWorkflow(${reg.name})`);
+        throw new Error(`${String(p)} is not a registered DBOS workflow function`);
+      },
+    };
+    return new Proxy(target as T & AnyFn, handler) as T;
+  }
+  static enqueueWorkflowWithOptions(opts: { workflowName: string }, ...args: unknown[]): Promise<ReplayHandle> {
+    return startCall(opts.workflowName, args, 'DBOS.enqueueWorkflowWithOptions');
+  }
+  static enqueueWorkflowWithOptionsPortable(opts: { workflowName: string }, args: unknown[] = []): Promise<ReplayHandle> {
+    return startCall(opts.workflowName, args, 'DBOS.enqueueWorkflowWithOptionsPortable');
+  }
+  static retrieveWorkflow<R = unknown>(workflowID: string): ReplayHandle<R> {
+    return new ReplayHandle<R>(workflowID);
+  }
+  static getResult<R = unknown>(workflowID: string, options?: unknown): Promise<R> {
+    return getResultRecorded(workflowID, options, 'DBOS.getResult') as Promise<R>;
+  }
+  static getWorkflowStatus(workflowID: string): Promise<unknown> {
+    return getStatusRecorded(workflowID, 'DBOS.getWorkflowStatus');
+  }
+
+  // ---- messages, events, streams ------------------------------------------------------------------------------
+  static send(destinationID: string, message: unknown, topic?: string): Promise<void> {
+    return callRecorded('DBOS.send', [destinationID, message, topic], 'DBOS.send').then(() => undefined);
+  }
+  static recv<T>(topic?: string, _options?: unknown): Promise<T | null> {
+    return recvLike('DBOS.recv', [topic]) as Promise<T | null>;
+  }
+  static setEvent(key: string, value: unknown): Promise<void> {
+    return callRecorded('DBOS.setEvent', [key, value], 'DBOS.setEvent').then(() => undefined);
+  }
+  static getEvent<T>(workflowID: string, key: string, _options?: unknown): Promise<T | null> {
+    return recvLike('DBOS.getEvent', [workflowID, key]) as Promise<T | null>;
+  }
+  static writeStream(key: string, value: unknown): Promise<void> {
+    return callRecorded('DBOS.writeStream', [key, value], 'DBOS.writeStream').then(() => undefined);
+  }
+  static closeStream(key: string): Promise<void> {
+    return callRecorded('DBOS.closeStream', [key], 'DBOS.closeStream').then(() => undefined);
+  }
+  static readStream<T>(workflowID: string, key: string, _options?: unknown): AsyncGenerator<T, void, unknown> {
+    const wf = workflowOf('DBOS.readStream');
+    return (async function* () {
+      for (;;) {
+        const row = wf.take(wf.nextId(), 'DBOS.readStream', [workflowID, key]);
+        const v = await answerRow(row);
+        if (v === STREAM_CLOSED) return;
+        yield v as T;
+      }
+    })();
+  }
+  static readStreamOffset<T>(workflowID: string, key: string, offset: number, _options?: unknown): Promise<T> {
+    return durable(async () => {
+      const wf = workflowOf('DBOS.readStreamOffset');
+      const row = wf.take(wf.nextId(), 'DBOS.readStreamOffset', [workflowID, key, offset]);
+      const v = await answerRow(row);
+      if (v === STREAM_CLOSED) throw new DBOSStreamTimeoutError(workflowID, key, undefined as never);
+      return v as T;
+    });
+  }
+
+  // ---- time and randomness ---------------------------------------------------------------------------------
+  static sleep(durationMS: number): Promise<void> {
+    return durable(() => {
+      const wf = workflowOf('DBOS.sleep');
+      const id = wf.nextId();
+      if (!(durationMS > 0)) return undefined;
+      const row = wf.take(id, 'DBOS.sleep', [durationMS]);
+      rawJson(row);
+      return undefined;
+    });
+  }
+  static sleepms(durationMS: number): Promise<void> { return DBOS.sleep(durationMS); }
+  static sleepSeconds(seconds: number): Promise<void> { return DBOS.sleep(seconds * 1000); }
+  static now(): Promise<number> {
+    if (!DBOS.isInWorkflow()) return Promise.resolve(Date.now());
+    return callRecorded('DBOS.now', undefined, 'DBOS.now') as Promise<number>;
+  }
+  static randomUUID(): Promise<string> {
+    if (!DBOS.isInWorkflow()) return Promise.resolve(nodeRandomUUID());
+    return callRecorded('DBOS.randomUUID', undefined, 'DBOS.randomUUID') as Promise<string>;
+  }
+
+  // ---- patching -----------------------------------------------------------------------------------------
+  static patch(patchName: string): Promise<boolean> {
+    return durable(() => {
+      const wf = workflowOf('DBOS.patch');
+      const name = `DBOS.patch-${patchName}`;
+      const row = wf.row(wf.peekId());
+      if (row && row.function_name !== name) return false;
+      wf.take(wf.nextId(), name);
+      return true;
+    });
+  }
+  static deprecatePatch(patchName: string): Promise<boolean> {
+    return durable(() => {
+      const wf = workflowOf('DBOS.deprecatePatch');
+      const name = `DBOS.patch-${patchName}`;
+      if (wf.row(wf.peekId())?.function_name === name) wf.take(wf.nextId(), name);
+      return true;
+    });
+  }
+
+  // ---- workflow management inside a workflow (recorded internal steps) ------------------------------------
+  static listWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listWorkflows', [input]); }
+  static listQueuedWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listQueuedWorkflows', [input]); }
+  static listWorkflowSteps(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.listWorkflowSteps', [id, opts]); }
+  static cancelWorkflow(id: string): Promise<unknown> { return internal('DBOS.cancelWorkflow', [id]); }
+  static cancelWorkflows(ids: string[], opts?: unknown): Promise<unknown> { return internal('DBOS.cancelWorkflow', [ids, opts]); }
+  static resumeWorkflow(id: string): Promise<unknown> { return internal('DBOS.resumeWorkflow', [id]).then(() => new ReplayHandle(id)); }
+  static resumeWorkflows(ids: string[]): Promise<unknown> { return internal('DBOS.resumeWorkflow', [ids]); }
+  static deleteWorkflow(id: string, all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [id, all]); }
+  static deleteWorkflows(ids: string[], all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [ids, all]); }
+  static forkWorkflow(id: string, startStep: number, opts?: unknown): Promise<unknown> {
+    return internal('DBOS.forkWorkflow', [id, startStep, opts]).then((nid) => new ReplayHandle(nid as string));
+  }
+  static rewindWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.rewindWorkflow', [id, opts]); }
+  static setWorkflowPriority(id: string, p: number): Promise<unknown> { return internal('DBOS.setWorkflowPriority', [id, p]); }
+  static setWorkflowDelay(id: string, o: unknown): Promise<unknown> { return internal('DBOS.setWorkflowDelay', [id, o]); }
+  static waitFirst(handles: ReplayHandle[], _o?: unknown): Promise<unknown> {
+    return internal('DBOS.waitFirst', [handles.map((h) => h.workflowID)])
+      .then((id) => handles.find((h) => h.workflowID === id));
+  }
+  static waitAll(handles: ReplayHandle[], _o?: unknown): Promise<unknown> {
+    if (handles.length === 0) return Promise.resolve([]);
+    return internal('DBOS.waitAll', [handles.map((h) => h.workflowID)]).then(() => handles);
+  }
+
+  // ---- queues and other non-durable APIs: no-ops in replay ---------------------------------------------------
+  static registerQueue(name: string, opts: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    return Promise.resolve({ name, ...opts });
+  }
+  static retrieveQueue(name: string): Promise<Record<string, unknown>> { return Promise.resolve({ name }); }
+  static async listQueues(): Promise<unknown[]> { return []; }
+  static async deleteQueue(): Promise<void> {}
+  static async listApplicationVersions(): Promise<unknown[]> { return []; }
+  static async getLatestApplicationVersion(): Promise<unknown> { return undefined; }
+  static async setLatestApplicationVersion(): Promise<void> {}
+  static get config(): Record<string, unknown> | undefined { return config; }
+}
+
+async function internal(name: string, args: unknown[]): Promise<unknown> {
+  return callRecorded(name, args, name);
+}
+
+/** recv / getEvent: (main, timer); the main row holds the message or event text in its own serialization. */
+function recvLike(name: string, args: unknown[]): Promise<unknown> {
+  return durable(() => {
+    const wf = workflowOf(name);
+    const main = wf.nextId();
+    const timer = wf.nextId();
+    const row = wf.take(main, name, args);
+    wf.takeOptional(timer, 'DBOS.sleep');
+    if (row.output === null && row.error === null) return null;
+    return answerRow(row);
+  });
+}
+
+const replayLogger = {
+  info: (...a: unknown[]) => log('info', a),
+  debug: (..._a: unknown[]) => undefined,
+  warn: (...a: unknown[]) => log('warn', a),
+  error: (...a: unknown[]) => log('error', a),
+  log: (...a: unknown[]) => log('info', a),
+};
+
+function log(level: string, a: unknown[]): void {
+  if (process.env.DBOS_REPLAY_SHOW_LOGS) process.stderr.write(`[${level}] ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}\n`);
+}
+
+export { toWorkflowStatus };

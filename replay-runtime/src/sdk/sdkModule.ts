@@ -1,0 +1,98 @@
+// The module objects that stand in for `@dbos-inc/dbos-sdk` and `@dbos-inc/dbos-sdk/datasource` in replay.
+// Runs in the user's program.
+import * as SdkErrors from '@dbos-inc/dbos-sdk/internal/error';
+import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
+import { DBOSReplayDivergenceError } from '../engine/divergenceError.js';
+import { register, type AnyFn, type Registration } from '../engine/registry.js';
+import { DBOSReplayUnsupportedError, callRecorded } from './answer.js';
+import { ConfiguredInstance, DBOS } from './dbos.js';
+
+export const StatusString = {
+  PENDING: 'PENDING', SUCCESS: 'SUCCESS', ERROR: 'ERROR', MAX_RECOVERY_ATTEMPTS_EXCEEDED: 'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
+  CANCELLED: 'CANCELLED', ENQUEUED: 'ENQUEUED', DELAYED: 'DELAYED',
+} as const;
+
+/** 4.x API: queues were created with `new WorkflowQueue(name, opts)`; nothing is polled in replay. */
+export class WorkflowQueue {
+  constructor(readonly name: string, readonly options: Record<string, unknown> = {}) {}
+}
+
+export class DBOSClient {
+  static create(): Promise<never> {
+    return Promise.reject(new DBOSReplayUnsupportedError('DBOSClient', 'in replay (it would reach the database)'));
+  }
+}
+
+export class Debouncer {
+  constructor(readonly config: unknown) {}
+  debounce(): Promise<never> {
+    return Promise.reject(new DBOSReplayUnsupportedError('Debouncer.debounce', 'in replay yet'));
+  }
+}
+
+export class DebouncerClient extends Debouncer {}
+
+const Errors = { ...SdkErrors, DBOSReplayDivergenceError };
+
+export const sdkModule: Record<string, unknown> = {
+  __esModule: true,
+  DBOS,
+  ConfiguredInstance,
+  DBOSClient,
+  Debouncer,
+  DebouncerClient,
+  PortableWorkflowError,
+  StatusString,
+  WorkflowQueue,
+  Error: Errors,
+  DBOSWorkflowConflictError: SdkErrors.DBOSWorkflowConflictError,
+  DBOSStepNondeterminismError: SdkErrors.DBOSStepNondeterminismError,
+  DBOSReplayDivergenceError,
+  default: undefined,
+};
+sdkModule.default = sdkModule;
+
+// ---- @dbos-inc/dbos-sdk/datasource --------------------------------------------------------------------------
+
+/** A data-source transaction inside the replayed workflow: one ID, the recorded outcome; nothing runs. */
+export function runTransaction<T>(_callback: () => Promise<T>, funcName: string, _options?: unknown): Promise<T> {
+  return callRecorded(funcName, [], `transaction ${funcName}`) as Promise<T>;
+}
+
+export function registerTransaction<F extends AnyFn>(_dsName: string, func: F, config?: { name?: string }): F {
+  const name = config?.name ?? func.name;
+  const reg: Registration = { kind: 'transaction', name, fn: func, config: config ?? {} };
+  const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
+    return callRecorded(name, args, `transaction ${name}`);
+  };
+  Object.defineProperty(invoker, 'name', { value: name });
+  register(reg, invoker);
+  return invoker as unknown as F;
+}
+
+export const datasourceModule: Record<string, unknown> = {
+  __esModule: true,
+  runTransaction,
+  registerTransaction,
+  registerDataSource: (_ds: unknown) => undefined,
+  PGIsolationLevel: Object.freeze({ ReadUncommitted: 'READ UNCOMMITTED', ReadCommitted: 'READ COMMITTED', RepeatableRead: 'REPEATABLE READ', Serializable: 'SERIALIZABLE' }),
+  DBOSError: SdkErrors.DBOSError,
+  DBOSWorkflowConflictError: SdkErrors.DBOSWorkflowConflictError,
+  DATASOURCE_MIGRATIONS_TABLE: 'dbos_transaction_completion_migrations',
+  assertStillOwnsWorkflow: async () => undefined,
+  // Schema set-up of data sources would touch a database: in replay they succeed without doing anything.
+  migrateDataSourcePG: async () => undefined,
+  verifyDataSourcePG: async () => undefined,
+  initializeDataSourceSchemaPG: async () => undefined,
+  getDataSourceMigrationsPG: () => [],
+  getDataSourcePermissionsSQL: () => [],
+  checkSchemaInstallationPG: async () => undefined,
+  createTransactionCompletionSchemaPG: '',
+  createTransactionCompletionTablePG: '',
+  isPGRetriableTransactionError: () => false,
+  isPGKeyConflictError: () => false,
+  guardDataSourcePoolPG: () => undefined,
+  replayRecordedStep: () => { throw new DBOSReplayUnsupportedError('replayRecordedStep', 'in replay'); },
+  default: undefined,
+};
+datasourceModule.default = datasourceModule;

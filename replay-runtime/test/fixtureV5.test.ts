@@ -1,0 +1,64 @@
+// Differential test against the v5 fixture app: every recorded workflow of its manifest replays, through the
+// app's compiled dist/ entry, to its recorded result or error with every recorded operation consumed
+// (PENDING/CANCELLED → incomplete), and the step-body counters stay as recorded. Runs in the test process.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import { fixtureUrl } from '../../test-support/testDatabase.js';
+import { runReplay, type RunReplayResult } from '../src/host/runReplay.js';
+import { traceFromDatabase } from './recording.js';
+
+const root = path.resolve(__dirname, '..', '..');
+const appDir = path.join(root, 'test-fixtures', 'app-v5');
+const recorded = !!process.env.DBOS_REPLAY_FX_V5_SYS_URL && existsSync(path.join(appDir, 'dist', 'main.js'));
+
+interface Manifest {
+  stepRunsTable: string;
+  stepRuns: Record<string, number>;
+  workflows: { id: string; name: string; status: string; operations: [number, string][] }[];
+}
+
+async function stepRuns(table: string): Promise<Record<string, number>> {
+  const c = new pg.Client({ connectionString: fixtureUrl('v5', 'app') });
+  await c.connect();
+  try {
+    const { rows } = await c.query(`SELECT step, runs FROM ${table} ORDER BY step`);
+    return Object.fromEntries(rows.map((r) => [r.step as string, Number(r.runs)]));
+  } finally {
+    await c.end();
+  }
+}
+
+test('v5 fixture: every recorded workflow replays to its recorded outcome, no step body runs', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
+  const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
+  const before = await stepRuns(manifest.stepRunsTable);
+  assert.deepEqual(before, manifest.stepRuns);
+  const results = new Map<string, RunReplayResult>();
+  const queue = [...manifest.workflows];
+  await Promise.all([0, 1].map(async () => {
+    for (let w = queue.shift(); w; w = queue.shift()) {
+      const trace = await traceFromDatabase(fixtureUrl('v5', 'sys'), w.id);
+      results.set(w.id, await runReplay({ trace, program: 'dist/main.js', cwd: appDir, timeoutMs: 60_000 }));
+    }
+  }));
+  const problems: string[] = [];
+  for (const w of manifest.workflows) {
+    const r = results.get(w.id)!;
+    const v = r.verdict;
+    const want = w.status === 'SUCCESS' || w.status === 'ERROR' ? 'match' : 'incomplete';
+    if (v.verdict !== want) {
+      problems.push(`${w.id} (${w.status}): ${v.verdict}, want ${want}: ${JSON.stringify(v.divergence ?? v.error ?? v.incomplete)} ${r.stderr.slice(-500)}`);
+      continue;
+    }
+    if (want === 'match' && v.operations.consumed !== w.operations.length) {
+      problems.push(`${w.id}: consumed ${v.operations.consumed} of ${w.operations.length} recorded operations`);
+    }
+    if (r.exitCode !== (want === 'match' ? 0 : 4)) problems.push(`${w.id}: exit code ${r.exitCode}`);
+  }
+  assert.deepEqual(problems, []);
+  assert.equal(results.get('crash-pending')!.verdict.incomplete?.message,
+    'the recording ends here: the original run never completed step 2 (handOffToCourier)');
+  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+});

@@ -1,0 +1,66 @@
+// Test helpers: record a test app with the real SDK into a scratch database and read its traces back with
+// plain SELECTs (until the history reader is used). Runs in the test process.
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import type { ExportedWorkflow, Trace } from '../../history/src/trace/traceModel.js';
+
+export function runNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+const NUMERIC = ['created_at', 'updated_at', 'recovery_attempts', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
+  'started_at_epoch_ms', 'completed_at', 'completed_at_epoch_ms', 'priority', 'function_id', 'offset'];
+
+function numbers<T extends Record<string, unknown>>(row: T): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const k of NUMERIC) if (typeof out[k] === 'string') out[k] = Number(out[k]);
+  return out as T;
+}
+
+async function exportOne(c: pg.Client, id: string): Promise<ExportedWorkflow | null> {
+  const st = await c.query(`SELECT ws.*, COALESCE(wi.inputs, ws.inputs) AS inputs, COALESCE(wo.output, ws.output) AS output,
+      COALESCE(wo.error, ws.error) AS error
+    FROM dbos.workflow_status ws LEFT JOIN dbos.workflow_input wi USING (workflow_uuid) LEFT JOIN dbos.workflow_output wo USING (workflow_uuid)
+    WHERE ws.workflow_uuid = $1`, [id]);
+  if (st.rows.length === 0) return null;
+  const ops = await c.query(`SELECT workflow_uuid, function_id, function_name, output, error, child_workflow_id, started_at_epoch_ms,
+      completed_at_epoch_ms, serialization FROM dbos.operation_outputs WHERE workflow_uuid = $1 ORDER BY function_id`, [id]);
+  const ev = await c.query('SELECT workflow_uuid, key, value, serialization FROM dbos.workflow_events WHERE workflow_uuid = $1', [id]);
+  const evh = await c.query('SELECT workflow_uuid, function_id, key, value, serialization FROM dbos.workflow_events_history WHERE workflow_uuid = $1', [id]);
+  const streams = await c.query('SELECT workflow_uuid, key, value, "offset", function_id, serialization FROM dbos.streams WHERE workflow_uuid = $1', [id]);
+  return {
+    workflow_status: numbers(st.rows[0]),
+    operation_outputs: ops.rows.map(numbers),
+    workflow_events: ev.rows,
+    workflow_events_history: evh.rows.map(numbers),
+    streams: streams.rows.map(numbers),
+  };
+}
+
+/** The trace of a recorded workflow and its descendants, as the history reader will build it. */
+export async function traceFromDatabase(url: string, rootId: string): Promise<Trace> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const workflows: ExportedWorkflow[] = [];
+    const queue = [rootId];
+    while (queue.length) {
+      const id = queue.shift()!;
+      const w = await exportOne(c, id);
+      if (!w) throw new Error(`no recorded workflow ${id}`);
+      workflows.push(w);
+      const kids = await c.query('SELECT workflow_uuid FROM dbos.workflow_status WHERE parent_workflow_id = $1 ORDER BY created_at', [id]);
+      queue.push(...kids.rows.map((r) => r.workflow_uuid as string));
+    }
+    return { format: 'dbos-replay-trace', version: 1, createdAt: new Date().toISOString(), source: { kind: 'postgres' }, rootWorkflowId: rootId, workflows };
+  } finally {
+    await c.end();
+  }
+}

@@ -1,0 +1,206 @@
+// Replays workflows recorded by the real SDK 5.3.0 (test apps under apps/) with the runtime preloaded:
+// verdicts, recorded values, zero step bodies run, divergence, incomplete recordings and bad input.
+// Runs in the test process; each replay is a real node child process.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Trace } from '../../history/src/trace/traceModel.js';
+import { scratchDatabase } from '../../test-support/testDatabase.js';
+import { runReplay, type RunReplayOptions } from '../src/host/runReplay.js';
+import { runNode, traceFromDatabase } from './recording.js';
+
+const root = path.resolve(__dirname, '..', '..');
+const runtimePath = path.join(root, 'dist', 'replay-runtime.js');
+const basic = path.join(__dirname, 'apps', 'basic');
+const esm = path.join(__dirname, 'apps', 'esm');
+const bad = path.join(__dirname, 'apps', 'bad');
+
+let db: Awaited<ReturnType<typeof scratchDatabase>>;
+let tmp: string;
+const traces = new Map<string, Trace>();
+
+function replay(id: string, o: Partial<RunReplayOptions> & { env?: NodeJS.ProcessEnv } = {}) {
+  const trace = o.trace ?? traces.get(id);
+  assert.ok(trace, `no trace ${id}`);
+  return runReplay({ program: 'app.js', cwd: basic, runtimePath, timeoutMs: 60_000, ...o, trace });
+}
+
+function lineOf(file: string, text: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `no line with ${text}`);
+  return i + 1;
+}
+
+before(async () => {
+  db = await scratchDatabase();
+  tmp = mkdtempSync(path.join(tmpdir(), 'replay-basic-'));
+  const env = { RECORD_URL: db.url, STEP_COUNTER_FILE: path.join(tmp, 'record-steps'), OBSERVE_FILE: path.join(tmp, 'record-observe') };
+  const rec = await runNode(['app.js'], { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free' }, basic);
+  assert.equal(rec.code, 0, rec.out);
+  // A run that dies inside its third step: PENDING with steps 0 and 1 recorded.
+  const crash = await runNode(['app.js'], { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' }, basic);
+  assert.equal(crash.code, 0, crash.out);
+  const e = await runNode(['app.mjs'], { RECORD_URL: db.url, RECORD_RUNS: 'esm-1' }, esm);
+  assert.equal(e.code, 0, e.out);
+  for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1']) traces.set(id, await traceFromDatabase(db.url, id));
+});
+
+after(async () => {
+  await db?.drop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('replay of recorded workflows', () => {
+  test('kitchen sink: match, every operation consumed, recorded values revived, no step body run', async () => {
+    const counter = path.join(tmp, 'replay-steps-k');
+    const observe = path.join(tmp, 'replay-observe-k');
+    const r = await replay('k-1', { env: { STEP_COUNTER_FILE: counter, OBSERVE_FILE: observe } });
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(r.verdict.operations, { consumed: 39, recorded: 39 });
+    assert.deepEqual(r.verdict.replayedResult, r.verdict.recordedResult);
+    assert.equal(existsSync(counter), false, 'a step body ran during replay');
+    assert.equal(r.stdout, '', 'the runtime wrote to stdout');
+    assert.match(r.stderr, /workflow k-1 replayed: match \(39\/39/);
+    const seen = Object.fromEntries(readFileSync(observe, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((o) => [o.key, o.value]));
+    assert.deepEqual(seen.values, { date: true, big: 'bigint', map: true, set: true, hasU: true, u: 'undefined', buf: true, bytes: [1, 2, 255] });
+    // Revived as the SDK revives on recovery: name, message, fields kept; class identity lost.
+    assert.deepEqual(seen.caught, { isMyError: false, isError: true, ctor: 'Error', str: 'MyError: boom' });
+    const value = r.verdict.replayedResult?.value as Record<string, unknown>;
+    assert.deepEqual(value.caught, { name: 'MyError', message: 'boom', extra: 42 });
+    assert.deepEqual(value.all, ['a', 'b', 'child:par']);
+    assert.deepEqual(value.stream, [{ x: 1 }, 2]);
+    assert.equal(value.noMsg, null);
+    assert.equal(value.startedId, 'k-1-21');
+  });
+
+  test('a recorded ERROR that replays to the same error is a match', async () => {
+    const r = await replay('fail-1');
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict));
+    assert.deepEqual(r.verdict.replayedResult?.error, { name: 'MyError', message: 'boom', extra: 42 });
+  });
+
+  test('configured instance and registerWorkflow free function are found by (class, name, config)', async () => {
+    assert.equal((await replay('inst-1')).verdict.verdict, 'match');
+    assert.equal((await replay('free-1')).verdict.verdict, 'match');
+  });
+
+  test('ESM program (import of the SDK) replays through the loader hooks', async () => {
+    const counter = path.join(tmp, 'replay-steps-esm');
+    const r = await replay('esm-1', { program: 'app.mjs', cwd: esm, env: { STEP_COUNTER_FILE: counter } });
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+    assert.deepEqual(r.verdict.operations, { consumed: 2, recorded: 2 });
+    assert.equal(existsSync(counter), false);
+  });
+
+  test('TypeScript program through tsx replays the same recording', async () => {
+    const r = await replay('esm-1', { program: 'app.ts', cwd: esm });
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+  });
+
+  test('modules mode: load the registering module, the runtime launches', async () => {
+    const r = await replay('seq-1', { program: undefined, modules: [path.join(bad, '..', 'basic', 'app.js')] });
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+  });
+});
+
+describe('divergence', () => {
+  const app = path.join(basic, 'app.js');
+  test('renamed step: diverges at function_id 1, stepB recorded, stepX called, at the call line', async () => {
+    const r = await replay('seq-1', { env: { APP_VARIANT: 'rename' } });
+    assert.equal(r.verdict.verdict, 'diverged');
+    assert.equal(r.exitCode, 3);
+    const d = r.verdict.divergence!;
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'stepB', 'stepX']);
+    assert.equal(d.location?.file, app);
+    assert.equal(d.location?.line1, lineOf(app, "if (VARIANT === 'rename') r.push(await Basic.stepX());"));
+    assert.match(d.message, /During execution of workflow seq-1 step 1, function stepB was recorded when stepX was expected/);
+  });
+
+  test('inserted step: diverges at function_id 1 where the new call takes the ID', async () => {
+    const d = (await replay('seq-1', { env: { APP_VARIANT: 'insert' } })).verdict.divergence!;
+    assert.deepEqual([d.functionId, d.recorded, d.called], [1, 'stepB', 'stepX']);
+    assert.equal(d.location?.line1, lineOf(app, "if (VARIANT === 'insert') r.push(await Basic.stepX());"));
+  });
+
+  test('removed step: the recorded call never made is reported at its function_id', async () => {
+    const r = await replay('seq-1', { env: { APP_VARIANT: 'remove' } });
+    assert.equal(r.verdict.verdict, 'diverged');
+    const d = r.verdict.divergence!;
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [2, 'missing-call', 'stepC', null]);
+  });
+
+  test('one call too many: nothing recorded at the next function_id of a finished run', async () => {
+    const d = (await replay('seq-1', { env: { APP_VARIANT: 'extra' } })).verdict.divergence!;
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [3, 'extra-call', null, 'stepX']);
+    assert.equal(d.location?.line1, lineOf(app, "if (VARIANT === 'extra') r.push(await Basic.stepX());"));
+  });
+});
+
+describe('incomplete recordings and bad input', () => {
+  test('PENDING run: replays the recorded prefix, stops at the step it never completed, never runs it', async () => {
+    const counter = path.join(tmp, 'replay-steps-crash');
+    const r = await replay('crash-1', { env: { STEP_COUNTER_FILE: counter, CRASH_NOW: '1' } });
+    assert.equal(r.verdict.verdict, 'incomplete', JSON.stringify(r.verdict));
+    assert.equal(r.exitCode, 4);
+    assert.deepEqual(r.verdict.operations, { consumed: 2, recorded: 2 });
+    assert.equal(r.verdict.incomplete?.message, 'the recording ends here: the original run never completed step 2 (crash)');
+    assert.equal(existsSync(counter), false);
+  });
+
+  test('workflow not registered: lists what is and says which module to load', async () => {
+    const r = await replay('seq-1', { program: 'empty.js', cwd: bad });
+    assert.equal(r.verdict.verdict, 'error');
+    assert.match(r.verdict.error!.message, /workflow Basic\.sequence \(recorded for seq-1\) is not registered in this program\. Registered workflows: none\. Load the module/);
+  });
+
+  test('program that throws at import', async () => {
+    const r = await replay('seq-1', { program: 'throws.js', cwd: bad });
+    assert.equal(r.verdict.verdict, 'error');
+    assert.match(r.verdict.error!.message, /threw before calling DBOS\.launch\(\): Error: config file missing/);
+    assert.notEqual(r.exitCode, 0);
+  });
+
+  test('trace of an unknown format version', async () => {
+    const trace = { ...traces.get('seq-1')!, version: 99 } as unknown as Trace;
+    const r = await replay('seq-1', { trace });
+    assert.equal(r.verdict.verdict, 'error');
+    assert.match(r.verdict.error!.message, /format version 99; this replay runtime reads version\(s\) 1/);
+  });
+
+  test('recorded value that cannot be deserialized', async () => {
+    const trace = structuredClone(traces.get('seq-1')!);
+    trace.workflows[0].operation_outputs[1].output = '{"not":"superjson"}';
+    const r = await replay('seq-1', { trace });
+    assert.equal(r.verdict.verdict, 'error', JSON.stringify(r.verdict));
+    assert.match(r.verdict.error!.message, /cannot deserialize the recorded output of step 1 \(stepB\) of workflow seq-1: Value carries no superjson marker/);
+  });
+});
+
+describe('debugger channel and process end', () => {
+  test('events for every consumed operation and the divergence; state with step arguments', async () => {
+    const events = path.join(tmp, 'events-rename');
+    const r = await replay('seq-1', { program: 'withEvents.js', env: { APP_VARIANT: 'rename', EVENTS_FILE: events } });
+    assert.equal(r.verdict.verdict, 'diverged');
+    const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ops = lines.filter((e) => e.type === 'operation');
+    assert.deepEqual(ops.map((e) => [e.functionId, e.name, e.outputSummary]), [[0, 'stepA', '{"json":"A","__dbos_serializer":"superjson"}']]);
+    assert.equal(typeof ops[0].startedAt, 'number');
+    const div = lines.find((e) => e.type === 'divergence');
+    assert.deepEqual([div.functionId, div.recorded, div.called, div.location.line1], [1, 'stepB', 'stepX', r.verdict.divergence!.location!.line1]);
+    const state = lines.find((e) => e.type === 'state');
+    assert.deepEqual(state.operations, [{ functionId: 0, name: 'stepA', args: [] }]);
+    assert.deepEqual(state.nextRecorded, { functionId: 1, name: 'stepB' });
+    assert.deepEqual(state.inputs, []);
+  });
+
+  test('a workflow that awaits something that never settles ends with an error verdict, not a hang', async () => {
+    const r = await replay('seq-1', { env: { APP_VARIANT: 'hang' } });
+    assert.equal(r.verdict.verdict, 'error');
+    assert.match(r.verdict.error!.message, /exited \(code 0\) before the replayed workflow finished/);
+    assert.equal(r.exitCode, 2);
+  });
+});
