@@ -110,6 +110,15 @@ export class LspTestClient {
     }
   }
 
+  /** Waits until the diagnostics published for `uri` satisfy `predicate` (e.g. after the workspace scan). */
+  async waitForDiagnosticsMatching(uri: string, predicate: (d: Diag[]) => boolean): Promise<Diag[]> {
+    for (;;) {
+      const d = this.diagnostics.get(uri);
+      if (d && predicate(d.diagnostics as Diag[])) return d.diagnostics as Diag[];
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+
   async codeLens(uri: string): Promise<CodeLens[]> {
     return (await this.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
   }
@@ -120,9 +129,9 @@ export class LspTestClient {
   }
 
   /** Applies a WorkspaceEdit's edits for `uri` to the text last sent for it. */
-  applyEdit(uri: string, edit: WorkspaceEdit | undefined): string {
+  applyEdit(uri: string, edit: WorkspaceEdit | undefined, text = this.texts.get(uri) ?? ''): string {
     const edits: TextEdit[] = edit?.changes?.[uri] ?? [];
-    const doc = TextDocument.create(uri, 'typescript', 1, this.texts.get(uri) ?? '');
+    const doc = TextDocument.create(uri, 'typescript', 1, text);
     return TextDocument.applyEdits(doc, edits);
   }
 
