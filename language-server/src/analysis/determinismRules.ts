@@ -34,8 +34,8 @@ const REPLAY_WHY = 'Replay and recovery re-run the workflow function, so';
 interface Match {
   kind: NondeterminismKind;
   node: ts.Node;
-  /** What was found, for the message (`Date.now()`, `fetch(…)`). */
-  what: string;
+  /** What was found, for the message (`Date.now()`); undefined: the callee, as `fetch(…)`. */
+  what: string | undefined;
   /** Why it differs: `reads the clock` … */
   effect: string;
   /** What differs on a re-run. */
@@ -64,8 +64,9 @@ function short(node: ts.Node, sf: ts.SourceFile): string {
   return text.length > 40 ? text.slice(0, 37) + '…' : text;
 }
 
-function calleeLabel(call: ts.CallExpression | ts.NewExpression, sf: ts.SourceFile): string {
-  return `${ts.isNewExpression(call) ? 'new ' : ''}${short(call.expression, sf)}(…)`;
+function calleeLabel(node: ts.Node, sf: ts.SourceFile): string {
+  if (ts.isCallExpression(node) || ts.isNewExpression(node)) return `${ts.isNewExpression(node) ? 'new ' : ''}${short(node.expression, sf)}(…)`;
+  return short(node, sf);
 }
 
 /** A timer call: global setTimeout/…, or imported from 'timers' / 'timers/promises'. */
@@ -134,7 +135,8 @@ function isKnexFactory(e: ts.Expression): boolean {
 
 function matchCall(call: ts.CallExpression, sf: ts.SourceFile): Match | undefined {
   const callee = unwrap(call.expression);
-  const label = calleeLabel(call, sf);
+  // The label (`fetch(…)`) is only built for a match, in toFinding: most calls match nothing.
+  const label = undefined;
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = callee.expression;
     const m = callee.name.text;
@@ -217,27 +219,27 @@ function knexChain(root: ts.CallExpression): ts.Expression {
   return top;
 }
 
-function uuidMatch(call: ts.CallExpression, what: string): Match {
+function uuidMatch(call: ts.CallExpression, what: string | undefined): Match {
   return { kind: 'randomUUID', node: call, what, effect: 'generates a new UUID', differs: 'the id differs from the recorded run',
     advice: 'Use `await DBOS.randomUUID()`, which is recorded.', stepName: 'randomUUID' };
 }
 
-function httpMatch(call: ts.CallExpression, what: string, stepName: string): Match {
+function httpMatch(call: ts.CallExpression, what: string | undefined, stepName: string): Match {
   return { kind: 'httpClient', node: call, what, effect: 'makes a network request', differs: 'the request is sent again and its response can differ from the recorded run',
     advice: 'Make the request in a step (`@DBOS.step()` or `DBOS.runStep`): its result is recorded and replayed.', stepName };
 }
 
-function timerMatch(call: ts.CallExpression | ts.NewExpression, what: string): Match {
+function timerMatch(call: ts.CallExpression | ts.NewExpression, what: string | undefined): Match {
   return { kind: 'timer', node: call, what, effect: 'waits on a wall-clock timer', differs: 'the wait starts over and is not the recorded one',
     advice: 'Use `await DBOS.sleep(ms)`, which records its wake-up time, so recovery resumes the remaining wait.', stepName: undefined };
 }
 
-function dbMatch(call: ts.Expression, what: string, stepName: string): Match {
+function dbMatch(call: ts.Expression, what: string | undefined, stepName: string): Match {
   return { kind: 'databaseClient', node: call, what, effect: 'talks to a database directly', differs: 'the query runs again and its result can differ from the recorded run',
     advice: 'Query in a data-source transaction (`ds.runTransaction`, `@ds.transaction()`) or a step: its result is recorded.', stepName };
 }
 
-function fsMatch(call: ts.CallExpression, what: string, stepName: string): Match {
+function fsMatch(call: ts.CallExpression, what: string | undefined, stepName: string): Match {
   return { kind: 'fileSystemWrite', node: call, what, effect: 'touches the file system', differs: 'the effect happens again and its outcome can differ from the recorded run',
     advice: 'Do file I/O in a step (`DBOS.runStep`), whose result is recorded.', stepName };
 }
@@ -311,7 +313,8 @@ export function findNondeterminism(sf: ts.SourceFile, d: Discovery, dbos: string
 
 function toFinding(m: Match, wf: FoundWorkflow, sf: ts.SourceFile, dbos: string): DeterminismFinding {
   const wfLabel = wf.def.className ? `${wf.def.className}.${wf.def.name}` : wf.def.name;
-  const message = `${m.what} in workflow '${wfLabel}' ${m.effect}. ${REPLAY_WHY} ${m.differs}. ${m.advice}`;
+  const what = m.what ?? calleeLabel(m.node, sf);
+  const message = `${what} in workflow '${wfLabel}' ${m.effect}. ${REPLAY_WHY} ${m.differs}. ${m.advice}`;
   return { kind: m.kind, code: `dbos-replay.${m.kind}`, range: nodeRange(sf, m.node), message, fixes: fixesFor(m, sf, dbos), workflow: wf };
 }
 

@@ -12,8 +12,20 @@ export function normaliseModule(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
 }
 
+/** Rules ask about the same identifier several times (`crypto.`? `fs.`? `axios.`?): resolve each node once. */
+const resolved = new WeakMap<ts.Identifier, Binding>();
+
 /** Resolves `id` by walking the enclosing scopes outward, as JavaScript would (hoisting included). */
 export function resolveIdentifier(id: ts.Identifier): Binding {
+  let b = resolved.get(id);
+  if (!b) {
+    b = resolveUncached(id);
+    resolved.set(id, b);
+  }
+  return b;
+}
+
+function resolveUncached(id: ts.Identifier): Binding {
   const name = id.text;
   for (let node: ts.Node | undefined = id.parent; node; node = node.parent) {
     const found = declarationIn(node, name, id);
