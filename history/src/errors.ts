@@ -34,6 +34,10 @@ export const ErrorCode = {
   TooManyRows: 302,
   /** The cursor given to a listing is not one we issued. */
   InvalidCursor: 303,
+  /** A listing filter or page size we cannot serve as given. */
+  InvalidFilter: 304,
+  /** A listing no index serves ran past its statement timeout: narrow the filter. */
+  ListingTimeout: 305,
 
   /** Trace file missing or unreadable. */
   TraceFileUnreadable: 401,

@@ -3,13 +3,13 @@
 import type pg from 'pg';
 import { classifyDatabaseError, describeDatabase, openPool, type ConnectOptions } from '../db/connection.js';
 import { DEFAULT_SCHEMA, detectSchema, quoteIdent, type DetectedSchema, type SystemTable } from '../db/schemaDetection.js';
-import { ErrorCode, HistoryError } from '../errors.js';
+import { ErrorCode, HistoryError, type ErrorCodeValue } from '../errors.js';
 import {
   TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type NotificationRow, type OperationOutputRow,
   type StreamRow, type Trace, type WorkflowEventHistoryRow, type WorkflowEventRow, type WorkflowStatusRow,
 } from '../trace/traceModel.js';
 import type { PageRequest, SchemaInfo, WorkflowDetail, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
-import { listWorkflows } from './simpleListing.js';
+import { listWorkflows, ListWorkflowsError, type ListWorkflowsErrorCode } from './listWorkflows.js';
 
 /** Upper bounds on what one call reads; past them the reader refuses instead of exhausting memory. */
 export interface ReaderLimits {
@@ -35,6 +35,15 @@ export interface HistoryReaderOptions extends ConnectOptions {
   schema?: string;
   limits?: Partial<ReaderLimits>;
 }
+
+/** The listing's own error codes, in the reader's catalogue. */
+const LISTING_ERROR_CODES: Record<ListWorkflowsErrorCode, ErrorCodeValue> = {
+  LIST_BAD_CURSOR: ErrorCode.InvalidCursor,
+  LIST_BAD_LIMIT: ErrorCode.InvalidFilter,
+  LIST_BAD_FILTER: ErrorCode.InvalidFilter,
+  LIST_UNSUPPORTED_FILTER: ErrorCode.InvalidFilter,
+  LIST_TIMEOUT: ErrorCode.ListingTimeout,
+};
 
 /** Columns every status row carries in the trace, NULL when the schema predates them. */
 const STATUS_KEYS = [
@@ -122,6 +131,9 @@ export class HistoryReader {
 
   listWorkflows(filter: WorkflowFilter = {}, page: PageRequest = {}): Promise<WorkflowPage> {
     return listWorkflows(this.pool, this.detected, filter, page).catch((e) => {
+      if (e instanceof ListWorkflowsError) {
+        throw new HistoryError(LISTING_ERROR_CODES[e.code], e.message, { cause: e });
+      }
       throw classifyDatabaseError(e, `postgresql://${this.target}`);
     });
   }

@@ -113,9 +113,12 @@ export async function readTableFacts(client: pg.ClientBase, schema: string): Pro
   return { columns: new Set(cols.rows.map((r) => r.attname)), idOrderIsBytewise };
 }
 
-/** Cursor of the row after which the next page starts: base64url of JSON [created_at, workflow_uuid]. */
-export function encodeCursor(createdAt: string, workflowId: string): string {
-  return Buffer.from(JSON.stringify([createdAt, workflowId]), 'utf8').toString('base64url');
+/**
+ * Cursor of the row after which the next page starts: base64url of JSON [created_at, workflow_uuid].
+ * created_at is kept as its decimal text whatever the pool's int8 parser returned (string or number).
+ */
+export function encodeCursor(createdAt: string | number, workflowId: string): string {
+  return Buffer.from(JSON.stringify([String(createdAt), workflowId]), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { createdAt: string; workflowId: string } {
@@ -285,15 +288,16 @@ function statusClauses(status: string, param: (v: unknown, cast: string) => stri
   return [`status = ${param(status, 'text')}`, ...(PARTIAL_PREDICATES.get(status) ?? [])];
 }
 
+// int8 columns arrive as strings from a default pool and as numbers from the reader's pool.
 interface SummaryRow {
   workflow_uuid: string;
   name: string | null;
   class_name: string | null;
   config_name: string | null;
   status: string | null;
-  created_at: string;
-  updated_at: string;
-  completed_at: string | null;
+  created_at: string | number;
+  updated_at: string | number;
+  completed_at: string | number | null;
   queue_name: string | null;
   parent_workflow_id: string | null;
   application_version: string | null;
