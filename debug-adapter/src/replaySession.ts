@@ -29,7 +29,8 @@ interface VariableRef {
 export class ReplaySession extends LoggingDebugSession {
   private readonly controller = new ReplayController();
   private readonly variableHandles = new Handles<VariableRef>();
-  private readonly frameHandles = new Handles<number>();
+  /** Frame handle → index in the current stop (boxed: Handles treats a stored 0 as missing). */
+  private readonly frameHandles = new Handles<{ index: number }>();
   private launchArgs: ValidatedLaunchArguments | undefined;
   private launched = false;
   private terminatedSent = false;
@@ -275,7 +276,7 @@ export class ReplaySession extends LoggingDebugSession {
   }
 
   private frameIndex(frameId: number | undefined): number {
-    const index = frameId === undefined ? undefined : this.frameHandles.get(frameId);
+    const index = frameId === undefined ? undefined : this.frameHandles.get(frameId)?.index;
     if (index === undefined) throw new AdapterError(ErrorCode.NoSuchFrame, `No stack frame ${frameId} in the current stop.`);
     return index;
   }
@@ -284,7 +285,7 @@ export class ReplaySession extends LoggingDebugSession {
     const source = f.path ? new Source(f.sourceName, f.path) : new Source(f.sourceName);
     if (f.skipped) (source as DebugProtocol.Source).presentationHint = 'deemphasize';
     const frame: DebugProtocol.StackFrame = new StackFrame(
-      this.frameHandles.create(f.index), f.name, source, this.convertDebuggerLineToClient(f.line0), this.convertDebuggerColumnToClient(f.column0));
+      this.frameHandles.create({ index: f.index }), f.name, source, this.convertDebuggerLineToClient(f.line0), this.convertDebuggerColumnToClient(f.column0));
     if (f.skipped) frame.presentationHint = 'subtle';
     return frame;
   }

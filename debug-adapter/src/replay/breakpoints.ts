@@ -177,6 +177,7 @@ export class BreakpointManager {
         columnNumber: generated.column0,
         condition: bp.spec.condition?.trim() ? bp.spec.condition : undefined,
       });
+      log('breakpoints', `bp ${bp.id} line0 ${bp.spec.line0} → ${path.basename(map.generatedPath)}:${generated.line0}:${generated.column0}, resolved ${JSON.stringify(result.locations)}`);
       bp.cdpIds.set(result.breakpointId, map);
       this.byCdpId.set(result.breakpointId, bp);
       for (const loc of result.locations) this.onResolved(result.breakpointId, loc);
@@ -210,6 +211,7 @@ export class BreakpointManager {
     try {
       const r = await this.cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(key), lineNumber: 0, columnNumber: 0 });
       this.entryBreakpoints.set(key, r.breakpointId);
+      log('breakpoints', `entry breakpoint for ${key}: ${JSON.stringify(r.locations)}`);
     } catch (e) {
       log('breakpoints', `cannot set the entry breakpoint of ${key}: ${e instanceof Error ? e.message : String(e)}`);
     }

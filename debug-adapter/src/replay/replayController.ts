@@ -325,6 +325,8 @@ export class ReplayController {
   private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
     const hits = e.hitBreakpoints ?? [];
     const top = e.callFrames[0];
+    const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
+    log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
     const atEntry = e.reason === 'instrumentation' || e.reason === 'Break on start'
       || hits.some((id) => id === this.programEntryBreakpoint || this.breakpoints.isEntryBreakpoint(id));
     let userHits: UserBreakpoint[] = this.breakpoints.userBreakpointsFor(hits);
@@ -336,7 +338,7 @@ export class ReplayController {
       }
       await this.sourceMaps.settled();
       await this.breakpoints.settled();
-      if (this.stopOnEntryPending && top && this.args?.program && urlToPath(top.url) === this.args.program) {
+      if (this.stopOnEntryPending && top && this.args?.program && topUrl && urlToPath(topUrl) === this.args.program) {
         this.stopOnEntryPending = false;
         this.reportStop(e, { reason: 'entry', description: 'Paused on entry', breakpointIds: [] });
         return;

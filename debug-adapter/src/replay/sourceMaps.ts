@@ -44,9 +44,11 @@ export class LoadedSourceMap {
     if (key === undefined) return undefined;
     const lastLine0 = this.lastMappedLine0(key);
     for (let l0 = line0; l0 <= lastLine0; l0++) {
-      const all = this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1, column: l0 === line0 ? column0 ?? 0 : 0 });
-      const candidates = all.length > 0 || column0 === undefined || l0 !== line0
-        ? all : this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1, column: 0 });
+      // Without a column, source-map returns every mapping of the line; with one, only that column's (or the next).
+      const exact = column0 !== undefined && l0 === line0
+        ? this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1, column: column0 }).filter((p) => p.line === null || p.line >= 0)
+        : [];
+      const candidates = exact.length > 0 ? exact : this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1 } as { source: string; line: number; column: number });
       const valid = candidates.filter((p) => p.line !== null && p.column !== null) as { line: number; column: number }[];
       if (valid.length === 0) continue;
       valid.sort((a, b) => a.line - b.line || a.column - b.column);

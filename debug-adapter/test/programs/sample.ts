@@ -1,5 +1,5 @@
-// Test program run through tsx from source: values of many kinds and a small call chain.
-// Runs in the debuggee (user's program) during the adapter's DAP tests.
+// Test program for the adapter DAP tests (run through tsx, and compiled to an outDir with .js.map): values and a call chain.
+// Runs in the debuggee (user's program).
 interface Order {
   id: string;
   total: number;
