@@ -197,6 +197,18 @@ export class ReplayController {
     if (this.stateValue !== 'running') throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
     this.pendingAction = 'pause';
     await cdp.send('Debugger.pause', {});
+    // A pause request taken by skipped (blackboxed) code that returns to the event loop without reaching user
+    // code is dropped by V8; ask again until the program really stops.
+    let tries = 0;
+    const retry = setInterval(() => {
+      if (this.stateValue !== 'running' || this.pendingAction !== 'pause' || cdp.isClosed || ++tries > 20) {
+        clearInterval(retry);
+        return;
+      }
+      log('replay', 'pause not taken yet, asking again');
+      cdp.send('Debugger.pause', {}).catch(() => clearInterval(retry));
+    }, 500);
+    retry.unref();
   }
 
   /** The current stack, mapped to original sources. */
