@@ -1,7 +1,7 @@
 // Bundles the product's entry points with esbuild into dist/ (type checking is `npm run typecheck`).
 // Runs in the build process. An entry whose source does not exist yet is skipped.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,11 @@ const contexts = await Promise.all(entries.map((e) => esbuild.context({
   external: ['pg-native', ...e.external],
   logLevel: 'warning',
 })));
+// source-map 0.7 reads mappings.wasm next to the code that loads it: ship it beside the adapter bundle.
+if (entries.some((e) => e.out === 'debug-adapter')) {
+  mkdirSync(path.join(root, 'dist'), { recursive: true });
+  copyFileSync(path.join(root, 'node_modules/source-map/lib/mappings.wasm'), path.join(root, 'dist/mappings.wasm'));
+}
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -1,0 +1,489 @@
+// Owns one debuggee: its process, the inspector connection, source maps and breakpoints; turns CDP pauses into typed stops.
+// Runs in the debug adapter process. Speaks 0-based positions and never sees a DAP type.
+import path from 'node:path';
+import { AdapterError, ErrorCode } from '../errors';
+import type { ValidatedLaunchArguments } from '../launchArguments';
+import { log } from '../logger';
+import { BreakpointManager, logMessageExpression, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
+import { CdpClient } from './cdpClient';
+import type { CallFrame, PausedEvent, RemoteObject } from './cdpTypes';
+import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
+import { Emitter } from './emitter';
+import { findFiles } from './glob';
+import type { LaunchPlan } from './launchPlan';
+import { SkipFiles } from './skipFiles';
+import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
+import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
+
+export type ControllerState = 'idle' | 'starting' | 'running' | 'paused' | 'exited';
+
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception';
+
+export interface StopInfo {
+  reason: StopReason;
+  /** Short text for the UI (e.g. "Paused on exception"). */
+  description?: string;
+  /** Longer detail, e.g. the exception's message. */
+  text?: string;
+  /** User breakpoint ids that caused the stop. */
+  breakpointIds: number[];
+}
+
+export interface OutputInfo {
+  category: 'stdout' | 'stderr' | 'console' | 'important';
+  text: string;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** One line (plus the first stderr lines after a crash) to show the user. */
+  message: string;
+}
+
+export interface StackFrameInfo {
+  index: number;
+  name: string;
+  /** Original source path when mapped, else the script's path; undefined for Node internals. */
+  path: string | undefined;
+  /** Name to show when there is no path (e.g. `node:internal/…`). */
+  sourceName: string;
+  line0: number;
+  column0: number;
+  /** In skipFiles (Node internals, node_modules): de-emphasize. */
+  skipped: boolean;
+}
+
+export interface ScopeInfo {
+  name: string;
+  objectId: string | undefined;
+  expensive: boolean;
+}
+
+/** Exception stops. The DBOS filters `divergence` and `recordedStepError` join here when replay comes in. */
+export interface ExceptionFilters {
+  uncaught: boolean;
+  caught: boolean;
+}
+
+export type EvaluateContext = 'watch' | 'hover' | 'repl' | 'clipboard' | 'variables';
+
+export class ReplayController {
+  private readonly stoppedEmitter = new Emitter<StopInfo>();
+  private readonly outputEmitter = new Emitter<OutputInfo>();
+  private readonly exitedEmitter = new Emitter<ExitInfo>();
+  readonly onStopped = this.stoppedEmitter.event;
+  readonly onOutput = this.outputEmitter.event;
+  readonly onExited = this.exitedEmitter.event;
+  readonly breakpoints = new BreakpointManager();
+  /** A breakpoint became verified, moved or failed after it was set. */
+  readonly onBreakpointChanged = this.breakpoints.onChanged;
+
+  private stateValue: ControllerState = 'idle';
+  private debuggee: DebuggeeProcess | undefined;
+  private cdp: CdpClient | undefined;
+  private sourceMaps = new SourceMapStore();
+  private skipFiles = new SkipFiles([]);
+  private args: ValidatedLaunchArguments | undefined;
+  private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false };
+  private callFrames: CallFrame[] = [];
+  private pendingAction: 'continue' | 'step' | 'pause' = 'continue';
+  private stopOnEntryPending = false;
+  private programEntryBreakpoint: string | undefined;
+  private killedByUs = false;
+  private readonly scriptUrls = new Map<string, string>();
+  /** Debuggees ended by restart: their exit is not the session's end. */
+  private readonly silenced = new WeakSet<DebuggeeProcess>();
+
+  get state(): ControllerState {
+    return this.stateValue;
+  }
+
+  get pid(): number | undefined {
+    return this.debuggee?.pid;
+  }
+
+  /** Starts the program paused before its first line, connects, and binds breakpoints; `run()` lets it go. */
+  async launch(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
+    if (this.stateValue !== 'idle' && this.stateValue !== 'exited') {
+      throw new AdapterError(ErrorCode.AlreadyLaunched, 'The program is already running in this session. Restart or stop it first.');
+    }
+    this.stateValue = 'starting';
+    this.args = args;
+    this.killedByUs = false;
+    this.skipFiles = new SkipFiles(args.skipFiles);
+    this.stopOnEntryPending = args.stopOnEntry;
+    const env: Record<string, string | undefined> = { ...process.env };
+    for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
+    Object.assign(env, plan.env);
+    const programArgs = args.program
+      ? [args.program, ...args.args]
+      : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
+    try {
+      this.debuggee = await DebuggeeProcess.start({
+        runtimeExecutable: args.runtimeExecutable,
+        runtimeArgs: args.runtimeArgs,
+        preload: plan.preload,
+        programArgs,
+        cwd: args.cwd,
+        env,
+      });
+    } catch (e) {
+      this.stateValue = 'exited';
+      throw e;
+    }
+    const debuggee = this.debuggee;
+    debuggee.onOutput((o) => this.outputEmitter.fire(o));
+    debuggee.onExit((e) => this.onDebuggeeExit(debuggee, e));
+    try {
+      const cdp = await CdpClient.connect(debuggee.inspectorUrl);
+      this.cdp = cdp;
+      this.wire(cdp);
+      await cdp.send('Runtime.enable', {});
+      await cdp.send('Debugger.enable', {});
+      await cdp.send('Debugger.setBlackboxPatterns', { patterns: this.skipFiles.blackboxPatterns() }).catch(() => undefined);
+      await cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' });
+      await cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
+      await this.applyExceptionFilters();
+      if (args.stopOnEntry && args.program) {
+        const r = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 });
+        this.programEntryBreakpoint = r.breakpointId;
+      }
+      await this.breakpoints.attach(cdp);
+      await this.predictFromOutFiles(args.outFiles);
+    } catch (e) {
+      debuggee.kill('SIGKILL');
+      throw e;
+    }
+  }
+
+  /** Lets the program run (after the client finished configuring breakpoints). */
+  async run(): Promise<void> {
+    const cdp = this.requireCdp();
+    if (this.stateValue !== 'starting') return;
+    this.stateValue = 'running';
+    this.pendingAction = 'continue';
+    await cdp.send('Runtime.runIfWaitingForDebugger', {});
+  }
+
+  setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
+    return this.breakpoints.setForSource(sourcePath, specs);
+  }
+
+  async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
+    this.exceptionFilters = filters;
+    if (this.cdp && !this.cdp.isClosed) await this.applyExceptionFilters();
+  }
+
+  continue(): Promise<void> {
+    return this.resume('continue', 'Debugger.resume');
+  }
+
+  next(): Promise<void> {
+    return this.resume('step', 'Debugger.stepOver');
+  }
+
+  stepIn(): Promise<void> {
+    return this.resume('step', 'Debugger.stepInto');
+  }
+
+  stepOut(): Promise<void> {
+    return this.resume('step', 'Debugger.stepOut');
+  }
+
+  async pause(): Promise<void> {
+    const cdp = this.requireCdp();
+    if (this.stateValue === 'paused') return;
+    if (this.stateValue !== 'running') throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
+    this.pendingAction = 'pause';
+    await cdp.send('Debugger.pause', {});
+    // A pause request taken by skipped (blackboxed) code that returns to the event loop without reaching user
+    // code is dropped by V8; ask again until the program really stops.
+    let tries = 0;
+    const retry = setInterval(() => {
+      if (this.stateValue !== 'running' || this.pendingAction !== 'pause' || cdp.isClosed || ++tries > 20) {
+        clearInterval(retry);
+        return;
+      }
+      log('replay', 'pause not taken yet, asking again');
+      cdp.send('Debugger.pause', {}).catch(() => clearInterval(retry));
+    }, 500);
+    retry.unref();
+  }
+
+  /** The current stack, mapped to original sources. */
+  async stackTrace(): Promise<StackFrameInfo[]> {
+    this.requirePaused();
+    const frames: StackFrameInfo[] = [];
+    for (const [index, f] of this.callFrames.entries()) {
+      const url = f.url || this.scriptUrls.get(f.location.scriptId) || '';
+      const map = await this.sourceMaps.forScript(f.location.scriptId);
+      const original = map?.originalFor(f.location.lineNumber, f.location.columnNumber ?? 0);
+      const internal = url.startsWith('node:') || url === '';
+      const filePath = original?.path ?? (internal ? undefined : urlToPath(url));
+      frames.push({
+        index,
+        name: f.functionName || (index === this.callFrames.length - 1 || !f.functionName ? '(anonymous)' : f.functionName),
+        path: filePath,
+        sourceName: filePath ? path.basename(filePath) : url || '<unknown>',
+        line0: original?.line0 ?? f.location.lineNumber,
+        column0: original?.column0 ?? f.location.columnNumber ?? 0,
+        skipped: this.skipFiles.matches(filePath ?? url),
+      });
+    }
+    return frames;
+  }
+
+  scopes(frameIndex: number): ScopeInfo[] {
+    const frame = this.frame(frameIndex);
+    const names: Record<string, string> = { local: 'Local', closure: 'Closure', global: 'Global', block: 'Block', script: 'Script', module: 'Module', catch: 'Catch', with: 'With', eval: 'Eval' };
+    return frame.scopeChain.map((s) => ({
+      name: s.type === 'closure' && s.name ? `Closure (${s.name})` : names[s.type] ?? s.type,
+      objectId: s.object.objectId,
+      expensive: s.type === 'global',
+    }));
+  }
+
+  properties(objectId: string): Promise<RenderedProperty[]> {
+    return listProperties(this.requireCdp(), objectId);
+  }
+
+  /** Evaluates in a paused frame, or globally while running. Errors carry the exception's message. */
+  async evaluate(expression: string, frameIndex: number | undefined, context: EvaluateContext): Promise<RenderedValue> {
+    const cdp = this.requireCdp();
+    const sideEffectFree = context === 'hover';
+    let result: { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } };
+    if (this.stateValue === 'paused') {
+      const frame = this.frame(frameIndex ?? 0);
+      result = await cdp.send('Debugger.evaluateOnCallFrame', {
+        callFrameId: frame.callFrameId, expression, silent: context !== 'repl', generatePreview: true,
+        throwOnSideEffect: sideEffectFree, includeCommandLineAPI: context === 'repl',
+      });
+    } else if (this.stateValue === 'running') {
+      result = await cdp.send('Runtime.evaluate', {
+        expression, silent: context !== 'repl', generatePreview: true, throwOnSideEffect: sideEffectFree, includeCommandLineAPI: context === 'repl',
+      });
+    } else {
+      throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to evaluate in: the program is not running.');
+    }
+    if (result.exceptionDetails) {
+      const detail = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
+      throw new AdapterError(ErrorCode.EvaluateFailed, detail);
+    }
+    return renderValue(result.result);
+  }
+
+  /** Ends the current debuggee quietly and launches the program again with the same breakpoints and filters. */
+  async restart(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
+    if (this.debuggee) {
+      this.silenced.add(this.debuggee);
+      await this.terminate();
+    }
+    this.cdp?.dispose();
+    this.breakpoints.detach();
+    await this.sourceMaps.dispose();
+    this.sourceMaps = new SourceMapStore();
+    this.scriptUrls.clear();
+    this.callFrames = [];
+    this.stateValue = 'exited';
+    await this.launch(args, plan);
+    await this.run();
+  }
+
+  /** Ends the program: SIGTERM to its tree, then SIGKILL; resolves once it is gone. */
+  async terminate(): Promise<void> {
+    if (!this.debuggee || this.debuggee.exited) return;
+    this.killedByUs = true;
+    const debuggee = this.debuggee;
+    this.cdp?.dispose();
+    await debuggee.terminate();
+  }
+
+  /** Disposes in order: process tree, inspector socket, source maps. */
+  async dispose(): Promise<void> {
+    this.killedByUs = true;
+    await this.terminate().catch(() => undefined);
+    this.debuggee?.dispose();
+    this.cdp?.dispose();
+    this.breakpoints.detach();
+    await this.sourceMaps.dispose();
+    this.stoppedEmitter.dispose();
+    this.outputEmitter.dispose();
+    this.exitedEmitter.dispose();
+    this.breakpoints.dispose();
+  }
+
+  private wire(cdp: CdpClient): void {
+    cdp.on('Debugger.scriptParsed', (s) => {
+      this.scriptUrls.set(s.scriptId, s.url);
+      if (!s.sourceMapURL || s.url.startsWith('node:')) return;
+      void this.sourceMaps.loadForScript(s.scriptId, s.url, s.sourceMapURL).then((map) => {
+        if (map) return this.breakpoints.addSourceMap(map);
+      });
+    });
+    cdp.on('Debugger.paused', (e) => {
+      this.handlePause(cdp, e).catch((err) => {
+        log('replay', `pause handling failed: ${err instanceof Error ? err.stack : String(err)}`);
+        this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
+      });
+    });
+    cdp.on('Debugger.resumed', () => {
+      if (this.stateValue === 'paused') this.stateValue = 'running';
+    });
+    // Node waits for the debugger to let go before it exits; closing the socket lets it exit with its own code.
+    cdp.on('NodeRuntime.waitingForDisconnect', () => cdp.dispose());
+  }
+
+  private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
+    const hits = e.hitBreakpoints ?? [];
+    const top = e.callFrames[0];
+    const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
+    log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    const atEntry = e.reason === 'instrumentation' || e.reason === 'Break on start'
+      || hits.some((id) => id === this.programEntryBreakpoint || this.breakpoints.isEntryBreakpoint(id));
+    let userHits: UserBreakpoint[] = this.breakpoints.userBreakpointsFor(hits);
+    if (atEntry) {
+      // A script is about to run: make sure its source map is loaded and its breakpoints are bound first.
+      if (e.reason === 'instrumentation' && typeof e.data?.scriptId === 'string') {
+        const map = await this.sourceMaps.loadForScript(e.data.scriptId, String(e.data.url ?? ''), e.data.sourceMapURL as string | undefined);
+        if (map) await this.breakpoints.addSourceMap(map);
+      }
+      await this.sourceMaps.settled();
+      await this.breakpoints.settled();
+      if (this.stopOnEntryPending && top && this.args?.program && topUrl && urlToPath(topUrl) === this.args.program) {
+        this.stopOnEntryPending = false;
+        this.reportStop(e, { reason: 'entry', description: 'Paused on entry', breakpointIds: [] });
+        return;
+      }
+      if (top) userHits = [...new Set([...userHits, ...this.breakpoints.userBreakpointsAt(top.location)])];
+      if (userHits.length === 0) {
+        await this.resumeSilently(cdp);
+        return;
+      }
+    }
+    if (userHits.length > 0) {
+      const stopping: number[] = [];
+      for (const bp of userHits) {
+        if (!this.breakpoints.countHit(bp)) continue;
+        if (bp.spec.logMessage !== undefined) {
+          await this.logpoint(cdp, e, bp.spec.logMessage);
+        } else {
+          stopping.push(bp.id);
+        }
+      }
+      if (stopping.length > 0) {
+        this.reportStop(e, { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: stopping });
+      } else if (this.pendingAction === 'step') {
+        // A step that lands on a logpoint or an unmet hit count still ends as a step.
+        this.reportStop(e, { reason: 'step', breakpointIds: [] });
+      } else {
+        await this.resumeSilently(cdp);
+      }
+      return;
+    }
+    if (e.reason === 'exception' || e.reason === 'promiseRejection') {
+      const ex = e.data as Partial<RemoteObject> & { uncaught?: boolean } | undefined;
+      const text = ex?.description ?? (ex?.value !== undefined ? String(ex.value) : 'exception');
+      const uncaught = ex?.uncaught === true;
+      this.reportStop(e, {
+        reason: 'exception',
+        description: `Paused on ${uncaught ? 'uncaught ' : ''}exception: ${text.split('\n')[0]}`,
+        text,
+        breakpointIds: [],
+      });
+      return;
+    }
+    if (this.pendingAction === 'step') this.reportStop(e, { reason: 'step', breakpointIds: [] });
+    else if (this.pendingAction === 'pause') this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
+    else this.reportStop(e, { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] });
+  }
+
+  private async logpoint(cdp: CdpClient, e: PausedEvent, message: string): Promise<void> {
+    const top = e.callFrames[0];
+    if (!top) return;
+    try {
+      const r = await cdp.send('Debugger.evaluateOnCallFrame', {
+        callFrameId: top.callFrameId, expression: logMessageExpression(message), silent: true, returnByValue: true,
+      });
+      const text = r.exceptionDetails ? `Logpoint error: ${r.exceptionDetails.text}` : String(r.result.value);
+      this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
+    } catch (err) {
+      log('replay', `logpoint failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private reportStop(e: PausedEvent, info: StopInfo): void {
+    this.callFrames = e.callFrames;
+    this.stateValue = 'paused';
+    this.pendingAction = 'continue';
+    this.stoppedEmitter.fire(info);
+  }
+
+  private async resumeSilently(cdp: CdpClient): Promise<void> {
+    await cdp.send('Debugger.resume', {}).catch((err) => log('replay', `resume failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  private async resume(action: 'continue' | 'step', method: 'Debugger.resume' | 'Debugger.stepOver' | 'Debugger.stepInto' | 'Debugger.stepOut'): Promise<void> {
+    const cdp = this.requireCdp();
+    this.requirePaused();
+    this.pendingAction = action;
+    this.stateValue = 'running';
+    this.callFrames = [];
+    await cdp.send(method, {});
+  }
+
+  private async applyExceptionFilters(): Promise<void> {
+    const f = this.exceptionFilters;
+    const state = f.caught ? 'all' : f.uncaught ? 'uncaught' : 'none';
+    await this.requireCdp().send('Debugger.setPauseOnExceptions', { state });
+  }
+
+  /** Reads the source maps of compiled files up front, so breakpoints in them are bound before they load. */
+  private async predictFromOutFiles(globs: string[]): Promise<void> {
+    if (globs.length === 0) return;
+    const files = (await findFiles(globs)).filter((f) => /\.[cm]?js$/.test(f));
+    for (const file of files) {
+      const mapUrl = await readSourceMappingUrl(file).catch(() => undefined);
+      if (!mapUrl) continue;
+      const map = await loadSourceMap(file, mapUrl);
+      if (map) await this.breakpoints.addSourceMap(map);
+    }
+    log('sourcemap', `outFiles: ${files.length} files scanned`);
+  }
+
+  private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {
+    if (debuggee !== this.debuggee || this.silenced.has(debuggee)) return;
+    this.stateValue = 'exited';
+    this.callFrames = [];
+    this.cdp?.dispose();
+    this.breakpoints.detach();
+    let message: string;
+    if (this.killedByUs) message = 'Program terminated by the debugger.';
+    else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)}.`;
+    else message = `Program exited with ${describeExit(e.code, e.signal)}.`;
+    if (!this.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) {
+      message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
+    }
+    this.exitedEmitter.fire({ code: e.code, signal: e.signal, message });
+  }
+
+  private frame(index: number): CallFrame {
+    this.requirePaused();
+    const f = this.callFrames[index];
+    if (!f) throw new AdapterError(ErrorCode.NoSuchFrame, `There is no stack frame ${index} in the current stop.`);
+    return f;
+  }
+
+  private requirePaused(): void {
+    if (this.stateValue !== 'paused') {
+      throw new AdapterError(ErrorCode.NotPaused, this.stateValue === 'running' ? 'The program is running; pause it first.' : 'The program is not paused.');
+    }
+  }
+
+  private requireCdp(): CdpClient {
+    if (!this.cdp || this.cdp.isClosed || this.stateValue === 'idle' || this.stateValue === 'exited') {
+      throw new AdapterError(ErrorCode.NotLaunched, this.stateValue === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.');
+    }
+    return this.cdp;
+  }
+}

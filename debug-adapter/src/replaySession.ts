@@ -1,0 +1,317 @@
+// The DAP side of a replay debug session: translates requests to ReplayController calls and controller events to DAP events.
+// Runs in the debug adapter process. Owns only DAP things: handles, 1-based lines, capabilities, error responses.
+import {
+  Breakpoint, BreakpointEvent, Event, ExitedEvent, Handles, InitializedEvent, Logger, logger, LoggingDebugSession,
+  OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { AdapterError, ErrorCode, toAdapterError } from './errors';
+import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
+import { log } from './logger';
+import { launchPlan } from './replay/launchPlan';
+import { ReplayController, type EvaluateContext, type StackFrameInfo } from './replay/replayController';
+import type { RenderedValue } from './replay/valueRenderer';
+
+const THREAD_ID = 1;
+/** How long launch waits for configurationDone before running anyway (a client may never send it). */
+const CONFIGURATION_DONE_TIMEOUT_MS = 5000;
+
+/** Exception filters the client can toggle. DBOS adds `divergence` and `recordedStepError` here. */
+export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'uncaught', label: 'Uncaught Exceptions', default: true, description: 'Stop when an exception is not caught by the program.' },
+  { filter: 'caught', label: 'Caught Exceptions', default: false, description: 'Stop at every exception thrown, caught or not.' },
+];
+
+interface VariableRef {
+  objectId: string;
+}
+
+export class ReplaySession extends LoggingDebugSession {
+  private readonly controller = new ReplayController();
+  private readonly variableHandles = new Handles<VariableRef>();
+  /** Frame handle → index in the current stop (boxed: Handles treats a stored 0 as missing). */
+  private readonly frameHandles = new Handles<{ index: number }>();
+  private launchArgs: ValidatedLaunchArguments | undefined;
+  private launched = false;
+  private terminatedSent = false;
+  private resolveConfigurationDone: () => void = () => undefined;
+  private readonly configurationDone = new Promise<void>((r) => (this.resolveConfigurationDone = r));
+
+  constructor() {
+    super();
+    // The controller speaks 0-based positions; the library converts to what the client asked for.
+    this.setDebuggerLinesStartAt1(false);
+    this.setDebuggerColumnsStartAt1(false);
+    this.controller.onStopped((s) => {
+      this.resetHandles();
+      const e = new StoppedEvent(s.reason, THREAD_ID) as DebugProtocol.StoppedEvent;
+      e.body.description = s.description;
+      e.body.text = s.text;
+      e.body.allThreadsStopped = true;
+      if (s.breakpointIds.length > 0) e.body.hitBreakpointIds = s.breakpointIds;
+      this.sendEvent(e);
+    });
+    this.controller.onOutput((o) => this.sendEvent(new OutputEvent(o.text, o.category)));
+    this.controller.onBreakpointChanged((b) => {
+      this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(b)));
+    });
+    this.controller.onExited((e) => {
+      this.resetHandles();
+      this.sendEvent(new OutputEvent(`${e.message}\n`, 'console'));
+      this.sendEvent(new ExitedEvent(e.code ?? 1));
+      this.sendTerminated();
+    });
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args: DebugProtocol.InitializeRequestArguments): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsStepBack: false,
+      supportsTerminateRequest: true,
+      supportsRestartRequest: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.resolveConfigurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments): void {
+    this.answer(response, async () => {
+      if (this.launched) throw new AdapterError(ErrorCode.AlreadyLaunched, 'This session already launched a program. Start a new debug session.');
+      const validated = validateLaunchArguments(args);
+      if (args?.trace) logger.setup(Logger.LogLevel.Verbose, false);
+      this.launched = true;
+      this.launchArgs = validated;
+      await this.controller.launch(validated, launchPlan(validated));
+      this.sendEvent(new Event('process', {
+        name: validated.program ?? validated.modules.join(', '), systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch',
+      }));
+      this.sendEvent(new InitializedEvent());
+      await Promise.race([this.configurationDone, delay(CONFIGURATION_DONE_TIMEOUT_MS)]);
+      await this.controller.run();
+    });
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    this.answer(response, async () => {
+      if (!this.launchArgs) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to restart: launch a program first.');
+      const validated = args?.arguments ? validateLaunchArguments(args.arguments) : this.launchArgs;
+      this.launchArgs = validated;
+      this.resetHandles();
+      await this.controller.restart(validated, launchPlan(validated));
+      this.sendEvent(new Event('process', { name: validated.program ?? '', systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch' }));
+    });
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.answer(response, async () => {
+      const sourcePath = args?.source?.path;
+      if (!sourcePath) throw new AdapterError(ErrorCode.BadRequest, 'setBreakpoints needs a source with a path.');
+      const specs = (args.breakpoints ?? []).map((b) => ({
+        line0: this.convertClientLineToDebugger(b.line),
+        column0: b.column === undefined ? undefined : this.convertClientColumnToDebugger(b.column),
+        condition: b.condition,
+        hitCondition: b.hitCondition,
+        logMessage: b.logMessage,
+      }));
+      const states = await this.controller.setBreakpoints(sourcePath, specs);
+      response.body = { breakpoints: states.map((s) => this.toDapBreakpoint(s)) };
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.answer(response, async () => {
+      const filters = new Set(args?.filters ?? []);
+      await this.controller.setExceptionFilters({ uncaught: filters.has('uncaught'), caught: filters.has('caught') });
+    });
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'main')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.answer(response, async () => {
+      const frames = await this.controller.stackTrace();
+      const start = args?.startFrame ?? 0;
+      const levels = args?.levels || frames.length;
+      response.body = {
+        stackFrames: frames.slice(start, start + levels).map((f) => this.toDapFrame(f)),
+        totalFrames: frames.length,
+      };
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.answer(response, async () => {
+      const scopes = this.controller.scopes(this.frameIndex(args?.frameId));
+      response.body = {
+        scopes: scopes.map((s) => new Scope(s.name, s.objectId ? this.variableHandles.create({ objectId: s.objectId }) : 0, s.expensive)),
+      };
+    });
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.answer(response, async () => {
+      const ref = this.variableHandles.get(args?.variablesReference);
+      if (!ref) throw new AdapterError(ErrorCode.NoSuchVariable, `No variables with reference ${args?.variablesReference} (values are released when the program resumes).`);
+      const props = await this.controller.properties(ref.objectId);
+      let variables = props.map((p) => ({ name: p.name, ...this.toDapValue(p) }));
+      if (args.start !== undefined || args.count !== undefined) variables = variables.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? variables.length));
+      response.body = { variables };
+    });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.answer(response, async () => {
+      if (typeof args?.expression !== 'string') throw new AdapterError(ErrorCode.BadRequest, 'evaluate needs an expression.');
+      const frameIndex = args.frameId === undefined ? undefined : this.frameIndex(args.frameId);
+      const v = await this.controller.evaluate(args.expression, frameIndex, (args.context ?? 'repl') as EvaluateContext);
+      const dap = this.toDapValue(v);
+      response.body = { result: dap.value, type: dap.type, variablesReference: dap.variablesReference };
+    });
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.answer(response, async () => {
+      this.resetHandles();
+      await this.controller.continue();
+      response.body = { allThreadsContinued: true };
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.answer(response, async () => {
+      this.resetHandles();
+      await this.controller.next();
+    });
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    this.answer(response, async () => {
+      this.resetHandles();
+      await this.controller.stepIn();
+    });
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.answer(response, async () => {
+      this.resetHandles();
+      await this.controller.stepOut();
+    });
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.answer(response, () => this.controller.pause());
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.answer(response, async () => {
+      throw new AdapterError(ErrorCode.NotSupported, 'Stepping back is not available yet.');
+    });
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.answer(response, async () => {
+      throw new AdapterError(ErrorCode.NotSupported, 'Reverse continue is not available yet.');
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.answer(response, () => this.controller.terminate());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    // Dispose in order (process tree, inspector socket, source maps), then answer.
+    this.answer(response, async () => {
+      await this.controller.dispose();
+      this.resetHandles();
+    }, () => this.shutdown());
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    this.sendErrorResponse(response, { id: ErrorCode.NotSupported, format: `Unknown request '${command}'.`, showUser: false });
+  }
+
+  /**
+   * Runs an async handler and always answers: its body on success, an error response otherwise.
+   * (@vscode/debugadapter does not catch rejected promises.)
+   */
+  private answer<R extends DebugProtocol.Response>(response: R, work: () => Promise<void>, after?: () => void): void {
+    let running: Promise<void>;
+    try {
+      running = work();
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    running.then(
+      () => this.sendResponse(response),
+      (e: unknown) => {
+        const err = toAdapterError(e);
+        log('dap', `${response.command} failed: ${err.user ? err.message : err.stack}`);
+        this.sendErrorResponse(response, { id: err.code, format: err.message, showUser: err.user && isUserFacing(response.command) });
+      },
+    ).finally(() => after?.());
+  }
+
+  private sendTerminated(): void {
+    if (this.terminatedSent) return;
+    this.terminatedSent = true;
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private resetHandles(): void {
+    this.variableHandles.reset();
+    this.frameHandles.reset();
+  }
+
+  private frameIndex(frameId: number | undefined): number {
+    const index = frameId === undefined ? undefined : this.frameHandles.get(frameId)?.index;
+    if (index === undefined) throw new AdapterError(ErrorCode.NoSuchFrame, `No stack frame ${frameId} in the current stop.`);
+    return index;
+  }
+
+  private toDapFrame(f: StackFrameInfo): DebugProtocol.StackFrame {
+    const source = f.path ? new Source(f.sourceName, f.path) : new Source(f.sourceName);
+    if (f.skipped) (source as DebugProtocol.Source).presentationHint = 'deemphasize';
+    const frame: DebugProtocol.StackFrame = new StackFrame(
+      this.frameHandles.create({ index: f.index }), f.name, source, this.convertDebuggerLineToClient(f.line0), this.convertDebuggerColumnToClient(f.column0));
+    if (f.skipped) frame.presentationHint = 'subtle';
+    return frame;
+  }
+
+  private toDapValue(v: RenderedValue): { value: string; type: string; variablesReference: number } {
+    return { value: v.value, type: v.type, variablesReference: v.objectId ? this.variableHandles.create({ objectId: v.objectId }) : 0 };
+  }
+
+  private toDapBreakpoint(s: { id: number; verified: boolean; path: string; line0: number; column0?: number; message?: string }): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, this.convertDebuggerLineToClient(Math.max(s.line0, 0)), undefined, new Source(pathBase(s.path), s.path));
+    bp.id = s.id;
+    if (s.column0 !== undefined && s.verified) bp.column = this.convertDebuggerColumnToClient(s.column0);
+    if (s.message) bp.message = s.message;
+    return bp;
+  }
+}
+
+/** Errors of requests the user triggers directly are shown; background ones (stack, variables) stay in the UI quietly. */
+function isUserFacing(command: string): boolean {
+  return ['launch', 'restart', 'attach'].includes(command);
+}
+
+function pathBase(p: string): string {
+  return p.split(/[\\/]/).pop() ?? p;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
