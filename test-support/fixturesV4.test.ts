@@ -1,26 +1,13 @@
 // Checks the SDK 4.26 fixture recording (test-fixtures/app-v4): manifest, payload columns, step order, app DB rows.
 // Runs in the test process (node --test via npm test), against the recording the harness made.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import SuperJSON from 'superjson';
+import { loadFixtureManifest } from './fixtureManifest.js';
 import { fixtureUrl } from './testDatabase.js';
 
-interface ManifestEntry {
-  id: string;
-  name: string;
-  className: string | null;
-  configName: string | null;
-  status: string;
-  covers: string[];
-  parent?: string;
-  note: string;
-}
-
-const manifestPath = path.resolve(__dirname, '..', 'test-fixtures', 'app-v4', 'fixtures.json');
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { app: string; sdk: string; workflows: ManifestEntry[] };
+const manifest = loadFixtureManifest('v4');
 
 /** A superjson with the SDK's Buffer recipe (4.26 registers it on the global instance at import). */
 const superjson = new SuperJSON();

@@ -1,32 +1,10 @@
 // Checks the v5 fixture recording (test-fixtures/app-v5, SDK 5.3.0): every manifest case and what the SDK stored for it.
 // Runs in the test process (node --test) against the databases the harness recorded.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { loadFixtureManifest } from './fixtureManifest.js';
 import { fixtureUrl } from './testDatabase.js';
-
-interface ManifestEntry {
-  id: string;
-  name: string;
-  className: string | null;
-  configName: string | null;
-  status: string;
-  parent?: string;
-  covers: string[];
-  note: string;
-  operations: [number, string][];
-}
-
-interface Manifest {
-  app: string;
-  sdk: string;
-  stepRunsTable: string;
-  appDatabaseUrlEnv: string;
-  stepRuns: Record<string, number>;
-  workflows: ManifestEntry[];
-}
 
 interface OpRow {
   function_id: number;
@@ -37,9 +15,7 @@ interface OpRow {
   serialization: string | null;
 }
 
-const manifest = JSON.parse(
-  readFileSync(path.resolve(__dirname, '..', 'test-fixtures', 'app-v5', 'fixtures.json'), 'utf8'),
-) as Manifest;
+const manifest = loadFixtureManifest('v5');
 
 let sys: pg.Client;
 let app: pg.Client;

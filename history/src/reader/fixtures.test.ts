@@ -1,7 +1,6 @@
 // The history reader against the fixture apps' recordings (test-fixtures/app-v5 on SDK 5.3, app-v4 on SDK 4.26):
 // every workflow of each manifest read, rendered and round-tripped through a trace file. Runs in the test process.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,22 +9,10 @@ import { fixtureUrl } from '../../../test-support/testDatabase.js';
 import { readTraceFile, writeTraceFile } from '../trace/traceFile.js';
 import { renderWorkflowDetail } from '../values/workflowView.js';
 import { HistoryReader } from './historyReader.js';
+import { loadFixtureManifest, type FixtureApp, type FixtureWorkflow } from '../../../test-support/fixtureManifest.js';
 
-interface ManifestEntry {
-  id: string;
-  name: string;
-  className: string | null;
-  configName: string | null;
-  status: string;
-  parent?: string;
-  operations?: [number, string][];
-}
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-function manifest(app: 'v4' | 'v5'): ManifestEntry[] {
-  return (JSON.parse(readFileSync(path.join(ROOT, 'test-fixtures', `app-${app}`, 'fixtures.json'), 'utf8')) as
-    { workflows: ManifestEntry[] }).workflows;
+function manifest(app: FixtureApp): FixtureWorkflow[] {
+  return loadFixtureManifest(app).workflows;
 }
 
 function recorded(app: 'v4' | 'v5'): boolean {
