@@ -16,6 +16,8 @@ const entries = [
   { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },
   { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
   { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode'] },
+  // TypeScript (the pinned 5.9 compiler API) is bundled into the server.
+  { in: 'language-server/src/server.ts', out: 'language-server', external: [] },
 ].filter((e) => existsSync(path.join(root, e.in)));
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({

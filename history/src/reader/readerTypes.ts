@@ -1,5 +1,6 @@
 // Types of the history reader's answers: what the CLI, the tree view and the debug adapter consume.
 // Shared code (any process).
+import type { ExportedWorkflow, NotificationRow } from '../trace/traceModel.js';
 
 /** What a connected database is, as detected from its `dbos` schema. */
 export interface SchemaInfo {
@@ -56,4 +57,16 @@ export interface WorkflowSummary {
 export interface WorkflowPage {
   workflows: WorkflowSummary[];
   nextCursor: string | null;
+}
+
+/** Everything recorded for one workflow, rows as the SDK stores them (payloads not deserialized). */
+export interface WorkflowDetail {
+  /** The row of the listing for this workflow. */
+  summary: WorkflowSummary;
+  /** The SDK's export shape: status row (payloads COALESCEd), operations in function_id order, events, streams. */
+  exported: ExportedWorkflow;
+  /** Workflows whose parent_workflow_id is this one, oldest first. */
+  children: WorkflowSummary[];
+  /** Messages sent to this workflow, oldest first. */
+  notifications: NotificationRow[];
 }

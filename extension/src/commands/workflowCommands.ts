@@ -1,0 +1,125 @@
+// The commands of the Workflows view: connect, refresh, filter, load more, copy ID, open a recorded output.
+// Runs in the extension host.
+import * as vscode from 'vscode';
+import type { ConnectionManager } from '../connection/connectionManager.js';
+import { describeUrl } from '../connection/resolveDatabaseUrl.js';
+import type { WorkflowFilter } from '../history/workflowHistory.js';
+import type { WorkflowNode } from '../views/workflowNodes.js';
+import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
+
+const STATUSES = ['SUCCESS', 'ERROR', 'PENDING', 'ENQUEUED', 'CANCELLED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
+
+export function describeFilter(f: WorkflowFilter): string {
+  const parts: string[] = [];
+  if (f.status?.length) parts.push(f.status.join('|'));
+  if (f.name) parts.push(`name=${f.name}`);
+  if (f.idPrefix) parts.push(`id=${f.idPrefix}*`);
+  return parts.join(' · ');
+}
+
+export function registerWorkflowCommands(
+  context: vscode.ExtensionContext,
+  deps: { connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel },
+): void {
+  const { connection, tree, view, log } = deps;
+  const showFilter = () => {
+    view.description = describeFilter(tree.currentFilter) || undefined;
+  };
+  const register = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        log.error(`${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        void vscode.window.showErrorMessage(`DBOS Replay: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }));
+
+  register('dbosReplay.connect', async () => {
+    type Pick = vscode.QuickPickItem & { action: 'type' | 'reconnect' };
+    const resolved = await connection.resolve();
+    const items: Pick[] = [{ label: '$(edit) Enter a connection URL…', description: 'postgresql://user@host:5432/app_dbos_sys', action: 'type' }];
+    if (resolved) {
+      items.unshift({ label: `$(plug) Connect to ${describeUrl(resolved.url)}`, description: `from ${resolved.source}`, action: 'reconnect' });
+    }
+    const choice = await vscode.window.showQuickPick(items, { title: 'Connect to a DBOS system database' });
+    if (!choice) return;
+    if (choice.action === 'reconnect') {
+      await connection.connect(true);
+    } else {
+      const url = await vscode.window.showInputBox({
+        title: 'DBOS system database URL',
+        prompt: 'The Postgres database where DBOS records workflows (system_database_url). A password in it is moved to secret storage.',
+        placeHolder: 'postgresql://postgres@localhost:5432/myapp_dbos_sys',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            const u = new URL(v.trim());
+            return /^postgres(ql)?:$/.test(u.protocol) ? undefined : 'Use a postgresql:// URL.';
+          } catch {
+            return 'Not a URL: postgresql://user@host:5432/database';
+          }
+        },
+      });
+      if (url) await connection.saveAndConnect(url.trim());
+    }
+    const s = connection.state;
+    if (s.kind === 'failed') void vscode.window.showErrorMessage(s.message);
+  });
+
+  register('dbosReplay.refresh', () => tree.refresh());
+  register('dbosReplay.loadMore', () => tree.loadMore());
+
+  register('dbosReplay.filter', async () => {
+    const f = tree.currentFilter;
+    type Pick = vscode.QuickPickItem & { key: 'status' | 'name' | 'idPrefix' | 'clear' };
+    const choice = await vscode.window.showQuickPick<Pick>([
+      { label: 'Status…', description: f.status?.join(', ') ?? 'any', key: 'status' },
+      { label: 'Workflow name…', description: f.name ?? 'any', key: 'name' },
+      { label: 'ID prefix…', description: f.idPrefix ?? 'any', key: 'idPrefix' },
+      { label: 'Clear filter', key: 'clear' },
+    ], { title: 'Filter recorded workflows' });
+    if (!choice) return;
+    const next: WorkflowFilter = { ...f };
+    if (choice.key === 'clear') {
+      tree.setFilter({});
+    } else if (choice.key === 'status') {
+      const picked = await vscode.window.showQuickPick(STATUSES.map((s) => ({ label: s, picked: f.status?.includes(s) ?? false })),
+        { title: 'Show workflows with status', canPickMany: true });
+      if (!picked) return;
+      next.status = picked.length ? picked.map((p) => p.label) : undefined;
+      tree.setFilter(clean(next));
+    } else {
+      const value = await vscode.window.showInputBox({
+        title: choice.key === 'name' ? 'Workflow function name (exact)' : 'Workflow ID prefix',
+        value: (choice.key === 'name' ? f.name : f.idPrefix) ?? '',
+        prompt: 'Leave empty to show all.',
+      });
+      if (value === undefined) return;
+      next[choice.key] = value.trim() || undefined;
+      tree.setFilter(clean(next));
+    }
+    showFilter();
+  });
+
+  register('dbosReplay.copyId', async (node?: WorkflowNode) => {
+    const target = node ?? view.selection[0];
+    const id = target?.kind === 'workflow' ? target.summary.workflowId : target?.kind === 'operation' ? target.workflowId : undefined;
+    if (!id) {
+      void vscode.window.showInformationMessage('Select a workflow in the DBOS Replay Workflows view first.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(id);
+    vscode.window.setStatusBarMessage(`Copied workflow ID ${id}`, 3000);
+  });
+
+  register('dbosReplay.openRecordedOutput', async (uri: vscode.Uri) => {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const json = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    await vscode.window.showTextDocument(json, { preview: true });
+  });
+}
+
+function clean(f: WorkflowFilter): WorkflowFilter {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as WorkflowFilter;
+}

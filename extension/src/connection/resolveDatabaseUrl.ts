@@ -1,0 +1,90 @@
+// Finds the DBOS system database URL: the setting, then DBOS_SYSTEM_DATABASE_URL, then dbos-config.yaml.
+// Runs in the extension host; pure (no 'vscode'), unit-tested.
+import { parse as parseYaml } from 'yaml';
+
+export type UrlSource = 'setting' | 'environment' | 'dbos-config.yaml';
+
+export interface ResolvedUrl {
+  url: string;
+  source: UrlSource;
+}
+
+/** Replaces `${VAR}` the way DBOS reads its config file; an unset variable becomes an empty string. */
+function substituteEnv(text: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => env[name] ?? '');
+}
+
+/**
+ * The system database URL a dbos-config.yaml names: `system_database_url`, else the SDK's default derived
+ * from `database_url` (same server, database `<name>_dbos_sys`). Undefined when it names neither.
+ */
+export function systemUrlFromDbosConfig(yamlText: string, env: NodeJS.ProcessEnv): string | undefined {
+  let doc: unknown;
+  try {
+    doc = parseYaml(substituteEnv(yamlText, env));
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== 'object') return undefined;
+  const cfg = doc as Record<string, unknown>;
+  const sys = cfg.system_database_url;
+  if (typeof sys === 'string' && sys.trim()) return sys.trim();
+  const app = cfg.database_url;
+  if (typeof app === 'string' && app.trim()) {
+    try {
+      const u = new URL(app.trim());
+      u.pathname = '/' + `${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}_dbos_sys`;
+      return u.toString();
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** First of: the setting, the environment variable, the workspace's dbos-config.yaml. */
+export function resolveDatabaseUrl(input: { setting?: string; env: NodeJS.ProcessEnv; dbosConfigYaml?: string }): ResolvedUrl | undefined {
+  if (input.setting?.trim()) return { url: input.setting.trim(), source: 'setting' };
+  const fromEnv = input.env.DBOS_SYSTEM_DATABASE_URL?.trim();
+  if (fromEnv) return { url: fromEnv, source: 'environment' };
+  const fromConfig = input.dbosConfigYaml === undefined ? undefined : systemUrlFromDbosConfig(input.dbosConfigYaml, input.env);
+  return fromConfig ? { url: fromConfig, source: 'dbos-config.yaml' } : undefined;
+}
+
+/** Host, port and database of a URL: what logs and the UI may show (never user or password). */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}`;
+  } catch {
+    return '<unparseable database URL>';
+  }
+}
+
+/** Key under which a typed password is kept in SecretStorage: one per user, server and database. */
+export function secretKeyFor(url: string): string {
+  const u = new URL(url);
+  return `dbosReplay.password:${decodeURIComponent(u.username)}@${u.hostname}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1))}`;
+}
+
+/** The URL without its password, and the password it held (decoded), if any. */
+export function splitPassword(url: string): { url: string; password?: string } {
+  const u = new URL(url);
+  if (!u.password) return { url };
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  return { url: u.toString(), password };
+}
+
+/** The URL with a password set. */
+export function withPassword(url: string, password: string): string {
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** Whether a connection error means the password is missing or wrong (so asking for one may help). */
+export function isPasswordError(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '28P01' || /password/i.test(err?.message ?? '');
+}

@@ -1,0 +1,67 @@
+// Entry of the dbos-replay CLI: dispatches `dbos-replay <command>` to history/src/cli/commands/<command>.ts.
+// Runs in the CLI process (bundled to dist/cli.js). Exit codes: 0 ok, 1 runtime error, 2 usage error.
+import { ErrorCode, HistoryError, UsageError } from '../errors.js';
+import { scrub, type CliIo, type Command } from './cliSupport.js';
+import { exportCommand } from './commands/export.js';
+import { listCommand } from './commands/list.js';
+import { showCommand } from './commands/show.js';
+
+/** Subcommands by name; later ones (run, check, dap) are added here. */
+export const COMMANDS: Record<string, Command> = {
+  list: listCommand,
+  show: showCommand,
+  export: exportCommand,
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return 'usage: dbos-replay <command> [options]\n\ncommands:\n' +
+    Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
+    '\n\nThe database is --db, else DBOS_SYSTEM_DATABASE_URL, else DATABASE_URL.\n' +
+    'Run `dbos-replay <command> --help` for its options.\n';
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`dbos-replay: unknown command '${name}'.\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`usage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof HistoryError && e.code === ErrorCode.NoDatabaseUrl)) {
+      io.stderr(scrub(`dbos-replay ${name}: ${e.message}\n\nusage: ${command.usage}\n`, io));
+      return 2;
+    }
+    if (e instanceof HistoryError && e.userError) {
+      io.stderr(scrub(`dbos-replay ${name}: ${e.message}\n`, io));
+      return 1;
+    }
+    // A bug: keep the stack, but never a password.
+    io.stderr(scrub(`dbos-replay ${name}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`, io));
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  const io: CliIo = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    urls: [],
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}

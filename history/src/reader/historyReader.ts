@@ -1,0 +1,303 @@
+// Read-only access to a DBOS system database: listing, one workflow's full record, and whole traces.
+// Shared code (CLI, debug adapter, extension host). Every query is parameterized and bounded.
+import type pg from 'pg';
+import { classifyDatabaseError, describeDatabase, openPool, type ConnectOptions } from '../db/connection.js';
+import { DEFAULT_SCHEMA, detectSchema, quoteIdent, type DetectedSchema, type SystemTable } from '../db/schemaDetection.js';
+import { ErrorCode, HistoryError } from '../errors.js';
+import {
+  TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type NotificationRow, type OperationOutputRow,
+  type StreamRow, type Trace, type WorkflowEventHistoryRow, type WorkflowEventRow, type WorkflowStatusRow,
+} from '../trace/traceModel.js';
+import type { PageRequest, SchemaInfo, WorkflowDetail, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
+import { listWorkflows } from './simpleListing.js';
+
+/** Upper bounds on what one call reads; past them the reader refuses instead of exhausting memory. */
+export interface ReaderLimits {
+  operationsPerWorkflow: number;
+  childrenPerWorkflow: number;
+  eventsPerWorkflow: number;
+  streamRowsPerWorkflow: number;
+  notificationsPerTrace: number;
+  workflowsPerTrace: number;
+}
+
+export const DEFAULT_LIMITS: ReaderLimits = {
+  operationsPerWorkflow: 200_000,
+  childrenPerWorkflow: 10_000,
+  eventsPerWorkflow: 100_000,
+  streamRowsPerWorkflow: 200_000,
+  notificationsPerTrace: 200_000,
+  workflowsPerTrace: 1_000,
+};
+
+export interface HistoryReaderOptions extends ConnectOptions {
+  /** System schema name (DBOSConfig.systemDatabaseSchemaName), default `dbos`. */
+  schema?: string;
+  limits?: Partial<ReaderLimits>;
+}
+
+/** Columns every status row carries in the trace, NULL when the schema predates them. */
+const STATUS_KEYS = [
+  'workflow_uuid', 'status', 'name', 'class_name', 'config_name', 'authenticated_user', 'assumed_role',
+  'authenticated_roles', 'inputs', 'output', 'error', 'executor_id', 'created_at', 'updated_at', 'application_version',
+  'application_id', 'recovery_attempts', 'queue_name', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
+  'started_at_epoch_ms', 'deduplication_id', 'priority', 'queue_partition_key', 'forked_from', 'parent_workflow_id',
+  'serialization',
+];
+const PAYLOAD_COLUMNS = new Set(['inputs', 'output', 'error']);
+const OPERATION_KEYS = ['workflow_uuid', 'function_id', 'function_name', 'output', 'error', 'child_workflow_id',
+  'started_at_epoch_ms', 'completed_at_epoch_ms', 'serialization'];
+
+export class HistoryReader {
+  private closed = false;
+  readonly limits: ReaderLimits;
+
+  private constructor(
+    /** The read-only pool; exposed for the listing and for tests, never for writes (sessions refuse them). */
+    readonly pool: pg.Pool,
+    private readonly detected: DetectedSchema,
+    /** host:port/db, what messages name. */
+    readonly target: string,
+    limits: Partial<ReaderLimits> | undefined,
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Connects, checks the schema, and returns a reader; throws HistoryError with an actionable message. */
+  static async connect(url: string, opts: HistoryReaderOptions = {}): Promise<HistoryReader> {
+    const target = describeDatabase(url);
+    const pool = openPool(url, opts);
+    try {
+      const detected = await detectSchema(pool, opts.schema ?? DEFAULT_SCHEMA, target);
+      return new HistoryReader(pool, detected, target, opts.limits);
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw classifyDatabaseError(e, url);
+    }
+  }
+
+  get schemaInfo(): SchemaInfo {
+    const { schema, migrationVersion, generation, hasPayloadTables } = this.detected;
+    return { schema, migrationVersion, generation, hasPayloadTables };
+  }
+
+  /** A note for the user when the schema is newer than the reader was checked against. */
+  get warning(): string | undefined {
+    return this.detected.warning;
+  }
+
+  private get s(): string {
+    return quoteIdent(this.detected.schema);
+  }
+
+  private has(table: SystemTable, column?: string): boolean {
+    const cols = this.detected.columns[table];
+    return cols !== undefined && (column === undefined || cols.includes(column));
+  }
+
+  /** `alias.col`, or `NULL::type AS col` when the column does not exist in this schema version. */
+  private col(table: SystemTable, alias: string, column: string, type = 'text'): string {
+    return this.has(table, column) ? `${alias}.${quoteIdent(column)}` : `NULL::${type} AS ${quoteIdent(column)}`;
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    if (this.closed) throw new HistoryError(ErrorCode.Internal, 'The history reader was used after close().');
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (e) {
+      // The pool's URL is not kept; messages name the target only.
+      throw classifyDatabaseError(e, `postgresql://${this.target}`);
+    }
+  }
+
+  /** Reads `limit + 1` rows and refuses past the bound, naming it. */
+  private async bounded<R extends pg.QueryResultRow>(sql: string, params: unknown[], limit: number, what: string): Promise<R[]> {
+    const rows = await this.query<R>(`${sql} LIMIT ${Number(limit) + 1}`, params);
+    if (rows.length > limit) {
+      throw new HistoryError(ErrorCode.TooManyRows,
+        `${what} has more than ${limit} rows in ${this.detected.schema} at ${this.target}; dbos-replay reads at most ${limit}.`);
+    }
+    return rows;
+  }
+
+  listWorkflows(filter: WorkflowFilter = {}, page: PageRequest = {}): Promise<WorkflowPage> {
+    return listWorkflows(this.pool, this.detected, filter, page).catch((e) => {
+      throw classifyDatabaseError(e, `postgresql://${this.target}`);
+    });
+  }
+
+  /** The status row with payloads read as COALESCE(payload table, legacy column), or undefined. */
+  private async statusRow(id: string): Promise<WorkflowStatusRow | undefined> {
+    const own = (this.detected.columns.workflow_status ?? []).filter((c) => !PAYLOAD_COLUMNS.has(c));
+    const v5 = this.detected.hasPayloadTables;
+    const payloads = v5
+      ? `COALESCE(wi.inputs, ws.inputs) AS inputs, COALESCE(wo.output, ws.output) AS output, COALESCE(wo.error, ws.error) AS error`
+      : `ws.inputs, ws.output, ws.error`;
+    const joins = v5
+      ? `LEFT JOIN ${this.s}.workflow_input wi ON wi.workflow_uuid = ws.workflow_uuid
+         LEFT JOIN ${this.s}.workflow_output wo ON wo.workflow_uuid = ws.workflow_uuid`
+      : '';
+    const rows = await this.query<Record<string, unknown>>(
+      `SELECT ${own.map((c) => `ws.${quoteIdent(c)}`).join(', ')}, ${payloads}
+         FROM ${this.s}.workflow_status ws ${joins}
+        WHERE ws.workflow_uuid = $1`, [id]);
+    if (rows.length === 0) return undefined;
+    const row = rows[0];
+    for (const k of STATUS_KEYS) if (!(k in row)) row[k] = null;
+    return row as WorkflowStatusRow;
+  }
+
+  private operations(id: string): Promise<OperationOutputRow[]> {
+    const present = this.detected.columns.operation_outputs ?? [];
+    const cols = [...OPERATION_KEYS.map((c) => this.col('operation_outputs', 'op', c,
+      c.endsWith('_ms') ? 'bigint' : 'text')), ...present.filter((c) => !OPERATION_KEYS.includes(c)).map((c) => `op.${quoteIdent(c)}`)];
+    return this.bounded<OperationOutputRow>(
+      `SELECT ${cols.join(', ')} FROM ${this.s}.operation_outputs op WHERE op.workflow_uuid = $1 ORDER BY op.function_id`,
+      [id], this.limits.operationsPerWorkflow, `Workflow '${id}'s operation_outputs`);
+  }
+
+  private events(id: string): Promise<WorkflowEventRow[]> {
+    return this.bounded<WorkflowEventRow>(
+      `SELECT e.workflow_uuid, e.key, e.value, ${this.col('workflow_events', 'e', 'serialization')}
+         FROM ${this.s}.workflow_events e WHERE e.workflow_uuid = $1 ORDER BY e.key`,
+      [id], this.limits.eventsPerWorkflow, `Workflow '${id}'s workflow_events`);
+  }
+
+  private async eventHistory(id: string): Promise<WorkflowEventHistoryRow[]> {
+    if (!this.has('workflow_events_history')) return [];
+    return this.bounded<WorkflowEventHistoryRow>(
+      `SELECT h.workflow_uuid, h.function_id, h.key, h.value, ${this.col('workflow_events_history', 'h', 'serialization')}
+         FROM ${this.s}.workflow_events_history h WHERE h.workflow_uuid = $1 ORDER BY h.function_id, h.key`,
+      [id], this.limits.eventsPerWorkflow, `Workflow '${id}'s workflow_events_history`);
+  }
+
+  private async streams(id: string): Promise<StreamRow[]> {
+    if (!this.has('streams')) return [];
+    const fid = this.has('streams', 'function_id') ? 'st.function_id' : '0 AS function_id';
+    return this.bounded<StreamRow>(
+      `SELECT st.workflow_uuid, st.key, st.value, st."offset", ${fid}, ${this.col('streams', 'st', 'serialization')}
+         FROM ${this.s}.streams st WHERE st.workflow_uuid = $1 ORDER BY st.key, st."offset"`,
+      [id], this.limits.streamRowsPerWorkflow, `Workflow '${id}'s streams`);
+  }
+
+  private notifications(ids: string[]): Promise<NotificationRow[]> {
+    const consumed = this.has('notifications', 'consumed') ? 'n.consumed' : 'false AS consumed';
+    return this.bounded<NotificationRow>(
+      `SELECT n.message_uuid, n.destination_uuid, n.topic, n.message, n.created_at_epoch_ms,
+              ${this.col('notifications', 'n', 'serialization')}, ${consumed},
+              ${this.col('notifications', 'n', 'consumed_by_function_id', 'int4')}
+         FROM ${this.s}.notifications n WHERE n.destination_uuid = ANY($1::text[])
+        ORDER BY n.created_at_epoch_ms, n.message_uuid`,
+      [ids], this.limits.notificationsPerTrace, `The notifications to ${ids.length === 1 ? `'${ids[0]}'` : 'the trace'}`);
+  }
+
+  private children(id: string): Promise<WorkflowSummary[]> {
+    if (!this.has('workflow_status', 'parent_workflow_id')) return Promise.resolve([]);
+    return this.bounded<Record<string, unknown>>(
+      `SELECT ws.workflow_uuid, ws.name, ws.class_name, ws.config_name, ws.status, ws.created_at, ws.updated_at,
+              ${this.col('workflow_status', 'ws', 'completed_at', 'bigint')}, ${this.col('workflow_status', 'ws', 'queue_name')},
+              ws.parent_workflow_id, ${this.col('workflow_status', 'ws', 'application_version')},
+              ${this.col('workflow_status', 'ws', 'forked_from')}
+         FROM ${this.s}.workflow_status ws WHERE ws.parent_workflow_id = $1
+        ORDER BY ws.created_at, ws.workflow_uuid`,
+      [id], this.limits.childrenPerWorkflow, `Workflow '${id}'s children`).then((rows) => rows.map(summaryOf));
+  }
+
+  private notFound(id: string): HistoryError {
+    return new HistoryError(ErrorCode.WorkflowNotFound,
+      `No recorded workflow '${id}' in ${this.detected.schema}.workflow_status at ${this.target}. ` +
+      'Check the ID with `dbos-replay list`.');
+  }
+
+  /** One workflow in the SDK's export shape, or undefined when there is no such status row. */
+  async exportWorkflow(id: string): Promise<ExportedWorkflow | undefined> {
+    const status = await this.statusRow(id);
+    if (!status) return undefined;
+    const [operation_outputs, workflow_events, workflow_events_history, streams] = await Promise.all([
+      this.operations(id), this.events(id), this.eventHistory(id), this.streams(id)]);
+    return { workflow_status: status, operation_outputs, workflow_events, workflow_events_history, streams };
+  }
+
+  /** Everything recorded for one workflow; throws WorkflowNotFound (301) for an unknown ID. */
+  async getWorkflow(id: string): Promise<WorkflowDetail> {
+    const exported = await this.exportWorkflow(id);
+    if (!exported) throw this.notFound(id);
+    const [children, notifications] = await Promise.all([this.children(id), this.notifications([id])]);
+    return { summary: summaryOf(exported.workflow_status), exported, children, notifications };
+  }
+
+  /**
+   * The trace of a workflow: the root first, then every descendant reachable through parent_workflow_id and
+   * operation_outputs.child_workflow_id (breadth first), with the messages sent to any of them.
+   */
+  async loadTrace(id: string): Promise<Trace> {
+    const root = await this.exportWorkflow(id);
+    if (!root) throw this.notFound(id);
+    const workflows: ExportedWorkflow[] = [root];
+    const seen = new Set([id]);
+    for (let i = 0; i < workflows.length; i++) {
+      const wf = workflows[i];
+      const wid = wf.workflow_status.workflow_uuid;
+      const next = new Set<string>();
+      for (const op of wf.operation_outputs) if (op.child_workflow_id) next.add(op.child_workflow_id);
+      for (const c of await this.children(wid)) next.add(c.workflowId);
+      for (const cid of next) {
+        if (seen.has(cid)) continue;
+        seen.add(cid);
+        // A child named by an operation may be gone (deleted); the parent's rows still replay it.
+        const child = await this.exportWorkflow(cid);
+        if (!child) continue;
+        if (workflows.length >= this.limits.workflowsPerTrace) {
+          throw new HistoryError(ErrorCode.TooManyRows,
+            `Workflow '${id}' has more than ${this.limits.workflowsPerTrace} descendants at ${this.target}; ` +
+            `a trace holds at most ${this.limits.workflowsPerTrace} workflows.`);
+        }
+        workflows.push(child);
+      }
+    }
+    const notifications = await this.notifications(workflows.map((w) => w.workflow_status.workflow_uuid));
+    const { schema, migrationVersion, generation } = this.detected;
+    return {
+      format: TRACE_FORMAT,
+      version: TRACE_FORMAT_VERSION,
+      createdAt: new Date().toISOString(),
+      source: { kind: 'postgres', database: this.target, schema, migrationVersion, generation },
+      rootWorkflowId: id,
+      workflows,
+      notifications,
+    };
+  }
+
+  /** Ends the pool; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end().catch(() => {});
+  }
+}
+
+function numOrNull(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+function strOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+/** A listing row from a status row (a full WorkflowStatusRow or the children query's subset). */
+export function summaryOf(r: Record<string, unknown>): WorkflowSummary {
+  return {
+    workflowId: String(r.workflow_uuid),
+    name: String(r.name ?? ''),
+    className: strOrNull(r.class_name),
+    configName: strOrNull(r.config_name),
+    status: String(r.status ?? ''),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    completedAt: numOrNull(r.completed_at),
+    queueName: strOrNull(r.queue_name),
+    parentWorkflowId: strOrNull(r.parent_workflow_id),
+    applicationVersion: strOrNull(r.application_version),
+    forkedFrom: strOrNull(r.forked_from),
+  };
+}

@@ -1,0 +1,165 @@
+// End-to-end: the packaged extension in a real VS Code (code-server) driven by Chromium: the Workflows view
+// lists the recorded workflows, a checkout expands into its steps, a step opens its recorded JSON. Test process.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import pg from 'pg';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, repoRoot } from './codeServerHarness.js';
+import { startWorkbench, type Workbench } from './workbenchScenario.js';
+
+const ARTIFACTS = path.join(repoRoot, 'test-artifacts', 'e2e');
+const log = (m: string) => process.stderr.write(m + '\n');
+
+interface Expected {
+  recent: { id: string; name: string }[];
+  target: { id: string; name: string };
+  steps: { functionId: number; name: string; output: string | null; error: string | null }[];
+}
+
+/** What the view must show, read straight from the database (not through the extension's reader). */
+async function expectedFromDatabase(url: string): Promise<Expected> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const recent = (await c.query('SELECT workflow_uuid AS id, name FROM dbos.workflow_status ORDER BY created_at DESC, workflow_uuid DESC LIMIT 5')).rows;
+    // The checkout that succeeded, else any finished workflow with recorded steps.
+    const target = (await c.query(`SELECT s.workflow_uuid AS id, s.name FROM dbos.workflow_status s
+        WHERE EXISTS (SELECT 1 FROM dbos.operation_outputs o WHERE o.workflow_uuid = s.workflow_uuid AND o.output IS NOT NULL)
+        ORDER BY (s.workflow_uuid = 'checkout-ok') DESC, (s.status = 'SUCCESS') DESC, s.created_at DESC LIMIT 1`)).rows[0];
+    assert.ok(target, `no recorded workflow with steps in ${new URL(url).pathname}`);
+    const steps = (await c.query(`SELECT function_id AS "functionId", function_name AS name, output, error
+        FROM dbos.operation_outputs WHERE workflow_uuid = $1 ORDER BY function_id`, [target.id])).rows;
+    return { recent, target, steps };
+  } finally {
+    await c.end();
+  }
+}
+
+/** A text the pretty-printed document must contain: the first primitive leaf of the recorded value. */
+function expectedSnippet(serialized: string): string {
+  let value: unknown = JSON.parse(serialized);
+  if (value && typeof value === 'object' && '__dbos_serializer' in value) value = (value as unknown as { json: unknown }).json;
+  const leaf = (v: unknown, key?: string): string | undefined => {
+    if (v === null || typeof v !== 'object') return key === undefined ? JSON.stringify(v) : `${JSON.stringify(key)}: ${JSON.stringify(v)}`;
+    for (const [k, child] of Object.entries(v)) {
+      const found = leaf(child, Array.isArray(v) ? undefined : k);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return leaf(value) ?? '{';
+}
+
+/** The first file under dir whose path matches (the extension's LogOutputChannel file lives deep in the logs). */
+function findFile(dir: string, pattern: RegExp): string | undefined {
+  try {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const found = findFile(p, pattern);
+        if (found) return found;
+      } else if (pattern.test(p)) return p;
+    }
+  } catch {
+    // no logs yet
+  }
+  return undefined;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  log(`e2e: screenshot test-artifacts/e2e/${name}.png`);
+}
+
+/** A tree row of the DBOS Replay view whose accessible label contains text. */
+function row(page: Page, text: string) {
+  return page.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator(`xpath=self::*[contains(@aria-label, ${JSON.stringify(text)})]`) });
+}
+
+test('Workflows view in a real VS Code: list, expand a checkout, open a recorded output', { timeout: 900_000 }, async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  let workbench: Workbench | undefined;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const t0 = Date.now();
+  let passed = false;
+  try {
+    workbench = await startWorkbench({ log, connect: false });
+    const expected = await expectedFromDatabase(workbench.db.url);
+    log(`e2e: expecting ${expected.target.id} (${expected.target.name}) with ${expected.steps.length} steps`);
+
+    browser = await chromium.launch({ executablePath: workbench.chromium, args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page.setDefaultTimeout(60_000);
+    const tRun = Date.now();
+    await page.goto(workbench.url);
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 120_000 });
+    await shot(page, '01-workbench');
+
+    // Stage 1: no connection yet, so the view welcomes with a Connect button and says where it looks.
+    await page.locator('.part.activitybar [aria-label^="DBOS Replay"]').first().click();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'No DBOS system database is connected' });
+    await welcome.waitFor({ state: 'visible', timeout: 90_000 });
+    await welcome.getByRole('button', { name: 'Connect to a DBOS System Database' }).waitFor({ state: 'visible' });
+    await shot(page, '02-welcome');
+
+    // Stage 2: the setting names the recorded database; the view lists its workflows, newest first.
+    workbench.connect();
+    await row(page, expected.recent[0].id).first().waitFor({ state: 'visible', timeout: 90_000 });
+    for (const wf of expected.recent) await row(page, wf.id).first().waitFor({ state: 'visible' });
+    const labels = await page.locator('.monaco-list-row[role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    const order = expected.recent.map((wf) => labels.findIndex((l) => l.includes(`workflow ${wf.id},`)));
+    assert.deepEqual(order, [...order].sort((a, b) => a - b), `workflows not newest first: ${labels.join(' | ')}`);
+    await shot(page, '03-workflows');
+    await row(page, `workflow ${expected.target.id},`).first().hover();
+    await page.locator('.monaco-hover, .workbench-hover', { hasText: expected.target.id }).first().waitFor({ state: 'visible' });
+    await shot(page, '04-tooltip');
+    await page.mouse.move(700, 500);
+
+    // Stage 3: expanding the checkout shows its recorded steps, in order.
+    const target = row(page, `workflow ${expected.target.id},`).first();
+    await target.click();
+    for (const step of expected.steps) await row(page, `Step ${step.functionId} ${step.name}`).first().waitFor({ state: 'visible' });
+    await shot(page, '05-steps');
+
+    // Stage 4: selecting a step opens its recorded output as a read-only JSON document.
+    const step = expected.steps.find((s) => s.output !== null && s.output.includes('{')) ?? expected.steps.find((s) => s.output !== null)!;
+    await row(page, `Step ${step.functionId} ${step.name}`).first().click();
+    const tabName = `${step.functionId}-${step.name.replace(/[^\w.-]+/g, '_')}.json`;
+    await page.locator(`.tabs-container .tab[aria-label*=${JSON.stringify(tabName)}]`).first().waitFor({ state: 'visible' });
+    const snippet = expectedSnippet(step.output!);
+    const editorLines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await editorLines.waitFor({ state: 'visible' });
+    await page.waitForFunction(
+      (want) => [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines')]
+        .some((el) => (el.textContent ?? '').replace(/\u00a0/g, ' ').includes(want)),
+      snippet, { timeout: 30_000 });
+    await shot(page, '06-recorded-output');
+    log(`e2e: document ${tabName} shows ${snippet}`);
+    log(`e2e: timings — install/check ${(workbench.timings.installMs / 1000).toFixed(1)} s, code-server start ${(workbench.timings.startMs / 1000).toFixed(1)} s, ` +
+      `browser run ${((Date.now() - tRun) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    passed = true;
+  } catch (e) {
+    if (browser) {
+      const page = browser.contexts()[0]?.pages()[0];
+      if (page) await page.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {});
+    }
+    if (workbench) {
+      writeFileSync(path.join(ARTIFACTS, 'code-server.log'), workbench.codeServer.log);
+      const extLog = findFile(path.join(workbench.profileDir, 'user-data', 'logs'), /DBOS Replay\.log$/);
+      if (extLog) log(`--- extension log ${extLog} ---\n${readFileSync(extLog, 'utf8').slice(-4000)}`);
+      log(`--- code-server output (also test-artifacts/e2e/code-server.log; extension logs under ${workbench.profileDir}/user-data/logs) ---\n` +
+        workbench.codeServer.log.slice(-6000));
+    }
+    throw e;
+  } finally {
+    await browser?.close().catch(() => {});
+    await workbench?.stop();
+    // A failed run keeps its profile (settings, extension logs) for a look; a passing one leaves nothing behind.
+    if (passed && workbench) {
+      rmSync(workbench.profileDir, { recursive: true, force: true });
+      if (workbench.db.origin === 'mini recording') rmSync(workbench.db.folder, { recursive: true, force: true });
+    }
+  }
+});
