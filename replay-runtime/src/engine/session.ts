@@ -35,6 +35,8 @@ export interface Verdict {
   /** For `incomplete`: where the recording ends. */
   incomplete?: { functionId: number | null; called: string | null; message: string };
   error?: { message: string; stack?: string };
+  /** Single replays: every consumed operation in the order the code consumed it (the CLI's trail). */
+  trail?: { functionId: number; name: string; outcome: 'output' | 'error' }[];
   /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
   launched?: boolean;
 }
@@ -291,6 +293,9 @@ export class ReplaySession {
       replayedResult,
       operations: { consumed: this.wf?.consumed.size ?? 0, recorded: this.target?.operation_outputs.length ?? 0 },
     };
+    if (!this.batchFile && this.wf) {
+      v.trail = this.wf.operations.map((o) => ({ functionId: o.functionId, name: o.name, outcome: o.error !== null && o.error !== undefined ? 'error' : 'output' }));
+    }
     if (this.divergence) {
       const d = this.divergence;
       v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
