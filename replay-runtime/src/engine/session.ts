@@ -37,6 +37,8 @@ export interface Verdict {
   error?: { message: string; stack?: string };
   /** Single replays: every consumed operation in the order the code consumed it (the CLI's trail). */
   trail?: { functionId: number; name: string; outcome: 'output' | 'error' }[];
+  /** From reviving the inputs to the verdict, in this process; floorMs only with DBOS_REPLAY_MEASURE_FLOOR. */
+  timings?: { replayMs: number; floorMs?: number };
   /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
   launched?: boolean;
 }
@@ -80,6 +82,8 @@ export class ReplaySession {
     this.finished = false;
     this.divergence = undefined;
     this.lastUncaught = undefined;
+    this.replayStart = undefined;
+    this.floorMs = undefined;
     this.state = {
       workflowId: '', workflowName: '', status: '', inputs: undefined, operations: [], divergence: null,
       get nextRecorded() { return self.wf?.nextRecorded() ?? null; },
@@ -172,6 +176,19 @@ export class ReplaySession {
   }
 
   private lastVerdict?: VerdictKind;
+  private replayStart?: number;
+  private floorMs?: number;
+
+  /** Benchmarks: the time to only deserialize every recorded output of the workflow, in this process (the floor). */
+  private async measureFloor(): Promise<void> {
+    const t0 = performance.now();
+    for (const r of this.target?.operation_outputs ?? []) {
+      try {
+        if (r.output !== null) await reviveValue(r.output, r.serialization, 'floor');
+      } catch { /* counted as parsed */ }
+    }
+    this.floorMs = performance.now() - t0;
+  }
 
   private async run(): Promise<void> {
     const gen = this.gen;
@@ -195,6 +212,8 @@ export class ReplaySession {
           `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`));
       }
     }
+    if (this.env.DBOS_REPLAY_MEASURE_FLOOR) await this.measureFloor();
+    this.replayStart = performance.now();
     let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
     const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
     if (schema?.parse) args = schema.parse(args);
@@ -293,6 +312,9 @@ export class ReplaySession {
       replayedResult,
       operations: { consumed: this.wf?.consumed.size ?? 0, recorded: this.target?.operation_outputs.length ?? 0 },
     };
+    if (this.replayStart !== undefined) {
+      v.timings = { replayMs: performance.now() - this.replayStart, ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}) };
+    }
     if (!this.batchFile && this.wf) {
       v.trail = this.wf.operations.map((o) => ({ functionId: o.functionId, name: o.name, outcome: o.error !== null && o.error !== undefined ? 'error' : 'output' }));
     }
