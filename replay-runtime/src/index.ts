@@ -1,10 +1,11 @@
 // Preload entry of the replay runtime: `node --require <repo>/dist/replay-runtime.js <program>`.
-// Redirects `@dbos-inc/dbos-sdk` (CommonJS and ESM) to the replay implementation and creates the session.
+// Redirects `@dbos-inc/dbos-sdk` and the DBOS data-source packages (CommonJS and ESM) to the replay implementation and creates the session.
 // Runs in the user's program, before its code.
 import { setSession } from './engine/current.js';
 import { ReplaySession } from './engine/session.js';
 import { installCjsRedirect } from './resolve/cjsRedirect.js';
 import { installEsmRedirect } from './resolve/esmRedirect.js';
+import { dataSourceModules } from './sdk/dataSources.js';
 import { datasourceModule, sdkModule } from './sdk/sdkModule.js';
 
 const GUARD = Symbol.for('dbos-replay.runtime');
@@ -17,6 +18,7 @@ if (!g[GUARD]) {
   const modules: Record<string, Record<string, unknown>> = {
     '@dbos-inc/dbos-sdk': sdkModule,
     '@dbos-inc/dbos-sdk/datasource': datasourceModule,
+    ...dataSourceModules,
   };
   g[GUARD] = { session, modules };
   g.__dbosReplay = { get state() { return session.state; }, session };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { fixtureUrl } from '../../test-support/testDatabase.js';
-import { runReplay, type RunReplayResult } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type RunReplayResult } from '../src/host/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -60,5 +60,19 @@ test('v5 fixture: every recorded workflow replays to its recorded outcome, no st
   assert.deepEqual(problems, []);
   assert.equal(results.get('crash-pending')!.verdict.incomplete?.message,
     'the recording ends here: the original run never completed step 2 (handOffToCourier)');
+  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+});
+
+test('v5 fixture: the whole manifest in one batch process gives the same verdicts', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
+  const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
+  const entries = [];
+  for (const w of manifest.workflows) entries.push({ trace: await traceFromDatabase(fixtureUrl('v5', 'sys'), w.id) });
+  const r = await runReplayBatch({ entries, program: 'dist/main.js', cwd: appDir, timeoutMs: 60_000 });
+  assert.equal(r.processes, 1, r.stderr.slice(-2000));
+  assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]),
+    manifest.workflows.map((w) => [w.id, w.status === 'SUCCESS' || w.status === 'ERROR' ? 'match' : 'incomplete']), r.stderr.slice(-2000));
+  for (const [i, w] of manifest.workflows.entries()) {
+    if (r.verdicts[i].verdict === 'match') assert.equal(r.verdicts[i].operations.consumed, w.operations.length, w.id);
+  }
   assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
 });

@@ -24,11 +24,14 @@ function numbers<T extends Record<string, unknown>>(row: T): T {
   return out as T;
 }
 
-async function exportOne(c: pg.Client, id: string): Promise<ExportedWorkflow | null> {
-  const st = await c.query(`SELECT ws.*, COALESCE(wi.inputs, ws.inputs) AS inputs, COALESCE(wo.output, ws.output) AS output,
+async function exportOne(c: pg.Client, id: string, v5Payloads: boolean): Promise<ExportedWorkflow | null> {
+  // 4.x keeps the payloads on workflow_status (no workflow_input/workflow_output tables).
+  const st = v5Payloads
+    ? await c.query(`SELECT ws.*, COALESCE(wi.inputs, ws.inputs) AS inputs, COALESCE(wo.output, ws.output) AS output,
       COALESCE(wo.error, ws.error) AS error
     FROM dbos.workflow_status ws LEFT JOIN dbos.workflow_input wi USING (workflow_uuid) LEFT JOIN dbos.workflow_output wo USING (workflow_uuid)
-    WHERE ws.workflow_uuid = $1`, [id]);
+    WHERE ws.workflow_uuid = $1`, [id])
+    : await c.query('SELECT ws.* FROM dbos.workflow_status ws WHERE ws.workflow_uuid = $1', [id]);
   if (st.rows.length === 0) return null;
   const ops = await c.query(`SELECT workflow_uuid, function_id, function_name, output, error, child_workflow_id, started_at_epoch_ms,
       completed_at_epoch_ms, serialization FROM dbos.operation_outputs WHERE workflow_uuid = $1 ORDER BY function_id`, [id]);
@@ -49,11 +52,12 @@ export async function traceFromDatabase(url: string, rootId: string): Promise<Tr
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
+    const { rows: [t] } = await c.query("SELECT to_regclass('dbos.workflow_input') IS NOT NULL AS v5");
     const workflows: ExportedWorkflow[] = [];
     const queue = [rootId];
     while (queue.length) {
       const id = queue.shift()!;
-      const w = await exportOne(c, id);
+      const w = await exportOne(c, id, t.v5 as boolean);
       if (!w) throw new Error(`no recorded workflow ${id}`);
       workflows.push(w);
       const kids = await c.query('SELECT workflow_uuid FROM dbos.workflow_status WHERE parent_workflow_id = $1 ORDER BY created_at', [id]);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
-import { runReplay, type RunReplayOptions } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type BatchEntry, type RunReplayOptions } from '../src/host/runReplay.js';
 import { runNode, traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -202,5 +202,54 @@ describe('debugger channel and process end', () => {
     assert.equal(r.verdict.verdict, 'error');
     assert.match(r.verdict.error!.message, /exited \(code 0\) before the replayed workflow finished/);
     assert.equal(r.exitCode, 2);
+  });
+});
+
+describe('batch replay (one process for many workflows)', () => {
+  const entry = (id: string): BatchEntry => ({ trace: traces.get(id)! });
+  function renamedWorkflow(id: string, name: string): BatchEntry {
+    const t = structuredClone(traces.get(id)!);
+    t.workflows[0].workflow_status.name = name;
+    return { trace: t };
+  }
+
+  test('each trace replays with fresh state; a divergence, an error or an incomplete run does not stop the batch', async () => {
+    const counter = path.join(tmp, 'replay-steps-batch');
+    const badVersion = { trace: { ...traces.get('free-1')!, version: 99 } as unknown as Trace };
+    const entries = [entry('k-1'), entry('seq-1'), entry('crash-1'), badVersion, renamedWorkflow('inst-1', 'nope'),
+      entry('fail-1'), entry('inst-1'), entry('free-1'), entry('k-1')];
+    const seen: string[] = [];
+    const r = await runReplayBatch({ entries, program: 'app.js', cwd: basic, runtimePath, timeoutMs: 60_000,
+      env: { STEP_COUNTER_FILE: counter, APP_VARIANT: 'rename' }, onVerdict: (v) => seen.push(v.workflowId) });
+    assert.equal(r.processes, 1, r.stderr);
+    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]), [
+      ['k-1', 'match'], ['seq-1', 'diverged'], ['crash-1', 'incomplete'], ['free-1', 'error'], ['inst-1', 'error'],
+      ['fail-1', 'match'], ['inst-1', 'match'], ['free-1', 'match'], ['k-1', 'match'],
+    ], r.stderr);
+    assert.deepEqual(seen, r.verdicts.map((v) => v.workflowId));
+    assert.deepEqual(r.verdicts[0].operations, { consumed: 39, recorded: 39 });
+    assert.deepEqual(r.verdicts[8].operations, { consumed: 39, recorded: 39 });
+    assert.deepEqual(r.verdicts[8].replayedResult, r.verdicts[0].replayedResult);
+    assert.equal(r.verdicts[1].divergence?.called, 'stepX');
+    assert.match(r.verdicts[2].incomplete!.message, /the recording ends here/);
+    assert.match(r.verdicts[3].error!.message, /format version 99/);
+    assert.match(r.verdicts[4].error!.message, /nope .* is not registered/);
+    assert.equal(existsSync(counter), false, 'a step body ran during batch replay');
+  });
+
+  test('a replay that ends its process gets an error verdict; the rest run in a new process', async () => {
+    const r = await runReplayBatch({ entries: [entry('k-1'), entry('seq-1'), entry('fail-1'), entry('free-1')],
+      program: 'app.js', cwd: basic, runtimePath, timeoutMs: 60_000, env: { APP_VARIANT: 'hang' } });
+    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]),
+      [['k-1', 'match'], ['seq-1', 'error'], ['fail-1', 'match'], ['free-1', 'match']], r.stderr);
+    assert.match(r.verdicts[1].error!.message, /before the replayed workflow finished/);
+    assert.equal(r.processes, 2);
+  });
+
+  test('a program that throws at import: every workflow of the batch gets that error', async () => {
+    const r = await runReplayBatch({ entries: [entry('k-1'), entry('seq-1')], program: 'throws.js', cwd: bad, runtimePath, timeoutMs: 60_000 });
+    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]), [['k-1', 'error'], ['seq-1', 'error']]);
+    assert.match(r.verdicts[1].error!.message, /config file missing/);
+    assert.equal(r.processes, 1);
   });
 });

@@ -5,12 +5,16 @@ import { scrub, type CliIo, type Command } from './cliSupport.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { showCommand } from './commands/show.js';
+import { runCommand } from './commands/run.js';
+import { checkCommand } from './commands/check.js';
 
 /** Subcommands by name; later ones (run, check, dap) are added here. */
 export const COMMANDS: Record<string, Command> = {
   list: listCommand,
   show: showCommand,
   export: exportCommand,
+  run: runCommand,
+  check: checkCommand,
 };
 
 function usage(): string {

@@ -1,6 +1,7 @@
-// The replay session: the trace, the workflow being replayed, the verdict and how the process ends.
-// Runs in the user's program (created by the preload; started by DBOS.launch()).
-import { readFileSync, writeFileSync } from 'node:fs';
+// The replay session: the trace, the workflow being replayed, the verdict and how the process ends. In batch mode
+// (DBOS_REPLAY_BATCH_FILE, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
+// verdict per workflow to the result file. Runs in the user's program (created by the preload; started by DBOS.launch()).
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
 import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
@@ -34,6 +35,12 @@ export interface Verdict {
   /** For `incomplete`: where the recording ends. */
   incomplete?: { functionId: number | null; called: string | null; message: string };
   error?: { message: string; stack?: string };
+  /** Single replays: every consumed operation in the order the code consumed it (the CLI's trail). */
+  trail?: { functionId: number; name: string; outcome: 'output' | 'error' }[];
+  /** From reviving the inputs to the verdict, in this process; floorMs only with DBOS_REPLAY_MEASURE_FLOOR. */
+  timings?: { replayMs: number; floorMs?: number };
+  /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
+  launched?: boolean;
 }
 
 export const EXIT_CODES: Record<VerdictKind, number> = { match: 0, diverged: 3, incomplete: 4, error: 2 };
@@ -45,18 +52,42 @@ export class ReplaySession {
   loadError?: string;
   wf?: WorkflowReplay;
   started = false;
+  /** The current run's verdict is written. */
   finished = false;
   divergence?: DBOSReplayDivergenceError;
   lastUncaught?: unknown;
-  readonly state: ReplayStateView;
+  state!: ReplayStateView;
+  /** Batch mode: the NDJSON file of traces to replay in turn. */
+  readonly batchFile?: string;
+  /** Number of the current run; hooks of an earlier run (its code may still be running) are ignored. */
+  private gen = 0;
+  private runEnded?: () => void;
+  private requestedId?: string;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {
+    this.batchFile = env.DBOS_REPLAY_BATCH_FILE || undefined;
+    this.requestedId = env.DBOS_REPLAY_WORKFLOW_ID || undefined;
+    this.resetRun();
+    if (!this.batchFile) this.load();
+  }
+
+  /** Fresh per-run state: nothing of the previous workflow's replay is visible to the next. */
+  private resetRun(): void {
     const self = this;
+    this.gen++;
+    this.trace = undefined;
+    this.target = undefined;
+    this.loadError = undefined;
+    this.wf = undefined;
+    this.finished = false;
+    this.divergence = undefined;
+    this.lastUncaught = undefined;
+    this.replayStart = undefined;
+    this.floorMs = undefined;
     this.state = {
       workflowId: '', workflowName: '', status: '', inputs: undefined, operations: [], divergence: null,
       get nextRecorded() { return self.wf?.nextRecorded() ?? null; },
     };
-    this.load();
   }
 
   private load(): void {
@@ -72,6 +103,10 @@ export class ReplaySession {
       this.loadError = `cannot read the trace file ${file}: ${(e as Error).message}`;
       return;
     }
+    this.useTrace(trace, file, this.requestedId);
+  }
+
+  private useTrace(trace: Trace, file: string, requestedId: string | undefined): void {
     if (trace?.format !== 'dbos-replay-trace') {
       this.loadError = `${file} is not a dbos-replay trace (format ${JSON.stringify(trace?.format)}, expected "dbos-replay-trace").`;
       return;
@@ -80,7 +115,7 @@ export class ReplaySession {
       this.loadError = `${file} is a trace of format version ${JSON.stringify(trace.version)}; this replay runtime reads version(s) ${SUPPORTED_TRACE_VERSIONS.join(', ')}. Re-create the trace with this dbos-replay, or update dbos-replay.`;
       return;
     }
-    const id = this.env.DBOS_REPLAY_WORKFLOW_ID || trace.rootWorkflowId;
+    const id = requestedId || trace.rootWorkflowId;
     const target = trace.workflows?.find((w) => w.workflow_status.workflow_uuid === id);
     if (!target) {
       this.loadError = `workflow ${id} is not in the trace ${file} (it holds ${trace.workflows?.map((w) => w.workflow_status.workflow_uuid).join(', ') || 'nothing'}).`;
@@ -94,24 +129,77 @@ export class ReplaySession {
   }
 
   get workflowId(): string {
-    return this.target?.workflow_status.workflow_uuid ?? this.env.DBOS_REPLAY_WORKFLOW_ID ?? this.trace?.rootWorkflowId ?? '';
+    return this.target?.workflow_status.workflow_uuid ?? this.requestedId ?? this.trace?.rootWorkflowId ?? '';
   }
 
-  /** DBOS.launch(): runs the recorded workflow once, then ends the process with the verdict. */
+  /** DBOS.launch(): runs the recorded workflow once (or each of the batch), then ends the process with the verdict. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    void this.run().catch((e) => this.fail(e));
+    if (this.batchFile) {
+      void this.runBatch(this.batchFile).catch((e) => {
+        process.stderr.write(`dbos-replay: batch failed: ${(e as Error).stack ?? e}\n`);
+        process.exit(EXIT_CODES.error);
+      });
+      return;
+    }
+    const gen = this.gen;
+    void this.run().catch((e) => this.failRun(gen, e));
+  }
+
+  /** Replays every trace of the NDJSON file in turn; one verdict line each. Exit 0 when every one matched. */
+  private async runBatch(file: string): Promise<void> {
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    let allMatch = true;
+    for (let i = 0; i < lines.length; i++) {
+      this.resetRun();
+      const gen = this.gen;
+      let requested: string | undefined;
+      let trace: Trace | undefined;
+      try {
+        const entry = JSON.parse(lines[i]) as Trace & { trace?: Trace; workflowId?: string };
+        trace = entry.trace ?? entry;
+        requested = entry.trace ? entry.workflowId : undefined;
+      } catch (e) {
+        this.loadError = `cannot parse line ${i + 1} of the batch file ${file}: ${(e as Error).message}`;
+      }
+      this.requestedId = requested;
+      if (trace) this.useTrace(trace, `${file} line ${i + 1}`, requested);
+      const ended = new Promise<void>((resolve) => (this.runEnded = resolve));
+      void this.run().catch((e) => this.failRun(gen, e));
+      await ended;
+      allMatch &&= this.lastVerdict === 'match';
+      // Let the abandoned code of this run (an end-of-recording throw, a never-settling await) unwind first.
+      await new Promise((r) => setImmediate(r));
+    }
+    process.exit(allMatch ? 0 : 1);
+  }
+
+  private lastVerdict?: VerdictKind;
+  private replayStart?: number;
+  private floorMs?: number;
+
+  /** Benchmarks: the time to only deserialize every recorded output of the workflow, in this process (the floor). */
+  private async measureFloor(): Promise<void> {
+    const t0 = performance.now();
+    for (const r of this.target?.operation_outputs ?? []) {
+      try {
+        if (r.output !== null) await reviveValue(r.output, r.serialization, 'floor');
+      } catch { /* counted as parsed */ }
+    }
+    this.floorMs = performance.now() - t0;
   }
 
   private async run(): Promise<void> {
-    if (this.loadError || !this.target) return this.fail(new Error(this.loadError ?? 'no trace'));
+    const gen = this.gen;
+    if (this.loadError || !this.target) return this.failRun(gen, new Error(this.loadError ?? 'no trace'));
+    const fail = (e: unknown) => this.failRun(gen, e);
     const st = this.target.workflow_status;
     const reg = findWorkflow(st.class_name, st.name);
     if (!reg) {
       const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
       const known = registeredWorkflowNames();
-      return this.fail(new Error(`workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
+      return fail(new Error(`workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
         `Registered workflows: ${known.length ? known.join(', ') : 'none'}. Load the module that registers ${qualified} ` +
         `(pass it as the program, or list it in the modules to load), before DBOS.launch().`));
     }
@@ -119,18 +207,21 @@ export class ReplaySession {
     if (st.config_name) {
       instance = findInstance(st.class_name ?? '', st.config_name);
       if (!instance) {
-        return this.fail(new Error(`configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
+        return fail(new Error(`configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
           `is not created in this program. Created instances: ${registeredInstanceNames().join(', ') || 'none'}. ` +
           `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`));
       }
     }
+    if (this.env.DBOS_REPLAY_MEASURE_FLOOR) await this.measureFloor();
+    this.replayStart = performance.now();
     let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
     const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
     if (schema?.parse) args = schema.parse(args);
     this.state.inputs = args;
     const wf = new WorkflowReplay(this.target, {
-      onDivergence: (err) => this.noteDivergence(err),
-      onRecordingEnd: (w, fid, called) => this.endOfRecording(w, fid, called),
+      onDivergence: (err) => { if (gen === this.gen) this.noteDivergence(err); },
+      onRecordingEnd: (w, fid, called) => this.endOfRecording(gen, w, fid, called),
+      onFatal: (e) => fail(e),
     });
     this.wf = wf;
     this.state.operations = wf.operations;
@@ -140,9 +231,10 @@ export class ReplaySession {
       const value = await contextStorage.run({ wf }, () => reg.fn.apply(thisArg, args));
       outcome = { ok: true, value };
     } catch (error) {
-      if (error instanceof RecordedValueError) return this.fail(error);
+      if (error instanceof RecordedValueError) return fail(error);
       outcome = { ok: false, error };
     }
+    if (gen !== this.gen || this.finished) return;
     await this.conclude(wf, reg, outcome);
   }
 
@@ -220,6 +312,12 @@ export class ReplaySession {
       replayedResult,
       operations: { consumed: this.wf?.consumed.size ?? 0, recorded: this.target?.operation_outputs.length ?? 0 },
     };
+    if (this.replayStart !== undefined) {
+      v.timings = { replayMs: performance.now() - this.replayStart, ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}) };
+    }
+    if (!this.batchFile && this.wf) {
+      v.trail = this.wf.operations.map((o) => ({ functionId: o.functionId, name: o.name, outcome: o.error !== null && o.error !== undefined ? 'error' : 'output' }));
+    }
     if (this.divergence) {
       const d = this.divergence;
       v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
@@ -239,13 +337,19 @@ export class ReplaySession {
     }
   }
 
-  private endOfRecording(wf: WorkflowReplay, functionId: number, called: string): never {
+  private endOfRecording(gen: number, wf: WorkflowReplay, functionId: number, called: string): never {
     const message = `the recording ends here: the original run never completed step ${functionId} (${called})`;
-    const v = this.baseVerdict(this.divergence ? 'diverged' : 'incomplete', { status: wf.status.status }, null);
-    v.incomplete = { functionId, called, message };
-    this.finish(v);
-    // process.exit does not return; this only satisfies the type checker.
-    throw new Error(message);
+    if (gen === this.gen && !this.finished) {
+      const v = this.baseVerdict(this.divergence ? 'diverged' : 'incomplete', { status: wf.status.status }, null);
+      v.incomplete = { functionId, called, message };
+      this.finish(v);
+    }
+    // Single mode: process.exit does not return. Batch mode: the abandoned workflow code gets this error.
+    throw new ReplayEndedError(message);
+  }
+
+  private failRun(gen: number, e: unknown): void {
+    if (gen === this.gen) this.fail(e);
   }
 
   /** A replay error (bad trace, unregistered workflow, undeserializable value): verdict `error`. */
@@ -269,6 +373,7 @@ export class ReplaySession {
         : `the program exited (code ${code}) before the replayed workflow finished${why ? `: ${why}` : ' (it awaited something that never settles)'}`,
       stack: u instanceof Error ? u.stack : undefined,
     };
+    if (!this.started) v.launched = false;
     this.write(v);
     if (code === 0) process.exitCode = EXIT_CODES.error;
   }
@@ -276,6 +381,12 @@ export class ReplaySession {
   private finish(v: Verdict): void {
     if (this.finished) return;
     this.write(v);
+    if (this.batchFile) {
+      this.lastVerdict = v.verdict;
+      this.wf?.halt();
+      this.runEnded?.();
+      return;
+    }
     process.exit(EXIT_CODES[v.verdict]);
   }
 
@@ -285,12 +396,21 @@ export class ReplaySession {
     const file = this.env.DBOS_REPLAY_RESULT_FILE;
     if (file) {
       try {
-        writeFileSync(file, JSON.stringify(v, null, 2));
+        if (this.batchFile) appendFileSync(file, `${JSON.stringify(v)}\n`);
+        else writeFileSync(file, JSON.stringify(v, null, 2));
       } catch (e) {
         process.stderr.write(`dbos-replay: cannot write the verdict to ${file}: ${(e as Error).message}\n`);
       }
     }
     process.stderr.write(`dbos-replay: ${summaryLine(v)}\n`);
+  }
+}
+
+/** Thrown into workflow code whose replay has ended (its recording stops there, or its verdict is written). */
+export class ReplayEndedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DBOSReplayEndedError';
   }
 }
 

@@ -12,6 +12,8 @@ export interface ReplayHooks {
   onDivergence(err: DBOSReplayDivergenceError): void;
   /** Ends the replay: the recording stops before this call. Never returns. */
   onRecordingEnd(wf: WorkflowReplay, functionId: number, called: string): never;
+  /** A replay error inside this workflow (a recorded value that cannot be revived): verdict `error`. */
+  onFatal(e: unknown): void;
 }
 
 const TERMINAL = new Set(['SUCCESS', 'ERROR']);
@@ -25,6 +27,8 @@ export class WorkflowReplay {
   /** SUCCESS or ERROR: the recording is complete, so a missing row is a divergence, not the end. */
   readonly terminal: boolean;
   private counter = 0;
+  /** Set once this workflow's verdict is written (batch mode): its code may still run, but gets no more answers. */
+  private halted = false;
 
   constructor(exported: ExportedWorkflow, private readonly hooks: ReplayHooks) {
     this.status = exported.workflow_status;
@@ -43,6 +47,14 @@ export class WorkflowReplay {
     return this.counter;
   }
 
+  halt(): void {
+    this.halted = true;
+  }
+
+  fatal(e: unknown): void {
+    this.hooks.onFatal(e);
+  }
+
   row(functionId: number): OperationOutputRow | undefined {
     return this.rows.get(functionId);
   }
@@ -53,6 +65,7 @@ export class WorkflowReplay {
    * Must be called synchronously from the user's call so the divergence location is the call site.
    */
   take(functionId: number, name: string, args?: unknown[]): OperationOutputRow {
+    if (this.halted) throw new Error(`dbos-replay: the replay of workflow ${this.workflowId} has ended; ${name} gets no answer`);
     const row = this.rows.get(functionId);
     if (!row) {
       if (!this.terminal) this.hooks.onRecordingEnd(this, functionId, name);

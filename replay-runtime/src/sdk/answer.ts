@@ -35,7 +35,7 @@ export async function answerRow(row: OperationOutputRow): Promise<unknown> {
     return await reviveValue(row.output, row.serialization, what(row, 'output'));
   } catch (e) {
     if (e instanceof RecordedValueError) {
-      getSession().fail(e);
+      fatal(e);
       return new Promise(() => undefined);
     }
     throw e;
@@ -48,9 +48,16 @@ export function rawJson(row: OperationOutputRow): unknown {
   try {
     return JSON.parse(row.output);
   } catch (e) {
-    getSession().fail(new RecordedValueError(what(row, 'output'), e));
+    fatal(new RecordedValueError(what(row, 'output'), e));
     return null;
   }
+}
+
+/** Ends the replay of the calling workflow with an error verdict (only that one, in batch mode). */
+function fatal(e: unknown): void {
+  const wf = currentContext()?.wf;
+  if (wf) wf.fatal(e);
+  else getSession().fail(e);
 }
 
 /** Runs `body` with its synchronous part (ID reservation, lookup) now and any throw turned into a rejection. */

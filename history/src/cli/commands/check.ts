@@ -1,0 +1,104 @@
+// `dbos-replay check --program <entry> [filters]`: replays many recorded workflows against the current code, in one
+// process of the program (batch mode), and reports per workflow — the determinism gate before a deploy.
+// Runs in the CLI process; the program's process gets the traces, never a database URL.
+import type { Verdict } from '../../../../replay-runtime/src/engine/session.js';
+import { runReplayBatch, type BatchEntry } from '../../../../replay-runtime/src/host/runReplay.js';
+import { UsageError } from '../../errors.js';
+import { HistoryReader } from '../../reader/historyReader.js';
+import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
+import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../trace/traceModel.js';
+import { DB_OPTIONS, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import { PROGRAM_OPTIONS, programOptions, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+
+const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'replay many recorded workflows against the current code; fails if any diverged',
+  usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
+                   [--limit N] [--db URL] [--schema S] [--json] [--timeout SECONDS]
+  Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program.
+  --modules a.js,b.js loads only the modules that register the workflows. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
+  Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
+  diverged, 1 if any could not be replayed.`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parse(args, {
+      ...DB_OPTIONS, ...PROGRAM_OPTIONS,
+      name: { type: 'string' }, class: { type: 'string' }, status: { type: 'string' },
+      since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' },
+    }, false);
+    const program = programOptions(values, 'check');
+    const filter: WorkflowFilter = {};
+    if (values.status !== undefined) {
+      const wanted = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+      const bad = wanted.filter((s) => !STATUSES.includes(s));
+      if (bad.length || wanted.length === 0) {
+        throw new UsageError(`--status '${values.status}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`);
+      }
+      filter.status = wanted;
+    }
+    if (values.name !== undefined) filter.name = values.name;
+    if (values.class !== undefined) filter.className = values.class;
+    if (values.since !== undefined) filter.createdAfter = parseTime(values.since, 'since');
+    if (values.until !== undefined) filter.createdBefore = parseTime(values.until, 'until');
+    const limit = parseIntOption(values.limit, 'limit', 1, 100_000) ?? 100;
+
+    const t0 = Date.now();
+    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+    let entries: BatchEntry[];
+    let listed: WorkflowSummary[];
+    try {
+      if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
+      listed = [];
+      let cursor: string | null = null;
+      do {
+        const page = await reader.listWorkflows(filter, { limit: Math.min(1000, limit - listed.length), cursor });
+        listed.push(...page.workflows);
+        cursor = page.nextCursor;
+      } while (cursor && listed.length < limit);
+      // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
+      entries = new Array(listed.length);
+      let next = 0;
+      await Promise.all([0, 1, 2, 3].map(async () => {
+        for (let i = next++; i < listed.length; i = next++) {
+          const exported = await reader.exportWorkflow(listed[i].workflowId);
+          if (!exported) throw new Error(`workflow ${listed[i].workflowId} disappeared while checking`);
+          entries[i] = { trace: {
+            format: TRACE_FORMAT, version: TRACE_FORMAT_VERSION, createdAt: new Date().toISOString(),
+            source: { kind: 'postgres', database: reader.target, schema: reader.schemaInfo.schema,
+              migrationVersion: reader.schemaInfo.migrationVersion, generation: reader.schemaInfo.generation },
+            rootWorkflowId: listed[i].workflowId, workflows: [exported],
+          } };
+        }
+      }));
+    } finally {
+      await reader.close();
+    }
+    if (entries.length === 0) {
+      if (values.json) io.stdout(JSON.stringify({ workflows: [], summary: counts([]), seconds: 0 }) + '\n');
+      else io.stdout('No recorded workflows match: nothing to check.\n');
+      return 0;
+    }
+    const loaded = Date.now();
+    const r = await runReplayBatch({
+      ...program, entries,
+      onVerdict: values.json ? undefined : (v) => io.stdout(verdictLine(v) + '\n'),
+    });
+    const done = Date.now();
+    const c = counts(r.verdicts);
+    if (values.json) {
+      io.stdout(JSON.stringify({ workflows: r.verdicts.map(verdictJson), summary: c, processes: r.processes,
+        seconds: { load: (loaded - t0) / 1000, replay: (done - loaded) / 1000 } }) + '\n');
+    } else {
+      io.stdout(`\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
+        `${c.error} error (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`);
+    }
+    return c.diverged > 0 ? 3 : c.error > 0 ? 1 : 0;
+  },
+};
+
+function counts(vs: Verdict[]): { total: number; match: number; diverged: number; incomplete: number; error: number } {
+  const c = { total: vs.length, match: 0, diverged: 0, incomplete: 0, error: 0 };
+  for (const v of vs) c[v.verdict]++;
+  return c;
+}

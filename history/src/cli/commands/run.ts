@@ -1,0 +1,62 @@
+// `dbos-replay run <workflow-id> --program <entry>` / `run --trace <file> --program <entry>`: replays one recorded
+// workflow headlessly in the program's own process (replay runtime preloaded) and prints the trail and the verdict.
+// Runs in the CLI process; the program's process gets the trace, never a database URL.
+import { runReplay } from '../../../../replay-runtime/src/host/runReplay.js';
+import { UsageError } from '../../errors.js';
+import { HistoryReader } from '../../reader/historyReader.js';
+import { readTraceFile } from '../../trace/traceFile.js';
+import type { Trace } from '../../trace/traceModel.js';
+import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
+import { PROGRAM_OPTIONS, VERDICT_EXIT, programOptions, verdictJson } from '../../../../replay-runtime/src/host/replayCli.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'replay one recorded workflow against the current code and print its verdict',
+  usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS]
+       dbos-replay run --trace <file> [<workflow-id>] --program <entry> [--json]
+  --program: the app's entry (.js/.mjs, or .ts run through tsx); --modules a.js,b.js instead loads only the
+  modules that register the workflows. Exit 0 for match, 3 diverged, 4 incomplete, 1 error.`,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parse(args, { ...DB_OPTIONS, ...PROGRAM_OPTIONS, trace: { type: 'string' }, json: { type: 'boolean' } }, true);
+    if (positionals.length > 1) throw new UsageError(`run takes one workflow ID, got ${positionals.length}.`);
+    const id = positionals[0];
+    if (!id && !values.trace) throw new UsageError('run needs a workflow ID (read from the database), or --trace <file>.');
+    const program = programOptions(values, 'run');
+    let trace: Trace;
+    if (values.trace) {
+      trace = await readTraceFile(values.trace);
+    } else {
+      const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+      try {
+        if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
+        trace = await reader.loadTrace(id!);
+      } finally {
+        await reader.close();
+      }
+    }
+    const r = await runReplay({ ...program, trace, workflowId: id });
+    const v = r.verdict;
+    if (values.json) {
+      io.stdout(JSON.stringify(verdictJson(v)) + '\n');
+    } else {
+      for (const t of v.trail ?? []) io.stdout(`  #${String(t.functionId).padEnd(4)} ${t.name || "''"}${t.outcome === 'error' ? '  (recorded error)' : ''}\n`);
+      io.stdout(`${summary(v)}\n`);
+      if (v.verdict === 'error' && r.stderr.trim()) io.stderr(scrub(lastLines(r.stderr, 15), io));
+    }
+    return VERDICT_EXIT[v.verdict];
+  },
+};
+
+function summary(v: import('../../../../replay-runtime/src/engine/session.js').Verdict): string {
+  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
+  switch (v.verdict) {
+    case 'match': return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
+    case 'diverged': return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
+    case 'incomplete': return `incomplete: ${v.incomplete?.message} (${ops})`;
+    default: return `error: ${v.error?.message}`;
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join('\n') + '\n';
+}

@@ -1,0 +1,61 @@
+// Shared pieces of `dbos-replay run` and `check` (history/src/cli/commands/): program options, verdict printing.
+// Runs in the CLI process.
+import type { Verdict, VerdictKind } from '../engine/session.js';
+import type { ProgramOptions } from './runReplay.js';
+import { UsageError } from '../../../history/src/errors.js';
+
+export const PROGRAM_OPTIONS = {
+  program: { type: 'string' },
+  modules: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+/** Exit codes of a replay: 0 only for `match`. */
+export const VERDICT_EXIT: Record<VerdictKind, number> = { match: 0, error: 1, diverged: 3, incomplete: 4 };
+
+/** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
+export function programOptions(values: { program?: string; modules?: string; timeout?: string }, command: string): ProgramOptions {
+  if (!values.program && !values.modules) {
+    throw new UsageError(`${command} needs --program <entry> (.js, .mjs or .ts through tsx), or --modules a.js,b.js ` +
+      '(modules that register the workflows, when the entry point should not run).');
+  }
+  if (values.program && values.modules) throw new UsageError('give --program or --modules, not both.');
+  const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
+  const o: ProgramOptions = { cwd: process.cwd(), timeoutMs: timeoutS * 1000 };
+  if (values.program) o.program = values.program;
+  else o.modules = values.modules!.split(',').map((m) => m.trim()).filter(Boolean);
+  return o;
+}
+
+/** The JSON object of one verdict (the shape `run --json` prints and `check --json` lists). */
+export function verdictJson(v: Verdict): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    workflowId: v.workflowId,
+    workflowName: v.workflowName ?? null,
+    verdict: v.verdict,
+    recordedResult: v.recordedResult,
+    replayedResult: v.replayedResult,
+    operations: v.operations,
+  };
+  if (v.divergence) out.divergence = v.divergence;
+  if (v.incomplete) out.incomplete = v.incomplete;
+  if (v.error) out.error = { message: v.error.message };
+  if (v.trail) out.trail = v.trail;
+  return out;
+}
+
+export function verdictLine(v: Verdict): string {
+  const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
+  switch (v.verdict) {
+    case 'match': return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
+    case 'diverged': {
+      const d = v.divergence!;
+      const at = d.functionId === null ? 'at the result' : `at step ${d.functionId}`;
+      return `DIVERGED    ${v.workflowId}  ${v.workflowName ?? ''}  ${at}: recorded ${d.recorded ?? '-'}, called ${d.called ?? '-'}` +
+        `${d.location ? ` (${d.location.text})` : ''}${d.kind === 'result' ? `: ${d.message}` : ''}`;
+    }
+    case 'incomplete': return `incomplete  ${v.workflowId}  ${v.workflowName ?? ''}  ${v.incomplete?.message ?? ''} (${ops})`;
+    default: return `ERROR       ${v.workflowId}  ${v.workflowName ?? ''}  ${v.error?.message ?? ''}`;
+  }
+}

@@ -1,0 +1,180 @@
+// `dbos-replay run` and `check` as users run them: `node dist/cli.js` against the recorded v4/v5 fixture databases
+// and a scratch recording of the basic test app; JSON output, trail, exit codes; and a replay through a Postgres role
+// that can only SELECT. Runs in the test process; every CLI (and the program it replays) is its own process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { adminUrl, fixtureUrl, scratchDatabase } from '../../test-support/testDatabase.js';
+import { runNode, traceFromDatabase } from './recording.js';
+
+const root = path.resolve(__dirname, '..', '..');
+const CLI = path.join(root, 'dist', 'cli.js');
+const v4 = path.join(root, 'test-fixtures', 'app-v4');
+const v5 = path.join(root, 'test-fixtures', 'app-v5');
+const basic = path.join(__dirname, 'apps', 'basic');
+const recorded = !!process.env.DBOS_REPLAY_FX_V4_SYS_URL && !!process.env.DBOS_REPLAY_FX_V5_SYS_URL &&
+  existsSync(path.join(v4, 'dist', 'main.js')) && existsSync(path.join(v5, 'dist', 'main.js'));
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env };
+    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let tmp: string;
+let basicDb: Awaited<ReturnType<typeof scratchDatabase>> | undefined;
+
+before(async () => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'replay-cli-'));
+});
+after(async () => {
+  await basicDb?.drop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('dbos-replay run', { skip: !recorded && 'fixtures not recorded' }, () => {
+  test('v4 workflow from the database: one trail line per operation, then the verdict; exit 0', async () => {
+    const r = await cli(['run', 'v4-order-ok', '--program', 'dist/main.js', '--db', fixtureUrl('v4')], v4);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 12);
+    assert.match(lines[0], /#0 +insertOrder$/);
+    assert.match(lines[9], /#9 +reserveStock +\(recorded error\)$/);
+    assert.match(lines[11], /^match: workflow v4-order-ok \(placeOrder\) replayed to its recorded result \(11\/11/);
+  });
+
+  test('--json: one object with the verdict, results, operations; a recorded ERROR replayed is a match', async () => {
+    const r = await cli(['run', 'v4-order-fail', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--json'], v4);
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.workflowId, 'v4-order-fail');
+    assert.equal(o.verdict, 'match');
+    assert.deepEqual(o.operations, { consumed: 1, recorded: 1 });
+    assert.equal(o.recordedResult.error.name, 'OrderRejectedError');
+    assert.deepEqual(o.replayedResult, o.recordedResult);
+  });
+
+  test('--trace file, a diverging recording: exit 3 with functionId, recorded, called and the call location', async () => {
+    const trace = await traceFromDatabase(fixtureUrl('v4'), 'v4-order-ok');
+    const op = trace.workflows[0].operation_outputs.find((o) => Number(o.function_id) === 1)!;
+    op.function_name = 'chargeCard';
+    const file = path.join(tmp, 'renamed.json');
+    writeFileSync(file, JSON.stringify(trace));
+    const r = await cli(['run', '--trace', file, '--program', 'dist/main.js', '--json'], v4);
+    assert.equal(r.code, 3, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.verdict, 'diverged');
+    assert.equal(o.divergence.functionId, 1);
+    assert.equal(o.divergence.recorded, 'chargeCard');
+    assert.equal(o.divergence.called, 'chargePayment');
+    assert.match(o.divergence.location.file, /app-v4\/(dist|src)\/workflows\/orders\.(js|ts)$/);
+  });
+
+  test('--trace of a PENDING run: incomplete, exit 4; --modules instead of the entry', async () => {
+    const file = path.join(tmp, 'pending.json');
+    writeFileSync(file, JSON.stringify(await traceFromDatabase(fixtureUrl('v5'), 'crash-pending')));
+    const r = await cli(['run', '--trace', file, '--program', 'dist/main.js'], v5);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
+    assert.match(r.stdout, /incomplete: the recording ends here: the original run never completed step 2 \(handOffToCourier\)/);
+    const m = await cli(['run', 'v4-fraud-review', '--modules', 'dist/workflows/index.js', '--db', fixtureUrl('v4'), '--json'], v4);
+    assert.equal(JSON.parse(m.stdout).verdict, 'match', m.stderr);
+  });
+
+  test('usage: no program, unknown workflow', async () => {
+    const u = await cli(['run', 'v4-order-ok', '--db', fixtureUrl('v4')], v4);
+    assert.equal(u.code, 2);
+    assert.match(u.stderr, /needs --program/);
+    const n = await cli(['run', 'no-such-wf', '--program', 'dist/main.js', '--db', fixtureUrl('v4')], v4);
+    assert.equal(n.code, 1);
+    assert.match(n.stderr, /no-such-wf/);
+  });
+});
+
+describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, () => {
+  test('every v4 workflow matches: one line each, a summary, exit 0; filters by name and status', async () => {
+    const r = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4')], v4);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('match ')).length, 5);
+    assert.match(r.stdout, /checked 5 workflow\(s\): 5 match, 0 diverged, 0 incomplete, 0 error/);
+    const j = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'placeOrder', '--status', 'ERROR', '--json'], v4);
+    const o = JSON.parse(j.stdout);
+    assert.deepEqual(o.workflows.map((w: { workflowId: string; verdict: string }) => [w.workflowId, w.verdict]), [['v4-order-fail', 'match']]);
+    assert.equal(o.processes, 1);
+  });
+
+  test('v5 fixture: matches and incompletes are not failures; --limit', async () => {
+    const r = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--json'], v5);
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.summary.diverged + o.summary.error, 0, JSON.stringify(o.workflows.filter((w: { verdict: string }) => w.verdict !== 'match')));
+    assert.ok(o.summary.incomplete >= 1);
+    const l = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--limit', '3', '--json'], v5);
+    assert.equal(JSON.parse(l.stdout).workflows.length, 3);
+  });
+
+  test('code that diverges from some recordings: reported per workflow, non-zero exit', async () => {
+    basicDb = await scratchDatabase();
+    const rec = await runNode(['app.js'], { RECORD_URL: basicDb.url, RECORD_RUNS: 'seq-a:sequence,seq-b:sequence,free-a:free',
+      STEP_COUNTER_FILE: path.join(tmp, 'steps'), OBSERVE_FILE: path.join(tmp, 'observe') }, basic);
+    assert.equal(rec.code, 0, rec.out);
+    const r = await cli(['check', '--program', 'app.js', '--db', basicDb.url], basic, { APP_VARIANT: 'rename' });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /DIVERGED +seq-a +sequence +at step 1: recorded stepB, called stepX \(.*app\.js:\d+/);
+    assert.match(r.stdout, /DIVERGED +seq-b/);
+    assert.match(r.stdout, /match +free-a/);
+    assert.match(r.stdout, /checked 3 workflow\(s\): 1 match, 2 diverged/);
+  });
+});
+
+describe('a database role that can only SELECT', { skip: !recorded && 'fixtures not recorded' }, () => {
+  test('run and check replay through it (and it really cannot write)', async () => {
+    const copy = await scratchDatabase(new URL(fixtureUrl('v4')).pathname.slice(1));
+    const role = `replay_ro_${randomBytes(4).toString('hex')}`;
+    const password = `pw${randomBytes(8).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: copy.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+      await admin.query(`GRANT CONNECT ON DATABASE ${copy.name} TO ${role}`);
+      await admin.query(`GRANT USAGE ON SCHEMA dbos TO ${role}`);
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA dbos TO ${role}`);
+      const u = new URL(copy.url);
+      u.username = role;
+      u.password = password;
+      const roUrl = u.toString();
+      const ro = new pg.Client({ connectionString: roUrl });
+      await ro.connect();
+      await assert.rejects(ro.query("UPDATE dbos.workflow_status SET status = 'PENDING' WHERE workflow_uuid = 'v4-order-ok'"), /permission denied/);
+      await ro.end();
+      const r = await cli(['run', 'v4-order-ok', '--program', 'dist/main.js', '--db', roUrl, '--json'], v4);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(JSON.parse(r.stdout).verdict, 'match');
+      assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password));
+      const c = await cli(['check', '--program', 'dist/main.js', '--db', roUrl], v4);
+      assert.equal(c.code, 0, c.stdout + c.stderr);
+      assert.match(c.stdout, /5 match/);
+    } finally {
+      await admin.end();
+      await copy.drop();
+      const a = new pg.Client({ connectionString: adminUrl() });
+      await a.connect();
+      await a.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      await a.end();
+    }
+  });
+});
