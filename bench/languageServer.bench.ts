@@ -1,5 +1,9 @@
-// Benchmark of the language server's analysis: fixture apps, a generated 500-file project cold, and one-file changes warm.
-// Runs as a plain script (`npx tsx bench/languageServer.bench.ts`) in its own process and prints figures; not a test.
+// Benchmark of the language server: analysis (fixture apps, a generated 500-file project cold, one-file changes warm)
+// and the history queries behind CodeLens counts and renamed steps (fixture database; optionally a seeded 1M-row one).
+// Runs as a plain script in its own process and prints medians; not a test. Analysis only:
+//   npx tsx bench/languageServer.bench.ts
+// With the fixture database (and BENCH_STATS_ROWS=1000000 for a seeded database of that size):
+//   node scripts/with-postgres.mjs -- npx tsx bench/languageServer.bench.ts
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +18,12 @@ import { analyzeDocument } from '../language-server/src/analysis/documentAnalyze
 import { WorkspaceIndex } from '../language-server/src/analysis/workspaceIndex';
 import { startLanguageServer } from '../language-server/src/languageServer';
 import { InMemoryHistory } from '../language-server/src/providers';
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import pg from 'pg';
+import { openPool } from '../history/src/db/connection.js';
+import type { SchemaInfo } from '../history/src/reader/readerTypes.js';
+import { recordedStepNames, workflowRunCounts } from '../history/src/reader/workflowStats.js';
+import { SEED_NAMES, SEED_RARE_NAME, seedWorkflows } from './seedWorkflows.js';
 
 const root = path.resolve(__dirname, '..');
 const FILES = 500;
@@ -156,8 +166,85 @@ async function lspRoundTrips(texts: string[]): Promise<number[]> {
   return times;
 }
 
+const V5: SchemaInfo = { schema: 'dbos', migrationVersion: 123, generation: 'v5', hasPayloadTables: true };
+const STATS_RUNS = Number(process.env.BENCH_STATS_RUNS ?? 15);
+
+async function timed(runs: number, f: () => Promise<unknown>): Promise<number[]> {
+  await f(); // one warm-up: connection, catalog, buffers
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+/** The count and step-name queries as the language server runs them (read-only transaction, statement timeout). */
+async function historyQueries(label: string, url: string, cases: Array<[name: string, className: string, what: string]>): Promise<void> {
+  const pool = openPool(url, { maxConnections: 1 });
+  try {
+    const rows = (await pool.query<{ n: number }>('SELECT count(*) AS n FROM dbos.workflow_status')).rows[0].n;
+    let groups = 0;
+    const counts = await timed(STATS_RUNS, async () => (groups = (await workflowRunCounts(pool, V5, { statementTimeoutMs: 60_000 })).counts.length));
+    console.log(`${label} (${rows} workflow_status rows): run counts, ${groups} groups: ${stats(counts)}`);
+    for (const [name, cls, what] of cases) {
+      let n = 0;
+      const t = await timed(STATS_RUNS, async () => (n = (await recordedStepNames(pool, V5, name, cls, { statementTimeoutMs: 60_000 })).names.length));
+      console.log(`  step names of ${cls ? cls + '.' : ''}${name} (${what}, newest 200 runs): ${n} names, ${stats(t)}`);
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+async function seededDatabase(rows: number): Promise<string> {
+  const admin = process.env.DBOS_REPLAY_TEST_ADMIN_URL!;
+  const name = 'dbos_replay_bench_ls';
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(admin);
+  u.pathname = '/' + name;
+  await DBOS.migrate(u.toString());
+  const seed = new pg.Client({ connectionString: u.toString() });
+  await seed.connect();
+  const t = performance.now();
+  try {
+    await seedWorkflows(seed, 'dbos', { count: rows, stepsPerWorkflow: 5, payloads: false });
+  } finally {
+    await seed.end();
+  }
+  console.log(`seeded ${rows} workflows (1..5 steps each) in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  return u.toString();
+}
+
+async function historyBenchmarks(): Promise<void> {
+  const fx = process.env.DBOS_REPLAY_FX_V5_SYS_URL;
+  if (!fx) {
+    console.log('\n(history queries skipped: run through node scripts/with-postgres.mjs for the fixture database)');
+    return;
+  }
+  console.log('');
+  await historyQueries('fixture app-v5', fx, [['checkout', 'Shop', '3 runs'], ['noSuchWorkflow', '', 'absent']]);
+  const rows = Number(process.env.BENCH_STATS_ROWS ?? 0);
+  if (rows > 0) {
+    const url = await seededDatabase(rows);
+    await historyQueries(`seeded`, url, [
+      [SEED_NAMES[0], 'OrderService', 'most common, ~37%'], [SEED_NAMES[19], '', '~1.7%'],
+      [SEED_RARE_NAME, '', 'rare, 0.05%'], ['noSuchWorkflow', '', 'absent: the server skips it when counts say 0'],
+    ]);
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`language server benchmark — node ${process.version}, ${FILES}-file generated project\n`);
+  console.log(`language server benchmark — node ${process.version}, ${FILES}-file generated project, ` +
+    `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores at start\n`);
 
   // 1. Fixture apps (first pass is the cold, JIT-compiling one).
   for (const app of ['app-v4', 'app-v5']) {
@@ -215,6 +302,8 @@ async function main(): Promise<void> {
   // 4. The same over real LSP (in-process JSON-RPC): didChange → publishDiagnostics.
   const rt = await lspRoundTrips(Array.from({ length: 50 }, (_, r) => generatedFile(0, r + 1)));
   console.log(`warm over LSP (didChange → publishDiagnostics, 50 rounds): ${stats(rt)}`);
+
+  await historyBenchmarks();
 }
 
 void main();

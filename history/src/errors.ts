@@ -38,6 +38,8 @@ export const ErrorCode = {
   InvalidFilter: 304,
   /** A listing no index serves ran past its statement timeout: narrow the filter. */
   ListingTimeout: 305,
+  /** A per-workflow statistics query (run counts, step names) ran past its statement timeout. */
+  StatsTimeout: 306,
 
   /** Trace file missing or unreadable. */
   TraceFileUnreadable: 401,

@@ -2,20 +2,10 @@
 // Runs in the language server process; counts come from the RunCountsProvider cache, never from a query here.
 import type { CodeLens } from 'vscode-languageserver';
 import type { WorkflowDefinition } from './analysis/dbosModel';
+import { Commands, type WorkflowCommandArgs } from './protocol';
 import type { RunCountsProvider } from './providers';
 
-/** Command ids the extension registers (`dbosReplay.<verbNoun>`). */
-export const Commands = {
-  replayWorkflow: 'dbosReplay.replayWorkflow',
-  showRuns: 'dbosReplay.showRuns',
-} as const;
-
-/** The single argument of both commands. */
-export interface WorkflowCommandArgs {
-  name: string;
-  className: string;
-  uri: string;
-}
+export { Commands, type WorkflowCommandArgs };
 
 export function replayLensTitle(wf: WorkflowDefinition, counts: RunCountsProvider): string {
   const c = counts.getCounts(wf.name, wf.className);

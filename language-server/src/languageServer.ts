@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, CodeLensRefreshRequest, DiagnosticSeverity, TextDocumentSyncKind, TextDocuments,
+  CodeActionKind, CodeLensRefreshRequest, DiagnosticSeverity, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments,
   type CodeAction, type Connection, type Diagnostic, type InitializeResult, type Range, type TextEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,11 +12,29 @@ import { analyzeDocument, isAnalysable, type FileAnalysis } from './analysis/doc
 import type { RenamedStepFinding } from './analysis/renamedSteps';
 import { WorkspaceIndex } from './analysis/workspaceIndex';
 import { workflowCodeLenses } from './codeLenses';
+import { HistoryService, type HistoryServiceOptions } from './history/historyService';
+import {
+  CustomRequests, SETTINGS_SECTION, type InitializationOptions, type RefreshHistoryResult, type ServerSettings,
+} from './protocol';
 import { noRecordedStepNames, noRunCounts, type RecordedStepNamesProvider, type RunCountsProvider } from './providers';
 
 export interface LanguageServerOptions {
+  /**
+   * Fixed providers (tests). Without them the server reads the database named by initializationOptions / the
+   * `dbosReplay` settings through a HistoryService.
+   */
   runCounts?: RunCountsProvider;
   recordedStepNames?: RecordedStepNamesProvider;
+  /** Refresh interval and timeouts of the database-backed providers. */
+  history?: HistoryServiceOptions;
+}
+
+/** A settings object's databaseUrl/schema when it has the section, else undefined. */
+function settingsOf(value: unknown): ServerSettings | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  const str = (x: unknown) => (typeof x === 'string' ? x : x === null ? null : undefined);
+  return { databaseUrl: str(v.databaseUrl), schema: str(v.schema) };
 }
 
 export const DIAGNOSTIC_SOURCE = 'dbos-replay';
@@ -30,12 +48,24 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): void {
-  const runCounts = options.runCounts ?? noRunCounts;
-  const stepNames = options.recordedStepNames ?? noRecordedStepNames;
+  const fixed = options.runCounts !== undefined || options.recordedStepNames !== undefined;
+  const history = fixed ? undefined : new HistoryService({
+    info: (m) => connection.console.info(m),
+    warn: (m) => connection.console.warn(m),
+  }, options.history);
+  const runCounts: RunCountsProvider = options.runCounts ?? history?.runCounts ?? noRunCounts;
+  const stepNames: RecordedStepNamesProvider = options.recordedStepNames ?? history?.stepNames ?? noRecordedStepNames;
+  /** A URL connects, null disconnects, '' or absent keeps the current database ('' is the setting's "not set"). */
+  const applySettings = (s: ServerSettings | undefined): void => {
+    if (!history || !s) return;
+    if (s.databaseUrl === null) history.configure(undefined);
+    else if (s.databaseUrl) history.configure(s.databaseUrl, s.schema);
+  };
   const documents = new TextDocuments(TextDocument);
   const index = new WorkspaceIndex();
   let roots: string[] = [];
   let codeLensRefresh = false;
+  let pullConfiguration = false;
 
   /** The current analysis of an open document: reparsed only when its version moved. */
   const analysisOf = (doc: TextDocument): FileAnalysis => {
@@ -64,6 +94,8 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     roots = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (roots.length === 0 && params.rootUri) roots = [params.rootUri];
     codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    applySettings(settingsOf(params.initializationOptions) as InitializationOptions | undefined);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -77,6 +109,19 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
   connection.onInitialized(() => {
     void scanWorkspace();
   });
+
+  // Settings: pushed as settings.dbosReplay, or (a null/other push) pulled when the client supports it.
+  connection.onNotification(DidChangeConfigurationNotification.type, (params) => {
+    if (!history) return;
+    const pushed = settingsOf((params?.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
+    if (pushed) applySettings(pushed);
+    else if (pullConfiguration) void connection.workspace.getConfiguration(SETTINGS_SECTION).then((v) => applySettings(settingsOf(v)), () => {});
+  });
+
+  connection.onRequest(CustomRequests.refreshHistory, async (): Promise<RefreshHistoryResult> =>
+    history ? history.refresh() : { connected: false, workflows: 0, error: 'This server runs with fixed history providers.' });
+
+  connection.onShutdown(() => history?.dispose());
 
   /** Indexes workspace files that are not open (cross-file step names), yielding between files so typing wins. */
   const scanWorkspace = async (): Promise<void> => {

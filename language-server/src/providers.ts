@@ -1,6 +1,6 @@
 // Seams to the recorded history: run counts for CodeLens and recorded step names for renamed-step detection.
-// Runs in the language server process. The real providers (history reader on the connected database, cached and
-// refreshed on a timer, never blocking typing) plug in here; until then the no-op defaults leave the features quiet.
+// Runs in the language server process. The database-backed ones are in history/; the no-op defaults leave the features
+// quiet when no database is configured.
 
 export interface Disposable { dispose(): void }
 
@@ -32,40 +32,54 @@ export interface RecordedStepNamesProvider {
 export const noRunCounts: RunCountsProvider = { getCounts: () => undefined };
 export const noRecordedStepNames: RecordedStepNamesProvider = { getRecordedStepNames: () => undefined };
 
-/** An in-memory provider (tests, and the shape the history-backed one fills from its cache). */
-export class InMemoryHistory implements RunCountsProvider, RecordedStepNamesProvider {
-  private readonly counts = new Map<string, RunCounts>();
-  private readonly stepNames = new Map<string, Set<string>>();
+/** A set of change listeners. */
+export class Listeners {
   private readonly listeners = new Set<() => void>();
 
-  setCounts(name: string, className: string, counts: RunCounts): void {
-    this.counts.set(key(name, className), counts);
-    this.fire();
-  }
-
-  setRecordedStepNames(name: string, className: string, names: Iterable<string>): void {
-    this.stepNames.set(key(name, className), new Set(names));
-    this.fire();
-  }
-
-  getCounts(name: string, className: string): RunCounts | undefined {
-    return this.counts.get(key(name, className));
-  }
-
-  getRecordedStepNames(name: string, className: string): ReadonlySet<string> | undefined {
-    return this.stepNames.get(key(name, className));
-  }
-
-  onDidChange(listener: () => void): Disposable {
+  add(listener: () => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  private fire(): void {
-    for (const l of this.listeners) l();
+  fire(): void {
+    for (const l of [...this.listeners]) l();
   }
 }
 
-function key(name: string, className: string): string {
+/** An in-memory provider (tests, and the shape the history-backed one fills from its cache). */
+export class InMemoryHistory implements RunCountsProvider, RecordedStepNamesProvider {
+  private readonly counts = new Map<string, RunCounts>();
+  private readonly stepNames = new Map<string, Set<string>>();
+  private readonly listeners = new Listeners();
+
+  setCounts(name: string, className: string, counts: RunCounts): void {
+    this.counts.set(historyKey(name, className), counts);
+    this.fire();
+  }
+
+  setRecordedStepNames(name: string, className: string, names: Iterable<string>): void {
+    this.stepNames.set(historyKey(name, className), new Set(names));
+    this.fire();
+  }
+
+  getCounts(name: string, className: string): RunCounts | undefined {
+    return this.counts.get(historyKey(name, className));
+  }
+
+  getRecordedStepNames(name: string, className: string): ReadonlySet<string> | undefined {
+    return this.stepNames.get(historyKey(name, className));
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    return this.listeners.add(listener);
+  }
+
+  private fire(): void {
+    this.listeners.fire();
+  }
+}
+
+/** Cache key of a workflow (name, className). */
+export function historyKey(name: string, className: string): string {
   return `${className}\u0000${name}`;
 }

@@ -25,6 +25,10 @@ export class LspTestClient {
   readonly transcript: string[] = [];
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
+  /** window/logMessage texts, in order. */
+  readonly logs: string[] = [];
+  /** How many workspace/codeLens/refresh requests the server sent. */
+  codeLensRefreshes = 0;
 
   private constructor(
     private readonly connection: MessageConnection,
@@ -39,20 +43,24 @@ export class LspTestClient {
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.transcript.push(`log ${p.message}`);
+      this.logs.push(p.message);
+      for (const w of this.waiters.splice(0)) w();
     });
     connection.onRequest('workspace/codeLens/refresh', () => {
       this.transcript.push('codeLens/refresh');
+      this.codeLensRefreshes++;
+      for (const w of this.waiters.splice(0)) w();
       return null;
     });
     connection.listen();
   }
 
   /** `node dist/language-server.js --stdio` as a child process. */
-  static async stdio(rootUri?: string): Promise<LspTestClient> {
+  static async stdio(rootUri?: string, initializationOptions?: unknown): Promise<LspTestClient> {
     const child: ChildProcess = spawn(process.execPath, [bundle, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(conn, () => child.kill(), true);
-    await client.initialize(rootUri, process.pid);
+    await client.initialize(rootUri, process.pid, initializationOptions);
     return client;
   }
 
@@ -70,9 +78,10 @@ export class LspTestClient {
     return client;
   }
 
-  private async initialize(rootUri: string | undefined, processId: number | null): Promise<void> {
+  private async initialize(rootUri: string | undefined, processId: number | null, initializationOptions?: unknown): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId,
+      initializationOptions,
       rootUri: rootUri ?? null,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: { workspace: { codeLens: { refreshSupport: true } } },
@@ -117,6 +126,24 @@ export class LspTestClient {
       if (d && predicate(d.diagnostics as Diag[])) return d.diagnostics as Diag[];
       await new Promise<void>((r) => this.waiters.push(r));
     }
+  }
+
+  /** Resolves once `predicate` holds, re-checked after every diagnostics, log message and codeLens/refresh. */
+  async waitFor(predicate: () => boolean | Promise<boolean>): Promise<void> {
+    for (;;) {
+      // Listen before checking, so an event that lands while an async predicate runs is not missed.
+      const next = new Promise<void>((r) => this.waiters.push(r));
+      if (await predicate()) return;
+      await next;
+    }
+  }
+
+  request<R>(method: string, params?: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  notify(method: string, params?: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
   }
 
   async codeLens(uri: string): Promise<CodeLens[]> {
