@@ -1,5 +1,5 @@
 // The README's main job: start Postgres (embedded unless DATABASE_URL is set), record the fixture apps with
-// the real DBOS SDK, then list the recorded workflows and show the checkout with the dbos-replay CLI.
+// the real DBOS SDK, list the recorded workflows, show the checkout, then replay it against the app's code.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,8 @@ try {
   const cliEnv = { DBOS_SYSTEM_DATABASE_URL: sys };
   code ||= cliRun(['list', '--limit', '20'], cliEnv);
   code ||= cliRun(['show', 'checkout-ok'], cliEnv);
+  const program = path.join(root, 'test-fixtures', 'app-v5', 'dist', 'main.js');
+  code ||= cliRun(['run', 'checkout-ok', '--program', path.relative(process.cwd(), program)], cliEnv);
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
   code = 1;
