@@ -2,11 +2,11 @@
 // Runs in the extension host.
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { readTraceFile, writeTraceFile } from '../../../history/src/trace/traceFile.js';
+import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { DEBUG_TYPE, LAST_REPLAY, type LastReplay } from '../debug/replayConfigurationProvider.js';
 import { pickWorkflow } from '../debug/workflowPicker.js';
-import { messageForExtension } from '../history/workflowHistory.js';
+import { checkTraceFile } from '../history/checkTraceFile.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import { registerCommand } from './registerCommand.js';
 
@@ -57,14 +57,12 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
       defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Trace files': ['json'], 'All files': ['*'] },
     }))?.[0];
     if (!file) return;
-    let root: string;
-    try {
-      root = (await readTraceFile(file.fsPath)).rootWorkflowId;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`DBOS Replay: ${messageForExtension(e)}`, { modal: true });
+    const check = await checkTraceFile(file.fsPath);
+    if (!check.ok) {
+      void vscode.window.showErrorMessage(`DBOS Replay: ${check.message}`, { modal: true });
       return;
     }
-    await start(folderFor(file), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${root} (${path.basename(file.fsPath)})`, traceFile: file.fsPath });
+    await start(folderFor(file), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${check.rootWorkflowId} (${path.basename(file.fsPath)})`, traceFile: file.fsPath });
   });
 
   register('dbosReplay.exportTrace', async (node?: WorkflowNode) => {

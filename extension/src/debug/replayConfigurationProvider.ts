@@ -1,8 +1,8 @@
 // Completes dbos-replay launch configurations: asks for a workflow, finds the program, adds the database URL.
 // Runs in the extension host.
 import * as vscode from 'vscode';
-import { readTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { ConnectionManager } from '../connection/connectionManager.js';
+import { checkTraceFile } from '../history/checkTraceFile.js';
 import { messageForExtension } from '../history/workflowHistory.js';
 import { resolveProgram, type ProgramSources } from './programResolver.js';
 import { pickWorkflow } from './workflowPicker.js';
@@ -66,10 +66,9 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
   async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (typeof config.traceFile === 'string' && config.traceFile) {
-      try {
-        await readTraceFile(config.traceFile);
-      } catch (e) {
-        void vscode.window.showErrorMessage(`DBOS Replay: ${messageForExtension(e)}`, { modal: true });
+      const check = await checkTraceFile(config.traceFile);
+      if (!check.ok) {
+        void vscode.window.showErrorMessage(`DBOS Replay: ${check.message}`, { modal: true });
         return undefined;
       }
       return config;
