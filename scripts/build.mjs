@@ -15,7 +15,8 @@ const entries = [
   // ESM resolve/load hooks the runtime registers with module.register(); must be an ES module.
   { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },
   { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
-  { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode'] },
+  // The SDK's DBOSClient (cancel/resume/fork) requires OpenTelemetry and winston only when OTLP is enabled: never here.
+  { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode', '@opentelemetry/*', 'winston', 'winston-transport'] },
   // TypeScript (the pinned 5.9 compiler API) is bundled into the server.
   { in: 'language-server/src/server.ts', out: 'language-server', external: [] },
 ].filter((e) => existsSync(path.join(root, e.in)));

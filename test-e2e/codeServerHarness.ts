@@ -91,6 +91,8 @@ export function prepareProfile(baseDir: string, settings: Record<string, unknown
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'window.restoreWindows': 'none',
     'git.openRepositoryInParentFolders': 'never',
+    // Save and open dialogs as a quick input the test can type a path into.
+    'files.simpleDialog.enable': true,
     ...settings,
   }, null, 2));
   return { userDataDir, extensionsDir };

@@ -1,10 +1,17 @@
 // Activation: builds the extension's parts and wires them together (composition root, nothing else).
 // Runs in the extension host.
 import * as vscode from 'vscode';
+import { registerManageCommands } from './commands/manageCommands.js';
+import { registerReplayCommands } from './commands/replayCommands.js';
 import { registerWorkflowCommands } from './commands/workflowCommands.js';
 import { ConnectionManager } from './connection/connectionManager.js';
-import { RECORDED_OUTPUT_SCHEME, RecordedOutputProvider } from './views/recordedOutputProvider.js';
-import type { WorkflowNode } from './views/workflowNodes.js';
+import { ReplayAdapterDescriptorFactory } from './debug/adapterDescriptorFactory.js';
+import { DapTrafficTrackerFactory } from './debug/dapTrafficTracker.js';
+import { DEBUG_TYPE, ReplayConfigurationProvider } from './debug/replayConfigurationProvider.js';
+import { ReplayStatusBar } from './debug/replayStatusBar.js';
+import { WorkflowManager } from './management/workflowManager.js';
+import { RecordedValueProvider } from './views/recordedValueProvider.js';
+import { RECORDED_VALUE_SCHEME, type WorkflowNode } from './views/workflowNodes.js';
 import { WorkflowsTreeProvider } from './views/workflowsTreeProvider.js';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -24,9 +31,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     tree.refresh();
   }));
 
-  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RECORDED_OUTPUT_SCHEME, new RecordedOutputProvider(connection)));
+  const connectedTo = () => (connection.state.kind === 'connected' ? connection.state.target : undefined);
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RECORDED_VALUE_SCHEME,
+    new RecordedValueProvider((id) => tree.detail(id), connectedTo)));
 
+  const manager = new WorkflowManager(() => connection.urlWithPassword());
   registerWorkflowCommands(context, { connection, tree, view, log });
+  registerReplayCommands(context, { connection, view, log });
+  registerManageCommands(context, { connection, tree, view, manager, log });
+
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ReplayConfigurationProvider(connection, context.workspaceState, log)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE,
+      new ReplayAdapterDescriptorFactory(context.extensionPath, context.logUri.fsPath, log)),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new DapTrafficTrackerFactory(log)),
+    new ReplayStatusBar(),
+  );
 
   context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('dbosReplay.databaseUrl')) void connection.connect(false);

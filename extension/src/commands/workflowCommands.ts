@@ -1,4 +1,4 @@
-// The commands of the Workflows view: connect, refresh, filter, load more, copy ID, open a recorded output.
+// The commands of the Workflows view: connect, refresh, filter, load more, copy ID, open a recorded value.
 // Runs in the extension host.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
@@ -6,6 +6,8 @@ import { describeUrl } from '../connection/resolveDatabaseUrl.js';
 import type { WorkflowFilter } from '../history/workflowHistory.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
+import { registerCommand } from './registerCommand.js';
+import { workflowIdOf } from './replayCommands.js';
 
 const STATUSES = ['SUCCESS', 'ERROR', 'PENDING', 'ENQUEUED', 'CANCELLED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
@@ -25,15 +27,7 @@ export function registerWorkflowCommands(
   const showFilter = () => {
     view.description = describeFilter(tree.currentFilter) || undefined;
   };
-  const register = (id: string, fn: (...args: any[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await fn(...args);
-      } catch (e) {
-        log.error(`${id} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-        void vscode.window.showErrorMessage(`DBOS Replay: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }));
+  const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
 
   register('dbosReplay.connect', async () => {
     type Pick = vscode.QuickPickItem & { action: 'type' | 'reconnect' };
@@ -103,8 +97,7 @@ export function registerWorkflowCommands(
   });
 
   register('dbosReplay.copyId', async (node?: WorkflowNode) => {
-    const target = node ?? view.selection[0];
-    const id = target?.kind === 'workflow' ? target.summary.workflowId : target?.kind === 'operation' ? target.workflowId : undefined;
+    const id = workflowIdOf(node ?? view.selection[0]);
     if (!id) {
       void vscode.window.showInformationMessage('Select a workflow in the DBOS Replay Workflows view first.');
       return;
@@ -113,9 +106,10 @@ export function registerWorkflowCommands(
     vscode.window.setStatusBarMessage(`Copied workflow ID ${id}`, 3000);
   });
 
-  register('dbosReplay.openRecordedOutput', async (uri: vscode.Uri) => {
+  register('dbosReplay.openRecordedValue', async (uri: vscode.Uri) => {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const json = doc.languageId === 'json' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    // JSON with comments: the first line says what the value is, a cut value ends with a note.
+    const json = doc.languageId === 'jsonc' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'jsonc');
     await vscode.window.showTextDocument(json, { preview: true });
   });
 }

@@ -1,15 +1,15 @@
 // Owns the connection to the DBOS system database: resolves the URL, asks for a password, reconnects on change.
 // Runs in the extension host.
 import * as vscode from 'vscode';
-import { openWorkflowHistory, type WorkflowHistory } from '../history/workflowHistory.js';
-import {
-  describeUrl, isPasswordError, resolveDatabaseUrl, secretKeyFor, splitPassword, withPassword, type ResolvedUrl,
-} from './resolveDatabaseUrl.js';
+import { messageForExtension, openWorkflowHistory, type WorkflowHistory } from '../history/workflowHistory.js';
+import { openWithPassword } from './openWithPassword.js';
+import { describeUrl, resolveDatabaseUrl, secretKeyFor, splitPassword, withPassword, type ResolvedUrl } from './resolveDatabaseUrl.js';
 
 export type ConnectionState =
   | { kind: 'none' }
   | { kind: 'connecting'; target: string }
-  | { kind: 'connected'; target: string; source: ResolvedUrl['source']; history: WorkflowHistory }
+  /** `url` has no password; `password` (from the URL or secret storage) is only ever put into a launch configuration. */
+  | { kind: 'connected'; target: string; source: ResolvedUrl['source']; history: WorkflowHistory; url: string; password: string | undefined }
   | { kind: 'failed'; target: string; message: string };
 
 const CONTEXT_KEY = 'dbosReplay.connectionState';
@@ -69,11 +69,34 @@ export class ConnectionManager implements vscode.Disposable {
     return resolveDatabaseUrl({ setting, env: process.env, dbosConfigYaml });
   }
 
+  /**
+   * The connection's URL with its password (from the URL or secret storage), for the debug adapter's launch
+   * configuration. Never logged; undefined when not connected.
+   */
+  async urlWithPassword(): Promise<string | undefined> {
+    if (this.current.kind !== 'connected') return undefined;
+    const { url, password } = this.current;
+    return password === undefined ? url : withPassword(url, password);
+  }
+
+  /** A launch configuration's URL with the password kept for it in secret storage, when it names none. */
+  async addStoredPassword(url: string): Promise<string> {
+    try {
+      const split = splitPassword(url);
+      if (split.password !== undefined) return url;
+      const stored = await this.secrets.get(secretKeyFor(split.url));
+      return stored === undefined ? url : withPassword(split.url, stored);
+    } catch {
+      return url; // not a URL: the adapter says so
+    }
+  }
+
   private async connectTo(resolved: ResolvedUrl, interactive: boolean): Promise<void> {
     let target: string;
+    let split: { url: string; password?: string };
     try {
+      split = splitPassword(resolved.url);
       target = describeUrl(resolved.url);
-      new URL(resolved.url);
     } catch {
       await this.setState({ kind: 'failed', target: '?', message: `The database URL from ${resolved.source} is not a URL. Fix it or run "DBOS Replay: Connect".` });
       return;
@@ -81,45 +104,33 @@ export class ConnectionManager implements vscode.Disposable {
     const gen = ++this.generation;
     await this.setState({ kind: 'connecting', target });
     this.log.info(`Connecting to ${target} (from ${resolved.source})`);
-    const { url, password: inUrl } = splitPassword(resolved.url);
-    let password = inUrl ?? (await this.secrets.get(secretKeyFor(url)));
-    let typed = false;
-    for (;;) {
-      try {
-        const history = await openWorkflowHistory(password === undefined ? url : withPassword(url, password));
-        if (gen !== this.generation) {
-          await history.close();
-          return;
-        }
-        // Only a password that worked is kept, and only in secret storage.
-        if (typed && password !== undefined) await this.secrets.store(secretKeyFor(url), password);
-        this.log.info(`Connected to ${target}${typed ? '; password kept in secret storage' : ''}`);
-        await this.setState({ kind: 'connected', target, source: resolved.source, history });
-        return;
-      } catch (e) {
-        if (gen !== this.generation) return;
-        if (interactive && isPasswordError(e)) {
-          if (password !== undefined && !typed && inUrl === undefined) await this.secrets.delete(secretKeyFor(url));
-          const answer = await vscode.window.showInputBox({
-            title: `Password for ${decodeURIComponent(new URL(url).username) || 'the database user'} at ${target}`,
-            prompt: password === undefined
-              ? 'The server asks for a password. It is kept in VS Code\'s secret storage, never in settings or logs.'
-              : 'That password was refused. Try again; nothing is stored until one works.',
-            password: true,
-            ignoreFocusOut: true,
-          });
-          if (answer !== undefined && gen === this.generation) {
-            password = answer;
-            typed = true;
-            continue;
-          }
-        }
-        const reason = e instanceof Error ? e.message : String(e);
-        this.log.warn(`Cannot connect to ${target}: ${reason}`);
-        await this.setState({ kind: 'failed', target, message: `Cannot connect to ${target} (from ${resolved.source}): ${reason}` });
-        return;
-      }
+    const { url, password: inUrl } = split;
+    const key = secretKeyFor(url);
+    const user = decodeURIComponent(new URL(url).username) || 'the database user';
+    const outcome = await openWithPassword(url, inUrl, interactive, {
+      open: openWorkflowHistory,
+      stored: async () => this.secrets.get(key),
+      store: async (pw) => this.secrets.store(key, pw),
+      forget: async () => this.secrets.delete(key),
+      ask: async (refused) => vscode.window.showInputBox({
+        title: `Password for ${user} at ${target}`,
+        prompt: refused
+          ? 'That password was refused. Try again; nothing is stored until one works.'
+          : 'The server asks for a password. It is kept in VS Code\'s secret storage, never in settings or logs.',
+        password: true,
+        ignoreFocusOut: true,
+      }),
+      stillWanted: () => gen === this.generation,
+    });
+    if (outcome.kind === 'superseded') return;
+    if (outcome.kind === 'opened') {
+      this.log.info(`Connected to ${target}${outcome.typed ? '; password kept in secret storage' : ''}`);
+      await this.setState({ kind: 'connected', target, source: resolved.source, history: outcome.handle, url, password: outcome.password });
+      return;
     }
+    const reason = messageForExtension(outcome.error);
+    this.log.warn(`Cannot connect to ${target}: ${reason}`);
+    await this.setState({ kind: 'failed', target, message: `Cannot connect to ${target} (from ${resolved.source}): ${reason}` });
   }
 
   private async setState(next: ConnectionState): Promise<void> {

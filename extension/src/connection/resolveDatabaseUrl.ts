@@ -85,6 +85,9 @@ export function withPassword(url: string, password: string): string {
 
 /** Whether a connection error means the password is missing or wrong (so asking for one may help). */
 export function isPasswordError(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '28P01' || /password/i.test(err?.message ?? '');
+  const err = e as { code?: string | number; message?: string; cause?: unknown };
+  // 28P01 from the driver, 102 (AuthenticationFailed) from the history reader; a missing password says "password".
+  if (err?.code === '28P01' || (err?.code === 102 && /password/i.test(err.message ?? ''))) return true;
+  if (err?.cause && isPasswordError(err.cause)) return true;
+  return /password/i.test(err?.message ?? '');
 }

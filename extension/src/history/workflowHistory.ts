@@ -1,21 +1,24 @@
-// What the extension needs from the history reader: the tree view and the output documents read through it.
-// Runs in the extension host. Swaps to the shared HistoryReader (history/src/reader) once it lands on main.
-import type { WorkflowFilter, WorkflowPage, PageRequest } from '../../../history/src/reader/readerTypes.js';
-import type { ExportedWorkflow } from '../../../history/src/trace/traceModel.js';
-import { InterimHistoryReader } from './interimHistoryReader.js';
+// The slice of the shared HistoryReader the extension uses, so views and commands can be tested with a fake.
+// Runs in the extension host.
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 
-export type { WorkflowFilter, WorkflowPage, PageRequest, WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
-export type { ExportedWorkflow, OperationOutputRow, WorkflowStatusRow } from '../../../history/src/trace/traceModel.js';
+export type { WorkflowFilter, WorkflowPage, PageRequest, WorkflowSummary, WorkflowDetail } from '../../../history/src/reader/readerTypes.js';
+export type {
+  ExportedWorkflow, NotificationRow, OperationOutputRow, Trace, WorkflowEventHistoryRow, WorkflowEventRow, WorkflowStatusRow,
+} from '../../../history/src/trace/traceModel.js';
 
-/** The reader's interface (`HistoryReader.connect/listWorkflows/getWorkflow/close`) as the views use it. */
-export interface WorkflowHistory {
-  listWorkflows(filter: WorkflowFilter, page: PageRequest): Promise<WorkflowPage>;
-  /** The workflow's recorded rows, or undefined when there is no such workflow. */
-  getWorkflow(workflowId: string): Promise<ExportedWorkflow | undefined>;
-  close(): Promise<void>;
+/** What the views and commands read: the shared reader's listing, one workflow's record, a whole trace. */
+export type WorkflowHistory = Pick<HistoryReader, 'listWorkflows' | 'getWorkflow' | 'loadTrace' | 'close' | 'target'>;
+
+/** Opens a read-only connection to a DBOS system database; rejects with a HistoryError (numbered code, clear message). */
+export function openWorkflowHistory(url: string): Promise<WorkflowHistory> {
+  return HistoryReader.connect(url, { maxConnections: 3 });
 }
 
-/** Opens a read-only connection to a DBOS system database; rejects with the driver's error (code kept). */
-export async function openWorkflowHistory(url: string): Promise<WorkflowHistory> {
-  return InterimHistoryReader.connect(url);
+/** The reader's messages name the CLI's flags; in VS Code the URL comes from elsewhere. */
+export function messageForExtension(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/--db \/ DBOS_SYSTEM_DATABASE_URL/g, 'the dbosReplay.databaseUrl setting (or DBOS_SYSTEM_DATABASE_URL, dbos-config.yaml)')
+    .replace(/Point --db at/g, 'Point the dbosReplay.databaseUrl setting at').replace(/ or set --schema/g, '')
+    .replace(/Check the ID with `dbos-replay list`\./g, 'Refresh the Workflows view.');
 }

@@ -2,8 +2,10 @@
 // Runs in the extension host.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
-import type { ExportedWorkflow, WorkflowFilter, WorkflowSummary } from '../history/workflowHistory.js';
-import { loadMoreItem, messageItem, operationItem, workflowItem, type WorkflowNode } from './workflowNodes.js';
+import { messageForExtension, type WorkflowDetail, type WorkflowFilter, type WorkflowSummary } from '../history/workflowHistory.js';
+import {
+  eventItem, eventVersionItem, groupItem, infoItem, loadMoreItem, messageItem, operationItem, workflowItem, type WorkflowNode,
+} from './workflowNodes.js';
 
 export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<WorkflowNode | undefined>();
@@ -12,7 +14,7 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
   private nextCursor: string | null = null;
   private firstPageLoaded = false;
   private loadError: string | undefined;
-  private details = new Map<string, Promise<ExportedWorkflow | undefined>>();
+  private details = new Map<string, Promise<WorkflowDetail>>();
   private filter: WorkflowFilter = {};
 
   constructor(
@@ -51,24 +53,32 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     switch (node.kind) {
       case 'workflow': return workflowItem(node.summary, node.path);
       case 'operation': return operationItem(node.workflowId, node.op, node.path);
+      case 'group': return groupItem(node);
+      case 'event': return eventItem(node);
+      case 'eventVersion': return eventVersionItem(node);
+      case 'message': return messageItem(node);
       case 'loadMore': return loadMoreItem();
-      case 'message': return messageItem(node.text, node.icon);
+      case 'info': return infoItem(node.text, node.icon);
     }
   }
 
   async getChildren(node?: WorkflowNode): Promise<WorkflowNode[]> {
     if (!this.connection.history) return []; // the welcome view explains how to connect
     if (!node) return this.rootChildren();
-    if (node.kind === 'workflow') return this.operations(node.summary.workflowId, node.path);
-    if (node.kind === 'operation' && node.op.child_workflow_id) return this.childWorkflow(node.op.child_workflow_id, node.path);
-    return [];
+    switch (node.kind) {
+      case 'workflow': return this.workflowChildren(node.summary.workflowId, node.path);
+      case 'operation': return node.op.child_workflow_id ? this.childWorkflow(node.op.child_workflow_id, node.path) : [];
+      case 'group': return this.groupChildren(node);
+      case 'event': return node.versions.map((version) => ({ kind: 'eventVersion', workflowId: node.workflowId, version, path: node.path }));
+      default: return [];
+    }
   }
 
   private async rootChildren(): Promise<WorkflowNode[]> {
     if (!this.firstPageLoaded) await this.loadPage(null);
-    if (this.loadError) return [{ kind: 'message', text: this.loadError, icon: 'error' }];
+    if (this.loadError) return [{ kind: 'info', text: this.loadError, icon: 'error' }];
     if (this.loaded.length === 0) {
-      return [{ kind: 'message', text: Object.keys(this.filter).length ? 'No recorded workflow matches the filter.' : 'No recorded workflows in this database yet.' }];
+      return [{ kind: 'info', text: Object.keys(this.filter).length ? 'No recorded workflow matches the filter.' : 'No recorded workflows in this database yet.' }];
     }
     const nodes: WorkflowNode[] = this.loaded.map((summary) => ({ kind: 'workflow', summary, path: '' }));
     if (this.nextCursor) nodes.push({ kind: 'loadMore' });
@@ -85,50 +95,66 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
       this.loadError = undefined;
       this.log.debug(`Listed ${page.workflows.length} workflows (${this.loaded.length} shown, more: ${page.nextCursor !== null})`);
     } catch (e) {
-      this.loadError = `Cannot list workflows: ${e instanceof Error ? e.message : String(e)}`;
+      this.loadError = `Cannot list workflows: ${messageForExtension(e)}`;
       this.log.error(this.loadError);
     }
     this.firstPageLoaded = true;
   }
 
-  /** A workflow's recorded rows, read once per refresh; the output documents read through the same cache. */
-  detail(workflowId: string): Promise<ExportedWorkflow | undefined> {
+  /** A workflow's recorded rows, read once per refresh; the value documents read through the same cache. */
+  detail(workflowId: string): Promise<WorkflowDetail> {
     let p = this.details.get(workflowId);
     if (!p) {
       const history = this.connection.history;
-      p = history ? history.getWorkflow(workflowId) : Promise.resolve(undefined);
+      p = history ? history.getWorkflow(workflowId) : Promise.reject(new Error('Not connected to a DBOS system database.'));
       p.catch(() => this.details.delete(workflowId));
       this.details.set(workflowId, p);
     }
     return p;
   }
 
-  private async operations(workflowId: string, path: string): Promise<WorkflowNode[]> {
+  /** The step rows in order, then Children, Events and Messages when there are any. */
+  private async workflowChildren(workflowId: string, path: string): Promise<WorkflowNode[]> {
+    let d: WorkflowDetail;
     try {
-      const wf = await this.detail(workflowId);
-      if (!wf) return [{ kind: 'message', text: `Workflow '${workflowId}' is no longer in the database.`, icon: 'warning' }];
-      if (wf.operation_outputs.length === 0) return [{ kind: 'message', text: 'No recorded steps.' }];
-      const here = `${path}${workflowId}/`;
-      return wf.operation_outputs.map((op) => ({ kind: 'operation', workflowId, op, path: here }));
+      d = await this.detail(workflowId);
     } catch (e) {
-      const text = `Cannot read workflow '${workflowId}': ${e instanceof Error ? e.message : String(e)}`;
+      const text = `Cannot read workflow '${workflowId}': ${messageForExtension(e)}`;
       this.log.error(text);
-      return [{ kind: 'message', text, icon: 'error' }];
+      return [{ kind: 'info', text, icon: 'error' }];
+    }
+    const here = `${path}${workflowId}/`;
+    const nodes: WorkflowNode[] = d.exported.operation_outputs.map((op) => ({ kind: 'operation', workflowId, op, path: here }));
+    if (nodes.length === 0) nodes.push({ kind: 'info', text: 'No recorded steps.' });
+    if (d.children.length) nodes.push({ kind: 'group', group: 'children', workflowId, count: d.children.length, path: here });
+    if (d.exported.workflow_events.length) nodes.push({ kind: 'group', group: 'events', workflowId, count: d.exported.workflow_events.length, path: here });
+    if (d.notifications.length) nodes.push({ kind: 'group', group: 'messages', workflowId, count: d.notifications.length, path: here });
+    return nodes;
+  }
+
+  private async groupChildren(node: Extract<WorkflowNode, { kind: 'group' }>): Promise<WorkflowNode[]> {
+    const d = await this.detail(node.workflowId);
+    const path = `${node.path}${node.group}/`;
+    switch (node.group) {
+      case 'children':
+        return d.children.map((summary) => ({ kind: 'workflow', summary, path }));
+      case 'events':
+        return d.exported.workflow_events.map((e) => ({
+          kind: 'event', workflowId: node.workflowId, key: e.key, valueLength: e.value?.length ?? 0, path,
+          versions: d.exported.workflow_events_history.filter((h) => h.key === e.key).sort((a, b) => a.function_id - b.function_id),
+        }));
+      case 'messages':
+        return d.notifications.map((note, index) => ({ kind: 'message', workflowId: node.workflowId, note, index, path }));
     }
   }
 
   private async childWorkflow(childId: string, path: string): Promise<WorkflowNode[]> {
-    const wf = await this.detail(childId).catch(() => undefined);
-    if (!wf) return [{ kind: 'message', text: `Child workflow '${childId}' is not recorded here.`, icon: 'warning' }];
-    const s = wf.workflow_status;
-    const summary: WorkflowSummary = {
-      workflowId: s.workflow_uuid, name: s.name, className: s.class_name || null, configName: s.config_name || null,
-      status: s.status, createdAt: s.created_at, updatedAt: s.updated_at,
-      completedAt: s.completed_at ?? (s.status === 'SUCCESS' || s.status === 'ERROR' ? s.updated_at : null),
-      queueName: s.queue_name, parentWorkflowId: s.parent_workflow_id ?? null, applicationVersion: s.application_version,
-      forkedFrom: s.forked_from ?? null,
-    };
-    return [{ kind: 'workflow', summary, path }];
+    try {
+      const d = await this.detail(childId);
+      return [{ kind: 'workflow', summary: d.summary, path }];
+    } catch (e) {
+      return [{ kind: 'info', text: `Child workflow '${childId}' is not recorded here: ${messageForExtension(e)}`, icon: 'warning' }];
+    }
   }
 
   dispose(): void {
