@@ -4,7 +4,6 @@
 import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../replay-runtime/src/engine/events';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
-import type { RemoteObject } from './cdpTypes';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
 
@@ -75,7 +74,7 @@ export class DbosChannel {
 
   constructor(readonly plan: ReplayPlan) {}
 
-  /** Installs the binding and the hook before the program runs. */
+  /** Listens to a debuggee whose hook is installed (installHook), and sends it the current breakpoints and filters. */
   async attach(cdp: CdpClient): Promise<void> {
     this.cdp = cdp;
     this.consumedSinceResume = [];
@@ -86,9 +85,19 @@ export class DbosChannel {
     cdp.on('Runtime.bindingCalled', (e) => {
       if (e.name === BINDING_NAME) this.onEvent(e.payload);
     });
+    await this.pushConfig();
+  }
+
+  /** Installs the binding and the hook in a debuggee before its program runs (a standby one may get it early). */
+  static async installHook(cdp: CdpClient): Promise<void> {
+    const evaluate = async (expression: string) => {
+      const r = await cdp.send('Runtime.evaluate', { expression, silent: true });
+      if (r.exceptionDetails) throw new Error(`hook script failed: ${r.exceptionDetails.text}`);
+    };
     await cdp.send('Runtime.addBinding', { name: BINDING_NAME });
-    await this.evaluate(`globalThis.__dbosReplayPause = { config: ${JSON.stringify(this.config())}, wants(ev) {
+    await evaluate(`globalThis.__dbosReplayPause = { config: null, wants(ev) {
   const c = this.config;
+  if (!c) return false;
   if (ev.type === 'operation') return c.functionIds.includes(ev.functionId) || c.names.includes(ev.name) || c.runTo === ev.functionId
     || (c.errors && ev.errorSummary != null);
   if (ev.type === 'divergence') return c.divergence;
@@ -96,7 +105,7 @@ export class DbosChannel {
   return false;
 } };
 //# sourceURL=${POLICY_SCRIPT_URL}`);
-    await this.evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event) {
+    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event) {
   debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
 };
 //# sourceURL=${PAUSE_SCRIPT_URL}`);
@@ -248,14 +257,10 @@ export class DbosChannel {
 
   private async pushConfig(): Promise<void> {
     if (!this.cdp || this.cdp.isClosed) return;
-    await this.evaluate(`if (globalThis.__dbosReplayPause) globalThis.__dbosReplayPause.config = ${JSON.stringify(this.config())};`)
-      .catch((e) => log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`));
-  }
-
-  private async evaluate(expression: string): Promise<RemoteObject> {
-    const r = await this.cdp!.send('Runtime.evaluate', { expression, silent: true });
-    if (r.exceptionDetails) throw new Error(`hook script failed: ${r.exceptionDetails.text}`);
-    return r.result;
+    const expression = `if (globalThis.__dbosReplayPause) globalThis.__dbosReplayPause.config = ${JSON.stringify(this.config())};`;
+    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true })
+      .catch((e: unknown) => log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`));
+    if (r && r.exceptionDetails) log('replay', `cannot update the pause hook: ${r.exceptionDetails.text}`);
   }
 }
 

@@ -106,6 +106,7 @@ export class ReplayController {
   /** runToOperation in progress: other stops are passed quietly. */
   private runningTo: number | undefined;
   private stepOutsFromSkipped = 0;
+  private standby: { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
   private readonly travel = new TimeTravel();
 
@@ -140,37 +141,24 @@ export class ReplayController {
       this.dbos = undefined;
     }
     this.plan = plan;
-    const env: Record<string, string | undefined> = { ...process.env };
-    for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
-    for (const k of plan.unsetEnv) delete env[k];
-    Object.assign(env, plan.env);
-    const programArgs = args.program
-      ? [args.program, ...args.args]
-      : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
+    let started: WarmDebuggee;
     try {
-      this.debuggee = await DebuggeeProcess.start({
-        runtimeExecutable: args.runtimeExecutable,
-        runtimeArgs: args.runtimeArgs,
-        preload: plan.preload,
-        programArgs,
-        cwd: args.cwd,
-        env,
-      });
+      started = (await this.takeStandby(args, plan)) ?? await startDebuggee(args, plan);
     } catch (e) {
       this.stateValue = 'exited';
       throw e;
     }
-    const debuggee = this.debuggee;
+    const debuggee = started.debuggee;
+    this.debuggee = debuggee;
+    for (const [id, url] of started.scripts) this.scriptUrls.set(id, url);
     debuggee.onOutput((o) => {
       if (!this.travel.quiet) this.outputEmitter.fire(o);
     });
     debuggee.onExit((e) => this.onDebuggeeExit(debuggee, e));
     try {
-      const cdp = await CdpClient.connect(debuggee.inspectorUrl);
+      const cdp = started.cdp;
       this.cdp = cdp;
       this.wire(cdp);
-      await cdp.send('Runtime.enable', {});
-      await cdp.send('Debugger.enable', {});
       const blackbox = [...this.skipFiles.blackboxPatterns(), ...(this.dbos?.blackboxPatterns() ?? [])];
       await cdp.send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined);
       if (this.dbos) await this.dbos.attach(cdp);
@@ -187,6 +175,28 @@ export class ReplayController {
       debuggee.kill('SIGKILL');
       throw e;
     }
+  }
+
+  /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
+  private ensureStandby(): void {
+    const { args, plan } = this;
+    if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
+    this.standby = { args, plan, ready: startDebuggee(args, plan).catch(() => undefined) };
+  }
+
+  /** The standby debuggee if it was made for these arguments and plan and is still alive; any other one is ended. */
+  private async takeStandby(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee | undefined> {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (!standby) return undefined;
+    const warm = await standby.ready;
+    if (!warm) return undefined;
+    if (standby.args !== args || standby.plan !== plan || warm.debuggee.exited || warm.cdp.isClosed) {
+      warm.cdp.dispose();
+      warm.debuggee.dispose();
+      return undefined;
+    }
+    return warm;
   }
 
   /** Lets the program run (after the client finished configuring breakpoints), optionally to a recorded operation. */
@@ -413,9 +423,15 @@ export class ReplayController {
     await debuggee.terminate();
   }
 
-  /** Disposes in order: process tree, inspector socket, source maps. */
+  /** Disposes in order: process tree (and the standby's), inspector socket, source maps. */
   async dispose(): Promise<void> {
     this.killedByUs = true;
+    const standby = this.standby;
+    this.standby = undefined;
+    void standby?.ready.then((w) => {
+      w?.cdp.dispose();
+      w?.debuggee.dispose();
+    });
     await this.terminate().catch(() => undefined);
     this.debuggee?.dispose();
     this.cdp?.dispose();
@@ -570,13 +586,17 @@ export class ReplayController {
       const r = this.travel.onQuietStop();
       if (r.arrived) {
         // The travel request answers first; its stop follows.
-        setImmediate(() => this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` }));
+        setImmediate(() => {
+          this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
+          this.ensureStandby();
+        });
       } else {
         this.act(r.next).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
       }
       return;
     }
     this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
+    this.ensureStandby();
     this.announceDurableCalls(info);
     this.stoppedEmitter.fire(info);
   }
@@ -687,5 +707,40 @@ export class ReplayController {
       throw new AdapterError(ErrorCode.NotLaunched, this.stateValue === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.');
     }
     return this.cdp;
+  }
+}
+
+/** A debuggee waiting at its first line, connected, with the Runtime and Debugger domains on (and the replay hook). */
+interface WarmDebuggee {
+  debuggee: DebuggeeProcess;
+  cdp: CdpClient;
+  /** URLs of the scripts parsed before the controller took it (the hook's among them). */
+  scripts: Map<string, string>;
+}
+
+async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
+  for (const k of plan.unsetEnv) delete env[k];
+  Object.assign(env, plan.env);
+  const programArgs = args.program
+    ? [args.program, ...args.args]
+    : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
+  const debuggee = await DebuggeeProcess.start({
+    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: plan.preload, programArgs, cwd: args.cwd, env,
+  });
+  try {
+    const cdp = await CdpClient.connect(debuggee.inspectorUrl);
+    // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
+    const scripts = new Map<string, string>();
+    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url));
+    await cdp.send('Runtime.enable', {});
+    await cdp.send('Debugger.enable', {});
+    if (plan.replay) await DbosChannel.installHook(cdp);
+    listening.dispose();
+    return { debuggee, cdp, scripts };
+  } catch (e) {
+    debuggee.kill('SIGKILL');
+    throw e;
   }
 }
