@@ -1,13 +1,17 @@
 // Error catalogue of the debug adapter: numbered codes by area, user errors vs internal errors.
 // Runs in the debug adapter process.
 
-/** Codes by area: 1xxx launch, 2xxx requests in the wrong state, 3xxx inspector (CDP), 4xxx source maps, 9xxx internal. */
+/** Codes by area: 1xxx launch, 2xxx requests in the wrong state, 3xxx inspector (CDP), 4xxx source maps, 5xxx replay, 9xxx internal. */
 export enum ErrorCode {
   LaunchArgument = 1001,
   ProgramNotFound = 1002,
   SpawnFailed = 1003,
   InspectorNotReady = 1004,
   AlreadyLaunched = 1005,
+  RuntimeMissing = 1006,
+  NoSuchWorkflow = 1007,
+  TraceUnreadable = 1008,
+  NoDatabaseUrl = 1009,
   NotLaunched = 2001,
   NotPaused = 2002,
   NoSuchFrame = 2003,
@@ -18,6 +22,9 @@ export enum ErrorCode {
   CdpClosed = 3001,
   CdpCallFailed = 3002,
   SourceMapUnreadable = 4001,
+  NotReplaying = 5001,
+  NoSuchOperation = 5002,
+  TimeTravelFailed = 5003,
   Internal = 9001,
 }
 

@@ -5,10 +5,11 @@ import {
   OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { CustomRequest, type RunToOperationArguments } from './customRequests';
 import { AdapterError, ErrorCode, toAdapterError } from './errors';
 import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
 import { log } from './logger';
-import { launchPlan } from './replay/launchPlan';
+import { launchPlan, type LaunchPlan } from './replay/launchPlan';
 import { ReplayController, type EvaluateContext, type StackFrameInfo } from './replay/replayController';
 import type { RenderedValue } from './replay/valueRenderer';
 
@@ -16,8 +17,10 @@ const THREAD_ID = 1;
 /** How long launch waits for configurationDone before running anyway (a client may never send it). */
 const CONFIGURATION_DONE_TIMEOUT_MS = 5000;
 
-/** Exception filters the client can toggle. DBOS adds `divergence` and `recordedStepError` here. */
+/** Exception filters the client can toggle: the replay's own, then V8's. */
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'divergence', label: 'Replay Divergence', default: true, description: 'Stop at the call where the code departs from the recording (recorded vs called).' },
+  { filter: 'recordedStepError', label: 'Recorded Step Errors', default: false, description: 'Stop at a durable call whose recorded outcome is an error, before it is thrown into the code.' },
   { filter: 'uncaught', label: 'Uncaught Exceptions', default: true, description: 'Stop when an exception is not caught by the program.' },
   { filter: 'caught', label: 'Caught Exceptions', default: false, description: 'Stop at every exception thrown, caught or not.' },
 ];
@@ -32,6 +35,7 @@ export class ReplaySession extends LoggingDebugSession {
   /** Frame handle → index in the current stop (boxed: Handles treats a stored 0 as missing). */
   private readonly frameHandles = new Handles<{ index: number }>();
   private launchArgs: ValidatedLaunchArguments | undefined;
+  private plan: LaunchPlan | undefined;
   private launched = false;
   private terminatedSent = false;
   private resolveConfigurationDone: () => void = () => undefined;
@@ -71,7 +75,8 @@ export class ReplaySession extends LoggingDebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsEvaluateForHovers: true,
-      supportsStepBack: false,
+      supportsStepBack: true,
+      supportsFunctionBreakpoints: true,
       supportsTerminateRequest: true,
       supportsRestartRequest: true,
       exceptionBreakpointFilters: EXCEPTION_FILTERS,
@@ -91,7 +96,8 @@ export class ReplaySession extends LoggingDebugSession {
       if (args?.trace) logger.setup(Logger.LogLevel.Verbose, false);
       this.launched = true;
       this.launchArgs = validated;
-      await this.controller.launch(validated, launchPlan(validated));
+      this.plan = await launchPlan(validated);
+      await this.controller.launch(validated, this.plan);
       this.sendEvent(new Event('process', {
         name: validated.program ?? validated.modules.join(', '), systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch',
       }));
@@ -105,9 +111,14 @@ export class ReplaySession extends LoggingDebugSession {
     this.answer(response, async () => {
       if (!this.launchArgs) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to restart: launch a program first.');
       const validated = args?.arguments ? validateLaunchArguments(args.arguments) : this.launchArgs;
+      if (args?.arguments || !this.plan) {
+        const old = this.plan;
+        this.plan = await launchPlan(validated);
+        await old?.replay?.dispose().catch(() => undefined);
+      }
       this.launchArgs = validated;
       this.resetHandles();
-      await this.controller.restart(validated, launchPlan(validated));
+      await this.controller.restart(validated, this.plan);
       this.sendEvent(new Event('process', { name: validated.program ?? '', systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch' }));
     });
   }
@@ -131,7 +142,23 @@ export class ReplaySession extends LoggingDebugSession {
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     this.answer(response, async () => {
       const filters = new Set(args?.filters ?? []);
-      await this.controller.setExceptionFilters({ uncaught: filters.has('uncaught'), caught: filters.has('caught') });
+      await this.controller.setExceptionFilters({
+        uncaught: filters.has('uncaught'), caught: filters.has('caught'), divergence: filters.has('divergence'), recordedStepError: filters.has('recordedStepError'),
+      });
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.answer(response, async () => {
+      const specs = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
+      const states = await this.controller.setFunctionBreakpoints(specs.map((b) => ({ name: String(b?.name ?? ''), condition: b?.condition, hitCondition: b?.hitCondition })));
+      response.body = {
+        breakpoints: states.map((s) => {
+          const bp: DebugProtocol.Breakpoint = { id: s.id, verified: s.verified };
+          if (s.message) bp.message = s.message;
+          return bp;
+        }),
+      };
     });
   }
 
@@ -154,7 +181,7 @@ export class ReplaySession extends LoggingDebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     this.answer(response, async () => {
-      const scopes = this.controller.scopes(this.frameIndex(args?.frameId));
+      const scopes = await this.controller.scopes(this.frameIndex(args?.frameId));
       response.body = {
         scopes: scopes.map((s) => new Scope(s.name, s.objectId ? this.variableHandles.create({ objectId: s.objectId }) : 0, s.expensive)),
       };
@@ -217,13 +244,15 @@ export class ReplaySession extends LoggingDebugSession {
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
     this.answer(response, async () => {
-      throw new AdapterError(ErrorCode.NotSupported, 'Stepping back is not available yet.');
+      this.resetHandles();
+      await this.controller.stepBack();
     });
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.answer(response, async () => {
-      throw new AdapterError(ErrorCode.NotSupported, 'Reverse continue is not available yet.');
+      this.resetHandles();
+      await this.controller.reverseContinue();
     });
   }
 
@@ -239,7 +268,18 @@ export class ReplaySession extends LoggingDebugSession {
     }, () => this.shutdown());
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === CustomRequest.RunToOperation) {
+      this.answer(response, async () => {
+        const functionId = (args as Partial<RunToOperationArguments> | undefined)?.functionId;
+        if (typeof functionId !== 'number' || !Number.isInteger(functionId) || functionId < 0) {
+          throw new AdapterError(ErrorCode.BadRequest, `${CustomRequest.RunToOperation} needs { functionId }, a recorded operation's function_id (0, 1, …); got ${JSON.stringify(functionId)}.`);
+        }
+        this.resetHandles();
+        await this.controller.runToOperation(functionId);
+      });
+      return;
+    }
     this.sendErrorResponse(response, { id: ErrorCode.NotSupported, format: `Unknown request '${command}'.`, showUser: false });
   }
 

@@ -3,13 +3,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { DapTest, programsDir, tsxLaunch, withAdapter } from './dapHarness';
+import { fixtureUrl } from '../../test-support/testDatabase';
+import { CustomRequest } from '../src/customRequests';
+import { DapTest, programsDir, repoRoot, tsxLaunch, withAdapter } from './dapHarness';
 
 const sample = path.join(programsDir, 'sample.ts');
 const COMMANDS = [
   'threads', 'stackTrace', 'scopes', 'variables', 'evaluate', 'setBreakpoints', 'setExceptionBreakpoints', 'continue', 'next',
   'stepIn', 'stepOut', 'pause', 'stepBack', 'reverseContinue', 'source', 'setVariable', 'exceptionInfo', 'completions',
   'configurationDone', 'launch', 'setFunctionBreakpoints', 'loadedSources', 'bogusCommand', 'terminate',
+  CustomRequest.RunToOperation, 'restart',
 ];
 
 /** A small deterministic PRNG, so a failure can be replayed from its seed. */
@@ -28,7 +31,8 @@ function randomArgs(rand: () => number): unknown {
     { variablesReference: 1000 }, { expression: '1 + 1', context: 'repl' }, { expression: 42 }, { expression: 'process.pid', frameId: 1000, context: 'hover' },
     { source: {} }, { source: { path: sample }, breakpoints: [{ line: Math.floor(rand() * 40) }] },
     { source: { path: sample }, breakpoints: [{ line: 25, hitCondition: 'not a count' }, { line: 22, condition: ')(' }] },
-    { filters: ['uncaught', 'bogus'] }, { filters: 'uncaught' }, { program: 42 }, { program: '/no/such/file.ts' }, { startFrame: -1, levels: 'x' },
+    { filters: ['uncaught', 'bogus'] }, { filters: ['divergence', 'recordedStepError'] }, { functionId: Math.floor(rand() * 10) - 2 }, { functionId: 'x' },
+    { breakpoints: [{ name: 'charge' }, { name: '#1' }, { name: 'error' }, { name: '' }, {}] }, { breakpoints: 'x' }, { filters: 'uncaught' }, { program: 42 }, { program: '/no/such/file.ts' }, { startFrame: -1, levels: 'x' },
   ];
   return choices[Math.floor(rand() * choices.length)];
 }
@@ -68,6 +72,16 @@ describe('adapter fuzz', () => {
     await t.launch(tsxLaunch('longRunning.ts'), [{ path: path.join(programsDir, 'longRunning.ts'), breakpoints: [{ line: 5 }] }]);
     await t.stopped('breakpoint');
     await fuzz(t, 3, 60);
+  }));
+
+  it('answers random requests while stopped in a replay (time travel, function breakpoints, runToOperation)', {
+    skip: !process.env.DBOS_REPLAY_FX_V5_SYS_URL && 'v5 fixtures not recorded',
+  }, () => withAdapter(async (t) => {
+    const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
+    await t.launch({ program: path.join(appDir, 'dist', 'main.js'), cwd: appDir, workflowId: 'checkout-ok', databaseUrl: fixtureUrl('v5', 'sys') },
+      [{ path: path.join(appDir, 'src', 'workflows', 'shop.ts'), breakpoints: [{ line: 86 }] }]);
+    await t.stopped('breakpoint');
+    await fuzz(t, 5, 60);
   }));
 
   it('answers random requests after the program exited', () => withAdapter(async (t) => {

@@ -42,6 +42,31 @@ describe('adapter server mode and restart', () => {
     }
   });
 
+  it('`dbos-replay dap --port 0` (dist/cli.js) serves DAP', async () => {
+    const server = spawn(process.execPath, [path.join(path.dirname(adapterBundle), 'cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let text = '';
+        server.stderr!.on('data', (d: Buffer) => {
+          text += d.toString();
+          const m = /listening on 127\.0\.0\.1:(\d+)/.exec(text);
+          if (m) resolve(Number(m[1]));
+        });
+        server.once('exit', (code) => reject(new Error(`dbos-replay dap exited with ${code}: ${text}`)));
+      });
+      const t = new DapTest();
+      await t.dc.start(port);
+      try {
+        const init = await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+        assert.equal(init.body?.supportsStepBack, true);
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      server.kill();
+    }
+  });
+
   it('restart replaces the debuggee and keeps the breakpoints', () => withAdapter(async (t) => {
     await t.launch(tsxLaunch('sample.ts'), [{ path: sample, breakpoints: [{ line: 22 }] }]);
     const first = (await t.waitFor('process')).body.systemProcessId as number;

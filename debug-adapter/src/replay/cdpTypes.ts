@@ -102,8 +102,10 @@ export interface CdpCommands {
     params: { objectId: string; ownProperties?: boolean; accessorPropertiesOnly?: boolean; generatePreview?: boolean };
     result: { result: PropertyDescriptor[]; internalProperties?: InternalPropertyDescriptor[]; exceptionDetails?: ExceptionDetails };
   };
+  'Runtime.addBinding': { params: { name: string }; result: Record<string, never> };
+  'Runtime.releaseObjectGroup': { params: { objectGroup: string }; result: Record<string, never> };
   'Runtime.evaluate': {
-    params: { expression: string; silent?: boolean; returnByValue?: boolean; generatePreview?: boolean; throwOnSideEffect?: boolean; includeCommandLineAPI?: boolean; timeout?: number };
+    params: { expression: string; objectGroup?: string; silent?: boolean; returnByValue?: boolean; generatePreview?: boolean; throwOnSideEffect?: boolean; includeCommandLineAPI?: boolean; timeout?: number };
     result: EvaluateResult;
   };
   'Runtime.callFunctionOn': {
@@ -146,6 +148,7 @@ export interface CdpEvents {
   'Debugger.breakpointResolved': { breakpointId: string; location: Location };
   'Runtime.executionContextDestroyed': { executionContextId: number };
   'Runtime.exceptionThrown': { timestamp: number; exceptionDetails: ExceptionDetails };
+  'Runtime.bindingCalled': { name: string; payload: string; executionContextId: number };
   'NodeRuntime.waitingForDisconnect': Record<string, never>;
 }
 

@@ -10,14 +10,16 @@ import type { CallFrame, PausedEvent, RemoteObject } from './cdpTypes';
 import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
-import type { LaunchPlan } from './launchPlan';
+import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, summaryText } from './dbosChannel';
+import { readVerdict, type LaunchPlan } from './launchPlan';
+import { TimeTravel, type TravelAction } from './timeTravel';
 import { SkipFiles } from './skipFiles';
 import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
 import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
 
 export type ControllerState = 'idle' | 'starting' | 'running' | 'paused' | 'exited';
 
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception';
+export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'function breakpoint';
 
 export interface StopInfo {
   reason: StopReason;
@@ -60,10 +62,12 @@ export interface ScopeInfo {
   expensive: boolean;
 }
 
-/** Exception stops. The DBOS filters `divergence` and `recordedStepError` join here when replay comes in. */
+/** Exception stops: V8's (uncaught, caught) and the replay's (divergence, a recorded step error). */
 export interface ExceptionFilters {
   uncaught: boolean;
   caught: boolean;
+  divergence: boolean;
+  recordedStepError: boolean;
 }
 
 export type EvaluateContext = 'watch' | 'hover' | 'repl' | 'clipboard' | 'variables';
@@ -85,7 +89,7 @@ export class ReplayController {
   private sourceMaps = new SourceMapStore();
   private skipFiles = new SkipFiles([]);
   private args: ValidatedLaunchArguments | undefined;
-  private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false };
+  private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false, divergence: true, recordedStepError: false };
   private callFrames: CallFrame[] = [];
   private pendingAction: 'continue' | 'step' | 'pause' = 'continue';
   private stopOnEntryPending = false;
@@ -94,6 +98,17 @@ export class ReplayController {
   private readonly scriptUrls = new Map<string, string>();
   /** Debuggees ended by restart: their exit is not the session's end. */
   private readonly silenced = new WeakSet<DebuggeeProcess>();
+  private plan: LaunchPlan | undefined;
+  /** The replay channel while a recorded workflow is replayed (kept across restarts of the same plan). */
+  private dbos: DbosChannel | undefined;
+  private functionBreakpointSpecs: FunctionBreakpointSpec[] = [];
+  private lastAction: TravelAction | undefined;
+  /** runToOperation in progress: other stops are passed quietly. */
+  private runningTo: number | undefined;
+  private stepOutsFromSkipped = 0;
+  private standby: { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
+  /** Stops along this run, to travel back by re-executing (replay is deterministic). */
+  private readonly travel = new TimeTravel();
 
   get state(): ControllerState {
     return this.stateValue;
@@ -113,35 +128,40 @@ export class ReplayController {
     this.killedByUs = false;
     this.skipFiles = new SkipFiles(args.skipFiles);
     this.stopOnEntryPending = args.stopOnEntry;
-    const env: Record<string, string | undefined> = { ...process.env };
-    for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
-    Object.assign(env, plan.env);
-    const programArgs = args.program
-      ? [args.program, ...args.args]
-      : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
-    try {
-      this.debuggee = await DebuggeeProcess.start({
-        runtimeExecutable: args.runtimeExecutable,
-        runtimeArgs: args.runtimeArgs,
-        preload: plan.preload,
-        programArgs,
-        cwd: args.cwd,
-        env,
+    if (plan.replay && this.dbos?.plan !== plan.replay) {
+      this.dbos?.dispose();
+      this.dbos = new DbosChannel(plan.replay);
+      this.dbos.onTrail((line) => {
+        if (!this.travel.quiet) this.outputEmitter.fire({ category: 'console', text: `${line}\n` });
       });
+      await this.dbos.setFilters(this.exceptionFilters);
+      await this.dbos.setFunctionBreakpoints(this.functionBreakpointSpecs);
+    } else if (!plan.replay) {
+      this.dbos?.dispose();
+      this.dbos = undefined;
+    }
+    this.plan = plan;
+    let started: WarmDebuggee;
+    try {
+      started = (await this.takeStandby(args, plan)) ?? await startDebuggee(args, plan);
     } catch (e) {
       this.stateValue = 'exited';
       throw e;
     }
-    const debuggee = this.debuggee;
-    debuggee.onOutput((o) => this.outputEmitter.fire(o));
+    const debuggee = started.debuggee;
+    this.debuggee = debuggee;
+    for (const [id, url] of started.scripts) this.scriptUrls.set(id, url);
+    debuggee.onOutput((o) => {
+      if (!this.travel.quiet) this.outputEmitter.fire(o);
+    });
     debuggee.onExit((e) => this.onDebuggeeExit(debuggee, e));
     try {
-      const cdp = await CdpClient.connect(debuggee.inspectorUrl);
+      const cdp = started.cdp;
       this.cdp = cdp;
       this.wire(cdp);
-      await cdp.send('Runtime.enable', {});
-      await cdp.send('Debugger.enable', {});
-      await cdp.send('Debugger.setBlackboxPatterns', { patterns: this.skipFiles.blackboxPatterns() }).catch(() => undefined);
+      const blackbox = [...this.skipFiles.blackboxPatterns(), ...(this.dbos?.blackboxPatterns() ?? [])];
+      await cdp.send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined);
+      if (this.dbos) await this.dbos.attach(cdp);
       await cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' });
       await cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
       await this.applyExceptionFilters();
@@ -157,10 +177,37 @@ export class ReplayController {
     }
   }
 
-  /** Lets the program run (after the client finished configuring breakpoints). */
-  async run(): Promise<void> {
+  /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
+  private ensureStandby(): void {
+    const { args, plan } = this;
+    if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
+    this.standby = { args, plan, ready: startDebuggee(args, plan).catch(() => undefined) };
+  }
+
+  /** The standby debuggee if it was made for these arguments and plan and is still alive; any other one is ended. */
+  private async takeStandby(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee | undefined> {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (!standby) return undefined;
+    const warm = await standby.ready;
+    if (!warm) return undefined;
+    if (standby.args !== args || standby.plan !== plan || warm.debuggee.exited || warm.cdp.isClosed) {
+      warm.cdp.dispose();
+      warm.debuggee.dispose();
+      return undefined;
+    }
+    return warm;
+  }
+
+  /** Lets the program run (after the client finished configuring breakpoints), optionally to a recorded operation. */
+  async run(initial: TravelAction = 'continue'): Promise<void> {
     const cdp = this.requireCdp();
     if (this.stateValue !== 'starting') return;
+    if (!this.travel.quiet) this.travel.reset(initial);
+    if (typeof initial === 'object') {
+      this.runningTo = initial.runTo;
+      await this.dbos?.setRunTo(initial.runTo);
+    }
     this.stateValue = 'running';
     this.pendingAction = 'continue';
     await cdp.send('Runtime.runIfWaitingForDebugger', {});
@@ -172,23 +219,69 @@ export class ReplayController {
 
   async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
     this.exceptionFilters = filters;
+    await this.dbos?.setFilters(filters);
     if (this.cdp && !this.cdp.isClosed) await this.applyExceptionFilters();
   }
 
+  /** Function breakpoints on recorded operations (replay only): a step name, `#<function_id>`, or `error`. */
+  async setFunctionBreakpoints(specs: FunctionBreakpointSpec[]): Promise<FunctionBreakpointState[]> {
+    this.functionBreakpointSpecs = specs;
+    if (!this.dbos) {
+      return specs.map((s, i) => ({ id: 200000 + i, name: String(s?.name ?? ''), verified: false,
+        message: 'Function breakpoints stop at recorded DBOS operations: launch with "workflowId" or "traceFile".' }));
+    }
+    return this.dbos.setFunctionBreakpoints(specs);
+  }
+
+  /** Whether a recorded workflow is being replayed. */
+  get replaying(): boolean {
+    return !!this.dbos;
+  }
+
   continue(): Promise<void> {
-    return this.resume('continue', 'Debugger.resume');
+    return this.act('continue');
   }
 
   next(): Promise<void> {
-    return this.resume('step', 'Debugger.stepOver');
+    return this.act('next');
   }
 
   stepIn(): Promise<void> {
-    return this.resume('step', 'Debugger.stepInto');
+    return this.act('stepIn');
   }
 
   stepOut(): Promise<void> {
-    return this.resume('step', 'Debugger.stepOut');
+    return this.act('stepOut');
+  }
+
+  /** Continues forward to the call of recorded operation `functionId`, or travels back to it if it already ran. */
+  async runToOperation(functionId: number): Promise<void> {
+    const dbos = this.requireReplay();
+    if (!dbos.plan.operations.some((o) => o.functionId === functionId)) {
+      throw new AdapterError(ErrorCode.NoSuchOperation, `Workflow ${dbos.plan.workflowId} recorded no operation #${functionId}; ` +
+        `its operations are #${dbos.plan.operations.map((o) => `${o.functionId} ${o.name}`).join(', #')}.`);
+    }
+    this.requirePaused();
+    // Already consumed: run the program again, straight to it.
+    if (dbos.consumed.has(functionId)) return this.relaunch({ runTo: functionId });
+    return this.act({ runTo: functionId });
+  }
+
+  /** Back to the previous stop: re-runs the program and re-executes the recorded actions up to it. */
+  stepBack(): Promise<void> {
+    this.requireReplay();
+    this.requirePaused();
+    const target = this.travel.position - 1;
+    if (target < 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it to step back to.');
+    return this.travelTo(target);
+  }
+
+  /** Back to the previous breakpoint (or exception) stop, else to the first stop. */
+  reverseContinue(): Promise<void> {
+    this.requireReplay();
+    this.requirePaused();
+    if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
+    return this.travelTo(this.travel.previousBreak());
   }
 
   async pause(): Promise<void> {
@@ -215,7 +308,11 @@ export class ReplayController {
   async stackTrace(): Promise<StackFrameInfo[]> {
     this.requirePaused();
     const frames: StackFrameInfo[] = [];
+    const hidden = (f: CallFrame) => !!this.dbos?.isHiddenUrl(f.url || this.scriptUrls.get(f.location.scriptId) || '');
+    // Just my code: the runtime's and the hook's frames are never shown (all of them only if nothing else is left).
+    const showAll = this.callFrames.every(hidden);
     for (const [index, f] of this.callFrames.entries()) {
+      if (!showAll && hidden(f)) continue;
       const url = f.url || this.scriptUrls.get(f.location.scriptId) || '';
       const map = await this.sourceMaps.forScript(f.location.scriptId);
       const original = map?.originalFor(f.location.lineNumber, f.location.columnNumber ?? 0);
@@ -234,14 +331,17 @@ export class ReplayController {
     return frames;
   }
 
-  scopes(frameIndex: number): ScopeInfo[] {
+  async scopes(frameIndex: number): Promise<ScopeInfo[]> {
     const frame = this.frame(frameIndex);
     const names: Record<string, string> = { local: 'Local', closure: 'Closure', global: 'Global', block: 'Block', script: 'Script', module: 'Module', catch: 'Catch', with: 'With', eval: 'Eval' };
-    return frame.scopeChain.map((s) => ({
+    const scopes: ScopeInfo[] = frame.scopeChain.map((s) => ({
       name: s.type === 'closure' && s.name ? `Closure (${s.name})` : names[s.type] ?? s.type,
       objectId: s.object.objectId,
       expensive: s.type === 'global',
     }));
+    const workflow = await this.dbos?.workflowScopeObject().catch(() => undefined);
+    if (workflow) scopes.splice(Math.min(1, scopes.length), 0, { name: 'Workflow', objectId: workflow, expensive: false });
+    return scopes;
   }
 
   properties(objectId: string): Promise<RenderedProperty[]> {
@@ -275,6 +375,29 @@ export class ReplayController {
 
   /** Ends the current debuggee quietly and launches the program again with the same breakpoints and filters. */
   async restart(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
+    this.args = args;
+    this.plan = plan;
+    await this.relaunch('continue');
+  }
+
+  /** Re-runs the program to stop `target` of this run, quietly re-executing the actions that led there. */
+  private async travelTo(target: number): Promise<void> {
+    const { initial, arrived } = this.travel.begin(target);
+    log('replay', `travel to stop ${target}`);
+    try {
+      await this.relaunch(initial);
+      await arrived;
+    } catch (e) {
+      this.travel.abort(e instanceof Error ? e : new Error(String(e)));
+      throw new AdapterError(ErrorCode.TimeTravelFailed, `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Replaces the debuggee with a fresh one (same arguments, same trace) that starts with `initial`. */
+  private async relaunch(initial: TravelAction): Promise<void> {
+    const args = this.args;
+    const plan = this.plan;
+    if (!args || !plan) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to run again: launch a program first.');
     if (this.debuggee) {
       this.silenced.add(this.debuggee);
       await this.terminate();
@@ -286,8 +409,9 @@ export class ReplayController {
     this.scriptUrls.clear();
     this.callFrames = [];
     this.stateValue = 'exited';
+    this.runningTo = undefined;
     await this.launch(args, plan);
-    await this.run();
+    await this.run(initial);
   }
 
   /** Ends the program: SIGTERM to its tree, then SIGKILL; resolves once it is gone. */
@@ -299,14 +423,23 @@ export class ReplayController {
     await debuggee.terminate();
   }
 
-  /** Disposes in order: process tree, inspector socket, source maps. */
+  /** Disposes in order: process tree (and the standby's), inspector socket, source maps. */
   async dispose(): Promise<void> {
     this.killedByUs = true;
+    const standby = this.standby;
+    this.standby = undefined;
+    void standby?.ready.then((w) => {
+      w?.cdp.dispose();
+      w?.debuggee.dispose();
+    });
     await this.terminate().catch(() => undefined);
     this.debuggee?.dispose();
     this.cdp?.dispose();
     this.breakpoints.detach();
     await this.sourceMaps.dispose();
+    this.dbos?.dispose();
+    await this.plan?.replay?.dispose().catch(() => undefined);
+    this.travel.abort(new Error('the session ended'));
     this.stoppedEmitter.dispose();
     this.outputEmitter.dispose();
     this.exitedEmitter.dispose();
@@ -316,7 +449,7 @@ export class ReplayController {
   private wire(cdp: CdpClient): void {
     cdp.on('Debugger.scriptParsed', (s) => {
       this.scriptUrls.set(s.scriptId, s.url);
-      if (!s.sourceMapURL || s.url.startsWith('node:')) return;
+      if (!s.sourceMapURL || s.url.startsWith('node:') || this.dbos?.isHiddenUrl(s.url)) return;
       void this.sourceMaps.loadForScript(s.scriptId, s.url, s.sourceMapURL).then((map) => {
         if (map) return this.breakpoints.addSourceMap(map);
       });
@@ -339,6 +472,24 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    if (this.dbos && this.dbos.isPauseScript(topUrl)) {
+      // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
+      const stop = this.dbos.stopFor(this.dbos.lastEvent);
+      if (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint') {
+        await this.resumeSilently(cdp);
+        return;
+      }
+      if (stop.runTo || this.runningTo !== undefined) {
+        this.runningTo = undefined;
+        void this.dbos.setRunTo(null);
+      }
+      this.reportStop(e, { reason: stop.reason, description: stop.description, text: stop.text, breakpointIds: stop.breakpointIds });
+      return;
+    }
+    if (this.dbos?.isHiddenUrl(topUrl) && e.reason === 'instrumentation') {
+      await this.resumeSilently(cdp);
+      return;
+    }
     const atEntry = e.reason === 'instrumentation' || e.reason === 'Break on start'
       || hits.some((id) => id === this.programEntryBreakpoint || this.breakpoints.isEntryBreakpoint(id));
     let userHits: UserBreakpoint[] = this.breakpoints.userBreakpointsFor(hits);
@@ -360,6 +511,11 @@ export class ReplayController {
         await this.resumeSilently(cdp);
         return;
       }
+    }
+    if (this.runningTo !== undefined && e.reason !== 'exception' && e.reason !== 'promiseRejection') {
+      // Running to a recorded operation passes breakpoints on the way.
+      await this.resumeSilently(cdp);
+      return;
     }
     if (userHits.length > 0) {
       const stopping: number[] = [];
@@ -393,6 +549,11 @@ export class ReplayController {
       });
       return;
     }
+    if (this.pendingAction === 'step' && top && this.isSkipped(topUrl) && this.stepOutsFromSkipped++ < 20) {
+      // A step into a durable call goes through the runtime and Node internals: step on out of them, back to user code.
+      await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
+      return;
+    }
     if (this.pendingAction === 'step') this.reportStop(e, { reason: 'step', breakpointIds: [] });
     else if (this.pendingAction === 'pause') this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
     else this.reportStop(e, { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] });
@@ -412,11 +573,68 @@ export class ReplayController {
     }
   }
 
+  private isSkipped(url: string): boolean {
+    return !!this.dbos?.isHiddenUrl(url) || this.skipFiles.matches(url);
+  }
+
   private reportStop(e: PausedEvent, info: StopInfo): void {
+    this.stepOutsFromSkipped = 0;
     this.callFrames = e.callFrames;
     this.stateValue = 'paused';
     this.pendingAction = 'continue';
+    if (this.travel.quiet) {
+      const r = this.travel.onQuietStop();
+      if (r.arrived) {
+        // The travel request answers first; its stop follows.
+        setImmediate(() => {
+          this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
+          this.ensureStandby();
+        });
+      } else {
+        this.act(r.next).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
+      }
+      return;
+    }
+    this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
+    this.ensureStandby();
+    this.announceDurableCalls(info);
     this.stoppedEmitter.fire(info);
+  }
+
+  /** After a step over (or into) durable calls: what they returned from the recording; their bodies never run. */
+  private announceDurableCalls(info: StopInfo): void {
+    const ops = this.dbos?.consumedSinceResume ?? [];
+    if (info.reason !== 'step' || ops.length === 0 || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return;
+    for (const op of ops) {
+      const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
+      const text = this.lastAction === 'stepIn'
+        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}.`
+        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}.`;
+      this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
+    }
+  }
+
+  private async act(action: TravelAction): Promise<void> {
+    this.requireCdp();
+    this.requirePaused();
+    this.travel.recordAction(action);
+    this.lastAction = action;
+    if (this.dbos) this.dbos.consumedSinceResume = [];
+    if (typeof action === 'object') {
+      this.requireReplay();
+      this.runningTo = action.runTo;
+      await this.dbos!.setRunTo(action.runTo);
+      return this.resume('continue', 'Debugger.resume');
+    }
+    const methods = { continue: 'Debugger.resume', next: 'Debugger.stepOver', stepIn: 'Debugger.stepInto', stepOut: 'Debugger.stepOut' } as const;
+    return this.resume(action === 'continue' ? 'continue' : 'step', methods[action]);
+  }
+
+  private requireReplay(): DbosChannel {
+    if (!this.dbos) {
+      throw new AdapterError(ErrorCode.NotReplaying, 'Time travel needs a recorded workflow: launch with "workflowId" or "traceFile".');
+    }
+    return this.dbos;
   }
 
   private async resumeSilently(cdp: CdpClient): Promise<void> {
@@ -453,6 +671,7 @@ export class ReplayController {
 
   private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {
     if (debuggee !== this.debuggee || this.silenced.has(debuggee)) return;
+    if (this.travel.quiet) this.travel.abort(new Error(`the program exited (${describeExit(e.code, e.signal)}) before reaching that stop`));
     this.stateValue = 'exited';
     this.callFrames = [];
     this.cdp?.dispose();
@@ -461,6 +680,9 @@ export class ReplayController {
     if (this.killedByUs) message = 'Program terminated by the debugger.';
     else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)}.`;
     else message = `Program exited with ${describeExit(e.code, e.signal)}.`;
+    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
+    if (verdict) message = `Replay ${verdict.summary}. ${message}`;
+    else if (this.plan?.replay && !this.killedByUs) message = `Replay ended without a verdict. ${message}`;
     if (!this.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) {
       message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
     }
@@ -485,5 +707,40 @@ export class ReplayController {
       throw new AdapterError(ErrorCode.NotLaunched, this.stateValue === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.');
     }
     return this.cdp;
+  }
+}
+
+/** A debuggee waiting at its first line, connected, with the Runtime and Debugger domains on (and the replay hook). */
+interface WarmDebuggee {
+  debuggee: DebuggeeProcess;
+  cdp: CdpClient;
+  /** URLs of the scripts parsed before the controller took it (the hook's among them). */
+  scripts: Map<string, string>;
+}
+
+async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
+  for (const k of plan.unsetEnv) delete env[k];
+  Object.assign(env, plan.env);
+  const programArgs = args.program
+    ? [args.program, ...args.args]
+    : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
+  const debuggee = await DebuggeeProcess.start({
+    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: plan.preload, programArgs, cwd: args.cwd, env,
+  });
+  try {
+    const cdp = await CdpClient.connect(debuggee.inspectorUrl);
+    // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
+    const scripts = new Map<string, string>();
+    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url));
+    await cdp.send('Runtime.enable', {});
+    await cdp.send('Debugger.enable', {});
+    if (plan.replay) await DbosChannel.installHook(cdp);
+    listening.dispose();
+    return { debuggee, cdp, scripts };
+  } catch (e) {
+    debuggee.kill('SIGKILL');
+    throw e;
   }
 }

@@ -2,6 +2,7 @@
 // Runs in the CLI process (bundled to dist/cli.js). Exit codes: 0 ok, 1 runtime error, 2 usage error.
 import { ErrorCode, HistoryError, UsageError } from '../errors.js';
 import { scrub, type CliIo, type Command } from './cliSupport.js';
+import { dapCommand } from './commands/dap.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { showCommand } from './commands/show.js';
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   run: runCommand,
   check: checkCommand,
+  dap: dapCommand,
 };
 
 function usage(): string {

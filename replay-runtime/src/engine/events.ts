@@ -31,6 +31,8 @@ export interface EndEvent {
   type: 'end';
   workflowId: string;
   verdict: string;
+  /** The verdict's one-line summary (e.g. where an incomplete recording ends). */
+  summary?: string;
 }
 
 export type DivergenceKind = 'renamed' | 'extra-call' | 'missing-call' | 'result';
@@ -42,11 +44,24 @@ export function hasListener(): boolean {
   return typeof (globalThis as { __dbosReplayEvent?: Binding }).__dbosReplayEvent === 'function';
 }
 
+/**
+ * Installed by the debug adapter (Runtime.evaluate) to stop the program at an event: `wants` decides (from the
+ * adapter's breakpoints and filters), `pause` runs a `debugger` statement outside this (blackboxed) bundle, so the
+ * stop happens synchronously inside the user's durable call, with the user's call site on the stack.
+ */
+interface PauseHook {
+  wants(event: ReplayEvent): boolean;
+  pause(event: ReplayEvent): void;
+}
+
 export function emit(event: ReplayEvent): void {
-  const b = (globalThis as { __dbosReplayEvent?: Binding }).__dbosReplayEvent;
+  const g = globalThis as { __dbosReplayEvent?: Binding; __dbosReplayPause?: PauseHook };
+  const b = g.__dbosReplayEvent;
   if (typeof b !== 'function') return;
   try {
     b(JSON.stringify(event));
+    const hook = g.__dbosReplayPause;
+    if (hook && hook.wants(event)) hook.pause(event);
   } catch {
     // The adapter went away; the replay goes on.
   }
@@ -60,6 +75,10 @@ export interface ConsumedOperation {
   args?: unknown[];
   output?: string | null;
   error?: ErrorSummary | string | null;
+  /** The recorded output as the code received it (revived), once the call answered. */
+  value?: unknown;
+  /** The recorded error as thrown into the code (revived), once the call answered. */
+  thrown?: unknown;
   childWorkflowId?: string | null;
 }
 

@@ -392,7 +392,7 @@ export class ReplaySession {
 
   private write(v: Verdict): void {
     this.finished = true;
-    emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict });
+    emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict, summary: summaryLine(v) });
     const file = this.env.DBOS_REPLAY_RESULT_FILE;
     if (file) {
       try {

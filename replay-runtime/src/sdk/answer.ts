@@ -30,15 +30,32 @@ function what(row: OperationOutputRow, part: string): string {
 export async function answerRow(row: OperationOutputRow): Promise<unknown> {
   try {
     if (row.error !== null && row.error !== undefined) {
-      throw await reviveError(row.error, row.serialization, what(row, 'error'));
+      const thrown = await reviveError(row.error, row.serialization, what(row, 'error'));
+      noteAnswer(row, { thrown });
+      throw thrown;
     }
-    return await reviveValue(row.output, row.serialization, what(row, 'output'));
+    const value = await reviveValue(row.output, row.serialization, what(row, 'output'));
+    noteAnswer(row, { value });
+    return value;
   } catch (e) {
     if (e instanceof RecordedValueError) {
       fatal(e);
       return new Promise(() => undefined);
     }
     throw e;
+  }
+}
+
+/** Keeps the revived answer on the consumed operation, so the debugger's Workflow scope shows live values. */
+function noteAnswer(row: OperationOutputRow, answer: { value: unknown } | { thrown: unknown }): void {
+  const wf = getSession().wf;
+  if (!wf || wf.workflowId !== row.workflow_uuid) return;
+  const id = Number(row.function_id);
+  for (let i = wf.operations.length - 1; i >= 0; i--) {
+    if (wf.operations[i].functionId === id) {
+      Object.assign(wf.operations[i], answer);
+      return;
+    }
   }
 }
 

@@ -1,0 +1,323 @@
+// The DBOS half of a debuggee: the `__dbosReplayEvent` binding, the pause hook the runtime calls after each event,
+// operation/divergence bookkeeping, function breakpoints on recorded operations, and the Workflow scope.
+// Runs in the debug adapter process (the hook scripts it installs run in the user's program).
+import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../replay-runtime/src/engine/events';
+import { log } from '../logger';
+import type { CdpClient } from './cdpClient';
+import { Emitter } from './emitter';
+import type { ReplayPlan } from './launchPlan';
+
+export const BINDING_NAME = '__dbosReplayEvent';
+/** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
+export const POLICY_SCRIPT_URL = 'dbos-replay-policy.js';
+export const PAUSE_SCRIPT_URL = 'dbos-replay-pause.js';
+
+/** Which recorded events stop the program (sent to the hook in the debuggee). */
+export interface PauseConfig {
+  names: string[];
+  functionIds: number[];
+  /** Any operation whose recorded outcome is an error (function breakpoint `error`, or the recordedStepError filter). */
+  errors: boolean;
+  divergence: boolean;
+  /** The end of an incomplete (PENDING/CANCELLED) recording. */
+  recordingEnd: boolean;
+  /** runToOperation's target, an adapter-internal stop. */
+  runTo: number | null;
+}
+
+export interface FunctionBreakpointSpec {
+  name: string;
+  condition?: string;
+  hitCondition?: string;
+}
+
+export interface FunctionBreakpointState {
+  id: number;
+  verified: boolean;
+  name: string;
+  message?: string;
+}
+
+interface FunctionBreakpoint {
+  id: number;
+  name: string;
+  match: { kind: 'name'; name: string } | { kind: 'id'; functionId: number } | { kind: 'error' };
+}
+
+/** Why the hook stopped the program, for the stop the user sees. */
+export interface DbosStop {
+  reason: 'function breakpoint' | 'exception' | 'step';
+  description: string;
+  text?: string;
+  breakpointIds: number[];
+  /** Internal stop (runToOperation). */
+  runTo?: boolean;
+}
+
+const FUNCTION_BREAKPOINT_ID_BASE = 100000;
+
+export class DbosChannel {
+  private nextId = FUNCTION_BREAKPOINT_ID_BASE;
+  private functionBreakpoints: FunctionBreakpoint[] = [];
+  private filters = { divergence: true, recordedStepError: false };
+  private runTo: number | null = null;
+  private cdp: CdpClient | undefined;
+  /** Operations consumed since the program last resumed (stepping over a durable call shows them). */
+  consumedSinceResume: OperationEvent[] = [];
+  /** function_ids consumed in this run. */
+  readonly consumed = new Set<number>();
+  lastEvent: ReplayEvent | undefined;
+  end: EndEvent | undefined;
+  private readonly trailEmitter = new Emitter<string>();
+  /** One line per replayed operation or divergence. */
+  readonly onTrail = this.trailEmitter.event;
+
+  constructor(readonly plan: ReplayPlan) {}
+
+  /** Listens to a debuggee whose hook is installed (installHook), and sends it the current breakpoints and filters. */
+  async attach(cdp: CdpClient): Promise<void> {
+    this.cdp = cdp;
+    this.consumedSinceResume = [];
+    this.consumed.clear();
+    this.runTo = null;
+    this.lastEvent = undefined;
+    this.end = undefined;
+    cdp.on('Runtime.bindingCalled', (e) => {
+      if (e.name === BINDING_NAME) this.onEvent(e.payload);
+    });
+    await this.pushConfig();
+  }
+
+  /** Installs the binding and the hook in a debuggee before its program runs (a standby one may get it early). */
+  static async installHook(cdp: CdpClient): Promise<void> {
+    const evaluate = async (expression: string) => {
+      const r = await cdp.send('Runtime.evaluate', { expression, silent: true });
+      if (r.exceptionDetails) throw new Error(`hook script failed: ${r.exceptionDetails.text}`);
+    };
+    await cdp.send('Runtime.addBinding', { name: BINDING_NAME });
+    await evaluate(`globalThis.__dbosReplayPause = { config: null, wants(ev) {
+  const c = this.config;
+  if (!c) return false;
+  if (ev.type === 'operation') return c.functionIds.includes(ev.functionId) || c.names.includes(ev.name) || c.runTo === ev.functionId
+    || (c.errors && ev.errorSummary != null);
+  if (ev.type === 'divergence') return c.divergence;
+  if (ev.type === 'end') return c.recordingEnd && ev.verdict === 'incomplete';
+  return false;
+} };
+//# sourceURL=${POLICY_SCRIPT_URL}`);
+    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event) {
+  debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
+};
+//# sourceURL=${PAUSE_SCRIPT_URL}`);
+  }
+
+  detach(): void {
+    this.cdp = undefined;
+  }
+
+  /** Whether a script URL is the runtime's or the hook's: its frames are never shown. */
+  isHiddenUrl(url: string): boolean {
+    return url === POLICY_SCRIPT_URL || url === PAUSE_SCRIPT_URL || url.endsWith(this.plan.runtimePath) || url === `file://${this.plan.runtimePath}`;
+  }
+
+  isPauseScript(url: string): boolean {
+    return url === PAUSE_SCRIPT_URL;
+  }
+
+  blackboxPatterns(): string[] {
+    return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`];
+  }
+
+  setFilters(filters: { divergence: boolean; recordedStepError: boolean }): Promise<void> {
+    this.filters = filters;
+    return this.pushConfig();
+  }
+
+  setRunTo(functionId: number | null): Promise<void> {
+    this.runTo = functionId;
+    return this.pushConfig();
+  }
+
+  /** Replaces all function breakpoints: `charge` (a step name), `#3` (a function_id), `error` (any recorded error). */
+  async setFunctionBreakpoints(specs: FunctionBreakpointSpec[]): Promise<FunctionBreakpointState[]> {
+    const ops = this.plan.operations;
+    this.functionBreakpoints = [];
+    const states: FunctionBreakpointState[] = [];
+    for (const spec of specs) {
+      const name = String(spec?.name ?? '').trim();
+      const id = this.nextId++;
+      const idMatch = /^#\s*(\d+)$/.exec(name);
+      let bp: FunctionBreakpoint;
+      let found: boolean;
+      if (idMatch) {
+        bp = { id, name, match: { kind: 'id', functionId: Number(idMatch[1]) } };
+        found = ops.some((o) => o.functionId === Number(idMatch[1]));
+      } else if (name === 'error') {
+        bp = { id, name, match: { kind: 'error' } };
+        found = ops.some((o) => o.error);
+      } else {
+        bp = { id, name, match: { kind: 'name', name } };
+        found = ops.some((o) => o.name === name);
+      }
+      this.functionBreakpoints.push(bp);
+      states.push({
+        id, name, verified: found,
+        message: found ? undefined : name === ''
+          ? 'Empty name: use a step name (charge), #<function_id>, or error.'
+          : `Workflow ${this.plan.workflowId} recorded no ${bp.match.kind === 'error' ? 'operation with an error' : `operation ${name}`}; ` +
+            `its operations are ${ops.map((o) => `#${o.functionId} ${o.name}`).join(', ') || 'none'}.`,
+      });
+    }
+    await this.pushConfig();
+    return states;
+  }
+
+  /** Why the hook paused, from the event it was called with (the binding delivers it just before the pause). */
+  stopFor(event: ReplayEvent | undefined): DbosStop {
+    if (!event) return { reason: 'exception', description: 'Paused by the replay runtime', breakpointIds: [] };
+    if (event.type === 'divergence') {
+      const d = event as DivergenceEvent;
+      return {
+        reason: 'exception',
+        description: `Divergence at step ${d.functionId ?? '?'}: recorded ${d.recorded ?? '(nothing)'}, called ${d.called ?? '(no call)'}`,
+        text: d.message,
+        breakpointIds: [],
+      };
+    }
+    if (event.type === 'end') {
+      return { reason: 'exception', description: 'The recording ends here', text: event.summary ?? 'the recording ends here', breakpointIds: [] };
+    }
+    const op = event as OperationEvent;
+    const ids = this.functionBreakpoints.filter((b) => matches(b, op)).map((b) => b.id);
+    const runTo = this.runTo === op.functionId;
+    if (ids.length > 0) {
+      return { reason: 'function breakpoint', description: `Paused before recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: ids, runTo };
+    }
+    if (runTo) {
+      return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
+    }
+    return {
+      reason: 'exception',
+      description: `Recorded step error at #${op.functionId} ${op.name}: ${summaryText(op.errorSummary ?? null)}`,
+      text: trailLine(op),
+      breakpointIds: [],
+    };
+  }
+
+  /**
+   * The Workflow scope: an object built in the debuggee from `__dbosReplay.state` (live values: recorded inputs,
+   * revived outputs, the arguments the code passed), or undefined when the runtime is not there.
+   */
+  async workflowScopeObject(): Promise<string | undefined> {
+    if (!this.cdp || this.cdp.isClosed) return undefined;
+    const r = await this.cdp.send('Runtime.evaluate', { expression: WORKFLOW_VIEW, objectGroup: 'dbos-replay-scope', silent: true, generatePreview: true });
+    if (r.exceptionDetails || r.result.type !== 'object' || !r.result.objectId) {
+      log('replay', `workflow scope unavailable: ${r.exceptionDetails?.text ?? r.result.type}`);
+      return undefined;
+    }
+    return r.result.objectId;
+  }
+
+  dispose(): void {
+    this.trailEmitter.dispose();
+    this.cdp = undefined;
+  }
+
+  private onEvent(payload: string): void {
+    let event: ReplayEvent;
+    try {
+      event = JSON.parse(payload) as ReplayEvent;
+    } catch {
+      return;
+    }
+    this.lastEvent = event;
+    if (event.type === 'operation') {
+      if (event.workflowId !== this.plan.workflowId) return;
+      this.consumedSinceResume.push(event);
+      this.consumed.add(event.functionId);
+      this.trailEmitter.fire(trailLine(event));
+    } else if (event.type === 'divergence') {
+      this.trailEmitter.fire(`✗ divergence at #${event.functionId ?? '?'}: ${event.message}`);
+    } else if (event.type === 'end') {
+      this.end = event;
+    }
+  }
+
+  private config(): PauseConfig {
+    const bps = this.functionBreakpoints;
+    return {
+      names: bps.flatMap((b) => (b.match.kind === 'name' ? [b.match.name] : [])),
+      functionIds: bps.flatMap((b) => (b.match.kind === 'id' ? [b.match.functionId] : [])),
+      errors: this.filters.recordedStepError || bps.some((b) => b.match.kind === 'error'),
+      divergence: this.filters.divergence,
+      recordingEnd: true,
+      runTo: this.runTo,
+    };
+  }
+
+  private async pushConfig(): Promise<void> {
+    if (!this.cdp || this.cdp.isClosed) return;
+    const expression = `if (globalThis.__dbosReplayPause) globalThis.__dbosReplayPause.config = ${JSON.stringify(this.config())};`;
+    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true })
+      .catch((e: unknown) => log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`));
+    if (r && r.exceptionDetails) log('replay', `cannot update the pause hook: ${r.exceptionDetails.text}`);
+  }
+}
+
+function matches(b: FunctionBreakpoint, op: OperationEvent): boolean {
+  switch (b.match.kind) {
+    case 'name': return b.match.name === op.name;
+    case 'id': return b.match.functionId === op.functionId;
+    default: return op.errorSummary !== null && op.errorSummary !== undefined;
+  }
+}
+
+/** `#3 charge → {"ok":true} (12 ms recorded)` */
+export function trailLine(op: OperationEvent): string {
+  const took = op.startedAt !== null && op.completedAt !== null ? ` (${op.completedAt - op.startedAt} ms recorded)` : '';
+  const outcome = op.errorSummary !== null && op.errorSummary !== undefined ? `threw ${summaryText(op.errorSummary)}` : summaryText(op.outputSummary ?? null);
+  const child = op.childWorkflowId ? ` [child ${op.childWorkflowId}]` : '';
+  return `#${op.functionId} ${op.name} → ${outcome}${child}${took}`;
+}
+
+/** A recorded text made readable: superjson's `{"json":…,"meta":…}` envelope shows its `json` part. */
+export function summaryText(text: string | null): string {
+  if (text === null) return 'null';
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'json' in v && Object.keys(v).every((k) => k === 'json' || k === 'meta')) {
+      return JSON.stringify((v as { json: unknown }).json) ?? 'undefined';
+    }
+  } catch {
+    // shortened or not JSON: shown as recorded
+  }
+  return text;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Builds the Workflow scope's object in the debuggee (no side effects on the replay). */
+const WORKFLOW_VIEW = `(() => {
+  const r = globalThis.__dbosReplay;
+  if (!r || !r.state) return undefined;
+  const s = r.state;
+  const entry = (o) => {
+    const e = { functionId: o.functionId, name: o.name };
+    if (o.args !== undefined) e.calledWith = o.args;
+    if ('thrown' in o) e.recordedError = o.thrown;
+    else if ('value' in o) e.recordedOutput = o.value;
+    else if (o.error != null) e.recordedError = o.error;
+    else e.recordedOutput = o.output;
+    if (o.childWorkflowId) e.childWorkflowId = o.childWorkflowId;
+    return e;
+  };
+  const operations = {};
+  for (const o of s.operations) operations['#' + o.functionId + ' ' + o.name] = entry(o);
+  const view = { workflowId: s.workflowId, name: s.workflowName, status: s.status, inputs: s.inputs,
+    operations, lastOperation: s.operations.length ? entry(s.operations[s.operations.length - 1]) : null,
+    nextRecorded: s.nextRecorded };
+  if (s.divergence) view.divergence = s.divergence;
+  return view;
+})()`;

@@ -1,0 +1,214 @@
+// DAP contract tests of DBOS replay: the v5 fixture app's recordings replayed under the adapter (compiled and tsx),
+// Workflow scope, durable stepping, function breakpoints, divergence, recording end, time travel. Runs in the test process.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { HistoryReader } from '../../history/src/reader/historyReader';
+import { writeTraceFile } from '../../history/src/trace/traceFile';
+import { fixtureUrl } from '../../test-support/testDatabase';
+import { CustomRequest } from '../src/customRequests';
+import { repoRoot, withAdapter, type DapTest } from './dapHarness';
+
+const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
+const shopTs = path.join(appDir, 'src', 'workflows', 'shop.ts');
+const catalogTs = path.join(appDir, 'src', 'workflows', 'catalog.ts');
+const operationsTs = path.join(appDir, 'src', 'workflows', 'operations.ts');
+const recorded = !!process.env.DBOS_REPLAY_FX_V5_SYS_URL && existsSync(path.join(appDir, 'dist', 'main.js'));
+const skip = !recorded && 'v5 fixtures not recorded';
+
+function compiled(workflowId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { program: path.join(appDir, 'dist', 'main.js'), cwd: appDir, workflowId, databaseUrl: fixtureUrl('v5', 'sys'), ...extra };
+}
+
+async function stepRuns(): Promise<Record<string, number>> {
+  const c = new pg.Client({ connectionString: fixtureUrl('v5', 'app') });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT step, runs FROM fixture_step_runs ORDER BY step');
+    return Object.fromEntries(rows.map((r) => [r.step as string, Number(r.runs)]));
+  } finally {
+    await c.end();
+  }
+}
+
+function output(t: DapTest): string {
+  return t.events.filter((e) => e.event === 'output').map((e) => e.body.output as string).join('');
+}
+
+async function scope(t: DapTest, name: string): Promise<Map<string, DebugProtocol.Variable>> {
+  const frame = await t.topFrame();
+  const scopes = await t.dc.scopesRequest({ frameId: frame.id });
+  const s = scopes.body.scopes.find((x) => x.name === name);
+  assert.ok(s, `scope ${name} in ${scopes.body.scopes.map((x) => x.name).join(', ')}`);
+  return children(t, s.variablesReference);
+}
+
+async function children(t: DapTest, ref: number): Promise<Map<string, DebugProtocol.Variable>> {
+  const vars = await t.dc.variablesRequest({ variablesReference: ref });
+  return new Map(vars.body.variables.map((v) => [v.name, v]));
+}
+
+describe('DBOS replay over DAP', { skip }, () => {
+  let runsBefore: Record<string, number>;
+  before(async () => {
+    runsBefore = await stepRuns();
+  });
+  after(async () => {
+    if (runsBefore) assert.deepEqual(await stepRuns(), runsBefore, 'no step body ran during the replays');
+  });
+
+  it('compiled dist/main.js: breakpoint in shop.ts, Workflow scope, step over a durable call, step back, verdict at the end', () => withAdapter(async (t) => {
+    const [bps] = await t.launch(compiled('checkout-ok'), [{ path: shopTs, breakpoints: [{ line: 86 }] }]);
+    assert.equal(bps.body.breakpoints[0].line, 86);
+    await t.stopped('breakpoint');
+    let top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs);
+    assert.equal(top.line, 86);
+    const locals = await t.locals();
+    assert.match(locals.get('reservation')!.value, /res-/);
+    assert.equal(locals.get('charge')!.value, 'undefined');
+
+    const wf = await scope(t, 'Workflow');
+    assert.equal(wf.get('workflowId')!.value, '"checkout-ok"');
+    assert.equal(wf.get('status')!.value, '"SUCCESS"');
+    assert.match(wf.get('nextRecorded')!.value, /charge/);
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const reserve = await children(t, ops.get('#0 reserve')!.variablesReference);
+    assert.match(reserve.get('recordedOutput')!.value, /res-/);
+    assert.match(reserve.get('calledWith')!.value, /Array\(1\)/, 'the arguments the replayed code passed');
+    assert.match(output(t), /#0 reserve → .*res-/);
+
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    top = await t.topFrame();
+    assert.equal(top.line, 87);
+    assert.notEqual((await t.locals()).get('charge')!.value, 'undefined');
+    await t.waitFor('output', (e) => /Stepped over #1 charge: it returned the recorded/.test(e.body.output));
+
+    await t.dc.stepBackRequest({ threadId: 1 });
+    await t.stopped('breakpoint');
+    top = await t.topFrame();
+    assert.equal(top.line, 86, 'step back returns to the previous line');
+    assert.equal((await t.locals()).get('charge')!.value, 'undefined', 'with the previous values');
+
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+    assert.match(output(t), /Replay match/);
+  }));
+
+  it('tsx src/main.ts: breakpoint in shop.ts, step into a durable call stays in user code', () => withAdapter(async (t) => {
+    await t.launch({ ...compiled('checkout-ok'), program: path.join(appDir, 'src', 'main.ts') }, [{ path: shopTs, breakpoints: [{ line: 85 }] }]);
+    await t.stopped('breakpoint');
+    let top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs);
+    assert.equal(top.line, 85);
+    await t.dc.stepInRequest({ threadId: 1 });
+    await t.stopped('step');
+    top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs);
+    assert.equal(top.line, 86);
+    await t.waitFor('output', (e) => /Step into #0 reserve: the step body is not executed in replay/.test(e.body.output));
+  }));
+
+  it('catalog-export: variables show recorded outputs, a Date and a BigInt among them', () => withAdapter(async (t) => {
+    await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 125 }] }]);
+    await t.stopped('breakpoint');
+    const locals = await t.locals();
+    assert.equal(locals.get('updated')!.type, 'Date');
+    assert.equal(locals.get('units')!.type, 'bigint');
+    assert.match(locals.get('units')!.value, /^\d+n$/);
+    const wf = await scope(t, 'Workflow');
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const first = await children(t, [...ops.values()][0].variablesReference);
+    assert.equal(first.get('recordedOutput')!.type, 'Date');
+    const second = await children(t, [...ops.values()][1].variablesReference);
+    assert.equal(second.get('recordedOutput')!.type, 'bigint');
+  }));
+
+  it('reverse continue returns to the previous breakpoint hit', () => withAdapter(async (t) => {
+    await t.launch(compiled('checkout-ok'), [{ path: shopTs, breakpoints: [{ line: 86 }, { line: 90 }] }]);
+    await t.stopped('breakpoint');
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.stopped('breakpoint');
+    assert.equal((await t.topFrame()).line, 90);
+    await t.dc.reverseContinueRequest({ threadId: 1 });
+    await t.stopped('breakpoint');
+    assert.equal((await t.topFrame()).line, 86);
+    assert.equal((await t.locals()).get('charge')!.value, 'undefined');
+  }));
+
+  it('function breakpoints on a step name and a #function_id stop at the call site; runToOperation goes back and forth', () => withAdapter(async (t) => {
+    await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const launching = t.dc.launchRequest(compiled('checkout-ok') as DebugProtocol.LaunchRequestArguments);
+    await t.waitFor('initialized');
+    const fbps = await t.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'charge' }, { name: '#5' }, { name: 'noSuchStep' }] });
+    assert.deepEqual(fbps.body.breakpoints.map((b) => b.verified), [true, true, false]);
+    await t.dc.setExceptionBreakpointsRequest({ filters: ['divergence'] });
+    await t.dc.configurationDoneRequest();
+    await launching;
+    const stop = await t.stopped('function breakpoint');
+    assert.deepEqual(stop.body.hitBreakpointIds, [fbps.body.breakpoints[0].id]);
+    let top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs, 'the stop is shown at the user call site, not in the runtime');
+    assert.equal(top.line, 86);
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.stopped('function breakpoint');
+    top = await t.topFrame();
+    assert.equal(top.line, 90);
+
+    await t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 2 });
+    await t.stopped('step');
+    assert.equal((await t.topFrame()).line, 87, 'ran back to #2 DBOS.setEvent');
+    await t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 6 });
+    await t.stopped('step');
+    assert.equal((await t.topFrame()).line, 91);
+    await assert.rejects(t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 99 }), /recorded no operation #99/);
+  }));
+
+  it('crash-pending stops where the recording ends, then ends the session naming the verdict', () => withAdapter(async (t) => {
+    await t.launch(compiled('crash-pending'), [], ['divergence']);
+    const stop = await t.stopped('exception');
+    assert.match(stop.body.description ?? '', /recording ends here/);
+    assert.match(stop.body.text ?? '', /never completed step 2 \(handOffToCourier\)/);
+    const top = await t.topFrame();
+    assert.equal(top.source?.path, operationsTs);
+    assert.equal(top.line, 38);
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+    assert.match(output(t), /Replay incomplete: the recording ends here/);
+  }));
+
+  it('a divergent copy of the app stops at the diverging call with recorded vs called', () => withAdapter(async (t) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dbos-replay-divergent-'));
+    cpSync(path.join(appDir, 'src'), path.join(dir, 'src'), { recursive: true });
+    cpSync(path.join(appDir, 'dist'), path.join(dir, 'dist'), { recursive: true });
+    symlinkSync(path.join(appDir, 'node_modules'), path.join(dir, 'node_modules'));
+    for (const f of ['src/workflows/shop.ts', 'dist/workflows/shop.js']) {
+      const p = path.join(dir, f);
+      writeFileSync(p, readFileSync(p, 'utf8').replace(/\breserve\b/g, 'reserveStock'));
+    }
+    assert.ok(readdirSync(path.join(dir, 'dist', 'workflows')).includes('shop.js.map'));
+    const reader = await HistoryReader.connect(fixtureUrl('v5', 'sys'));
+    const traceFile = path.join(dir, 'checkout-ok.trace.json');
+    try {
+      await writeTraceFile(traceFile, await reader.loadTrace('checkout-ok'));
+    } finally {
+      await reader.close();
+    }
+    await t.launch({ program: path.join(dir, 'dist', 'main.js'), cwd: dir, traceFile }, [], ['divergence']);
+    const stop = await t.stopped('exception');
+    assert.match(stop.body.description ?? '', /Divergence at step 0: recorded reserve, called reserveStock/);
+    const top = await t.topFrame();
+    assert.equal(top.source?.path, path.join(dir, 'src', 'workflows', 'shop.ts'));
+    assert.equal(top.line, 85);
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+    assert.match(output(t), /Replay diverged/);
+  }));
+});
