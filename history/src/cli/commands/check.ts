@@ -8,7 +8,7 @@ import { HistoryReader } from '../../reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
 import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../trace/traceModel.js';
 import { DB_OPTIONS, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
 
 const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
@@ -16,9 +16,10 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
-                   [--limit N] [--db URL] [--schema S] [--json] [--timeout SECONDS]
+                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
   Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program.
-  --modules a.js,b.js loads only the modules that register the workflows. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
+  --modules a.js,b.js loads only the modules that register the workflows. --trail adds each workflow's operations
+  (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
   Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
   diverged, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
@@ -82,7 +83,10 @@ export const checkCommand: Command = {
     const loaded = Date.now();
     const r = await runReplayBatch({
       ...program, entries,
-      onVerdict: values.json ? undefined : (v) => io.stdout(verdictLine(v) + '\n'),
+      onVerdict: values.json ? undefined : (v) => {
+        io.stdout(verdictLine(v) + '\n');
+        for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+      },
     });
     const done = Date.now();
     const c = counts(r.verdicts);
