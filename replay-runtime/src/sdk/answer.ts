@@ -28,18 +28,36 @@ function what(row: OperationOutputRow, part: string): string {
 
 /** Recorded output revived with the row's serialization, or the recorded error revived and thrown. */
 export async function answerRow(row: OperationOutputRow): Promise<unknown> {
+  // Synchronous part: take a place among the concurrently pending answers of this workflow (§9.1).
+  const wf = currentContext()?.wf;
+  wf?.beginAnswer();
+  let value: unknown;
+  let error: unknown;
+  let failed = false;
   try {
     if (row.error !== null && row.error !== undefined) {
-      throw await reviveError(row.error, row.serialization, what(row, 'error'));
+      failed = true;
+      error = await reviveError(row.error, row.serialization, what(row, 'error'));
+    } else {
+      value = await reviveValue(row.output, row.serialization, what(row, 'output'));
     }
-    return await reviveValue(row.output, row.serialization, what(row, 'output'));
   } catch (e) {
     if (e instanceof RecordedValueError) {
       fatal(e);
       return new Promise(() => undefined);
     }
-    throw e;
+    failed = true;
+    error = e;
   }
+  if (wf) await wf.answerReady(row);
+  if (failed) throw error;
+  return value;
+}
+
+/** An answer with no recorded value to revive (a sleep, a timed-out recv), delivered in recorded order. */
+export function answerInTurn<T>(wf: WorkflowReplay, row: OperationOutputRow, value: T, at?: number | null): Promise<T> {
+  wf.beginAnswer();
+  return wf.answerReady(row, at).then(() => value);
 }
 
 /** A row whose output is raw JSON (DBOS.sleep deadlines, getStatus records), or null. */
