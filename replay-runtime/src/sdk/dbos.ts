@@ -79,6 +79,11 @@ export class ConfiguredInstance {
     this.name = name;
     registerInstance(this, name);
   }
+  /**
+   * The SDK calls every instance's initialize() at launch; the replay never does, because initialize() typically
+   * connects or writes (creates tables, registers webhooks), and a replay has no write path. Workflow code that needs
+   * state set there must get it in the constructor (or compute it lazily) to replay.
+   */
   async initialize(): Promise<void> {}
 }
 

@@ -3,12 +3,15 @@
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import type { Verdict } from '../../../../replay-runtime/src/engine/session.js';
 import { runReplayBatch, type BatchEntry } from '../../../../replay-runtime/src/host/runReplay.js';
-import { UsageError } from '../../errors.js';
+import { ErrorCode, HistoryError, UsageError } from '../../errors.js';
 import { HistoryReader } from '../../reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../trace/traceModel.js';
+import type { Trace } from '../../trace/traceModel.js';
 import { DB_OPTIONS, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+
+/** Workflows whose traces are read together (5 statements per page). */
+const TRACE_PAGE = 250;
 
 const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
@@ -58,20 +61,22 @@ export const checkCommand: Command = {
         cursor = page.nextCursor;
       } while (cursor && listed.length < limit);
       // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
-      entries = new Array(listed.length);
+      // Pages of workflows with a few set-based statements each (WHERE workflow_uuid = ANY($1)), two pages at a time.
+      const pages: string[][] = [];
+      for (let i = 0; i < listed.length; i += TRACE_PAGE) pages.push(listed.slice(i, i + TRACE_PAGE).map((w) => w.workflowId));
+      const loaded: Trace[][] = new Array(pages.length);
       let next = 0;
-      await Promise.all([0, 1, 2, 3].map(async () => {
-        for (let i = next++; i < listed.length; i = next++) {
-          const exported = await reader.exportWorkflow(listed[i].workflowId);
-          if (!exported) throw new Error(`workflow ${listed[i].workflowId} disappeared while checking`);
-          entries[i] = { trace: {
-            format: TRACE_FORMAT, version: TRACE_FORMAT_VERSION, createdAt: new Date().toISOString(),
-            source: { kind: 'postgres', database: reader.target, schema: reader.schemaInfo.schema,
-              migrationVersion: reader.schemaInfo.migrationVersion, generation: reader.schemaInfo.generation },
-            rootWorkflowId: listed[i].workflowId, workflows: [exported],
-          } };
+      await Promise.all([0, 1].map(async () => {
+        for (let p = next++; p < pages.length; p = next++) {
+          try {
+            loaded[p] = await reader.loadTraces(pages[p]);
+          } catch (e) {
+            if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound) throw new Error(`a workflow disappeared while checking: ${e.message}`);
+            throw e;
+          }
         }
       }));
+      entries = loaded.flat().map((trace) => ({ trace }));
     } finally {
       await reader.close();
     }
