@@ -13,6 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURE_APPS = [
   { key: 'v5', dir: path.join(root, 'test-fixtures', 'app-v5') },
   { key: 'v4', dir: path.join(root, 'test-fixtures', 'app-v4') },
+  { key: 'esm', dir: path.join(root, 'test-fixtures', 'app-esm') },
 ].filter((app) => existsSync(path.join(app.dir, 'package.json')))
   // DBOS_REPLAY_FIXTURES=v5 (comma list) records only those apps; "none" records none.
   .filter((app) => !process.env.DBOS_REPLAY_FIXTURES || process.env.DBOS_REPLAY_FIXTURES.split(',').includes(app.key));

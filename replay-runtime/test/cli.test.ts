@@ -53,9 +53,25 @@ describe('dbos-replay run', { skip: !recorded && 'fixtures not recorded' }, () =
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 12);
-    assert.match(lines[0], /#0 +insertOrder$/);
-    assert.match(lines[9], /#9 +reserveStock +\(recorded error\)$/);
+    assert.match(lines[0], /#0 +insertOrder → \{"order_id":"v4-order-ok","customer":"alice",/);
+    assert.match(lines[2], /#2 +DBOS\.setEvent$/);
+    assert.match(lines[6], /#6 +shipOrder +\[child v4-order-ok-6\]$/);
+    assert.match(lines[7], /#7 +DBOS\.getResult → "LABEL-v4-order-ok" +\[child v4-order-ok-6\]$/);
+    assert.match(lines[9], /#9 +reserveStock ✗ OutOfStockError: No stock left for sold-out +\(recorded error\)$/);
     assert.match(lines[11], /^match: workflow v4-order-ok \(placeOrder\) replayed to its recorded result \(11\/11/);
+  });
+
+  test('v5 checkout: the trail shows each recorded output, clipped', async () => {
+    const r = await cli(['run', 'checkout-ok', '--program', 'dist/main.js', '--db', fixtureUrl('v5')], v5);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^ {2}#0 +reserve → \{"reservationId":"res-A-1001",.*…$/);
+    assert.equal(lines[1], '  #1    charge → {"paymentId":"pay_A-1001","state":"pending"}');
+    assert.equal(lines[3], '  #3    DBOS.recv → {"paymentId":"pay_A-1001","outcome":"paid"}');
+    assert.equal(lines[5], '  #5    ship → "TRK-A-1001-2"');
+    const j = JSON.parse((await cli(['run', 'pipeline-nightly', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--json'], v5)).stdout);
+    assert.deepEqual(j.trail[1], { functionId: 1, name: 'transformChunk', outcome: 'output', childWorkflowId: 'pipeline-nightly-1' });
+    assert.deepEqual(j.trail[4], { functionId: 4, name: 'DBOS.getResult', outcome: 'output', summary: '{"chunk":0,"total":496,"rows":4}', childWorkflowId: 'pipeline-nightly-1' });
   });
 
   test('--json: one object with the verdict, results, operations; a recorded ERROR replayed is a match', async () => {
@@ -115,6 +131,12 @@ describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, ()
     const o = JSON.parse(j.stdout);
     assert.deepEqual(o.workflows.map((w: { workflowId: string; verdict: string }) => [w.workflowId, w.verdict]), [['v4-order-fail', 'match']]);
     assert.equal(o.processes, 1);
+    assert.equal(o.workflows[0].trail, undefined, 'no trail unless --trail');
+    const t = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'placeOrder', '--status', 'ERROR', '--json', '--trail'], v4);
+    assert.deepEqual(JSON.parse(t.stdout).workflows[0].trail.map((x: { name: string; outcome: string }) => [x.name, x.outcome]),
+      [['insertOrder', 'error']]);
+    const text = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'sendReceipt', '--trail'], v4);
+    assert.match(text.stdout, /match +v4-receipt +sendReceipt +\(2\/2 operations\)\n {4}#0 +loadOrder → \{"order_id":"v4-order-ok"/);
   });
 
   test('v5 fixture: matches and incompletes are not failures; --limit', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
 import { fixtureUrl } from '../../test-support/testDatabase.js';
-import { runReplay, runReplayBatch, type RunReplayResult } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type BatchEntry, type RunReplayResult } from '../src/host/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -63,9 +63,24 @@ test('v5 fixture: every recorded workflow replays to its recorded outcome, no st
   assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
 });
 
+test('v5 fixture through tsx (src/main.ts): every workflow gets the same verdict as through dist/main.js', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
+  const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
+  const entries: BatchEntry[] = [];
+  for (const w of manifest.workflows) entries.push({ trace: await traceFromDatabase(fixtureUrl('v5', 'sys'), w.id) });
+  const [js, ts] = await Promise.all(['dist/main.js', 'src/main.ts'].map((program) =>
+    runReplayBatch({ entries, program, cwd: appDir, timeoutMs: 60_000 })));
+  const summary = (vs: typeof js.verdicts) => vs.map((v) => [v.workflowId, v.verdict, v.operations.consumed, v.incomplete?.message ?? null]);
+  assert.equal(ts.processes, 1, ts.stderr.slice(-2000));
+  assert.deepEqual(summary(ts.verdicts), summary(js.verdicts), ts.stderr.slice(-2000));
+  assert.deepEqual(ts.verdicts.map((v) => v.replayedResult), js.verdicts.map((v) => v.replayedResult));
+  assert.deepEqual(ts.verdicts.map((v) => v.verdict),
+    manifest.workflows.map((w) => (w.status === 'SUCCESS' || w.status === 'ERROR' ? 'match' : 'incomplete')));
+  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+});
+
 test('v5 fixture: the whole manifest in one batch process gives the same verdicts', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
   const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
-  const entries = [];
+  const entries: BatchEntry[] = [];
   for (const w of manifest.workflows) entries.push({ trace: await traceFromDatabase(fixtureUrl('v5', 'sys'), w.id) });
   const r = await runReplayBatch({ entries, program: 'dist/main.js', cwd: appDir, timeoutMs: 60_000 });
   assert.equal(r.processes, 1, r.stderr.slice(-2000));

@@ -38,14 +38,14 @@ before(async () => {
   db = await scratchDatabase();
   tmp = mkdtempSync(path.join(tmpdir(), 'replay-basic-'));
   const env = { RECORD_URL: db.url, STEP_COUNTER_FILE: path.join(tmp, 'record-steps'), OBSERVE_FILE: path.join(tmp, 'record-observe') };
-  const rec = await runNode(['app.js'], { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free' }, basic);
+  const rec = await runNode(['app.js'], { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free,late-sleep-1:lateSleep,late-step-1:lateStep' }, basic);
   assert.equal(rec.code, 0, rec.out);
   // A run that dies inside its third step: PENDING with steps 0 and 1 recorded.
   const crash = await runNode(['app.js'], { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' }, basic);
   assert.equal(crash.code, 0, crash.out);
   const e = await runNode(['app.mjs'], { RECORD_URL: db.url, RECORD_RUNS: 'esm-1' }, esm);
   assert.equal(e.code, 0, e.out);
-  for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1']) traces.set(id, await traceFromDatabase(db.url, id));
+  for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1', 'late-sleep-1', 'late-step-1']) traces.set(id, await traceFromDatabase(db.url, id));
 });
 
 after(async () => {
@@ -104,6 +104,63 @@ describe('replay of recorded workflows', () => {
   test('modules mode: load the registering module, the runtime launches', async () => {
     const r = await replay('seq-1', { program: undefined, modules: [path.join(bad, '..', 'basic', 'app.js')] });
     assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+  });
+});
+
+describe('IDs taken after an await in concurrent branches (§9.1)', () => {
+  function lateRows(id: string): [number, string, string | null][] {
+    return traces.get(id)!.workflows[0].operation_outputs.filter((o) => /^late/.test(o.function_name))
+      .map((o) => [Number(o.function_id), o.function_name, o.output]);
+  }
+
+  test('after durable sleeps: the branches resume in the recorded order (deadlines), so each gets its own output', async () => {
+    // The recording itself: branch 3 woke first and took the lowest ID.
+    assert.deepEqual(lateRows('late-sleep-1').map(([id, , out]) => [id, JSON.parse(out!).json]), [[3, 3], [4, 2], [5, 1]]);
+    const r = await replay('late-sleep-1');
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+    assert.deepEqual(r.verdict.replayedResult?.value, [1, 2, 3]);
+    assert.deepEqual(r.verdict.trail?.map((t) => [t.functionId, t.name, t.summary]).slice(3), [[3, 'late', '3'], [4, 'late', '2'], [5, 'late', '1']]);
+  });
+
+  test('after steps that finish in reverse order: resolved in recorded completion order, no false divergence', async () => {
+    assert.deepEqual(lateRows('late-step-1').map(([id, name]) => [id, name]), [[3, 'late'], [4, 'lateB'], [5, 'late']]);
+    const r = await replay('late-step-1');
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+    assert.deepEqual(r.verdict.replayedResult?.value, [1, -2, 3]);
+  });
+
+  test('recorded completion times that contradict the code: a precise divergence naming the timing dependence', async () => {
+    // Swap the recorded completion times of waits 1 and 2: branch 2 now resumes first and calls lateB where late was recorded.
+    const trace = structuredClone(traces.get('late-step-1')!);
+    const ops = trace.workflows[0].operation_outputs;
+    const [w1, w2] = [1, 2].map((id) => ops.find((o) => Number(o.function_id) === id)!);
+    [w1.completed_at_epoch_ms, w2.completed_at_epoch_ms] = [w2.completed_at_epoch_ms, w1.completed_at_epoch_ms];
+    const r = await replay('late-step-1', { trace });
+    assert.equal(r.verdict.verdict, 'diverged', JSON.stringify(r.verdict));
+    const d = r.verdict.divergence!;
+    assert.deepEqual([d.functionId, d.recorded, d.called], [3, 'late', 'lateB']);
+    assert.match(d.message, /taken after an await in concurrent branches; the replay resumed them in the recorded completion order, step 1's branch first/);
+  });
+});
+
+describe('SDK context in replay', () => {
+  test('DBOS.stepID is undefined in the workflow body, as with the SDK (step bodies, where it is set, never run)', async () => {
+    const observe = path.join(tmp, 'replay-observe-stepid');
+    const r = await replay('late-sleep-1', { env: { OBSERVE_FILE: observe } });
+    assert.equal(r.verdict.verdict, 'match');
+    const seen = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.key.startsWith('stepID'));
+    const recordedSeen = seen(path.join(tmp, 'record-observe'));
+    assert.deepEqual(recordedSeen.find((o) => o.key === 'stepIDInWorkflow'), { key: 'stepIDInWorkflow', value: null });
+    assert.deepEqual(recordedSeen.filter((o) => o.key.startsWith('stepIDInStep')).map((o) => o.value).sort(), [0, 1, 2]);
+    assert.deepEqual(seen(observe), [{ key: 'stepIDInWorkflow', value: null }]);
+  });
+
+  test('ConfiguredInstance.initialize() is not called in replay (the SDK calls it at launch, and it may write)', async () => {
+    assert.match(readFileSync(path.join(tmp, 'record-steps'), 'utf8'), /^initialize$/m);
+    const counter = path.join(tmp, 'replay-steps-init');
+    const r = await replay('inst-1', { env: { STEP_COUNTER_FILE: counter } });
+    assert.equal(r.verdict.verdict, 'match');
+    assert.equal(existsSync(counter), false, 'initialize() or a step body ran during replay');
   });
 });
 

@@ -37,6 +37,29 @@ for (const app of ['v5', 'v4'] as const) {
       assert.equal(reader.schemaInfo.hasPayloadTables, app === 'v5');
     });
 
+    test('exportWorkflows / loadTraces: one set-based read gives what exportWorkflow gives per workflow, in order', async () => {
+      const ids = [...manifest(app).map((m) => m.id).reverse(), 'no-such-workflow'];
+      const many = await reader.exportWorkflows(ids);
+      assert.equal(many.length, ids.length);
+      for (const [i, id] of ids.entries()) assert.deepEqual(many[i], await reader.exportWorkflow(id), id);
+      assert.equal(many.at(-1), undefined);
+      const traces = await reader.loadTraces(ids.slice(0, 3));
+      assert.deepEqual(traces.map((t) => [t.rootWorkflowId, t.workflows.length, t.workflows[0].workflow_status.workflow_uuid]),
+        ids.slice(0, 3).map((id) => [id, 1, id]));
+      await assert.rejects(reader.loadTraces(['no-such-workflow']), (e: Error & { code?: number }) => e.code === 301);
+      // Under a small per-workflow bound a set is read in halves; a single workflow past the bound is refused.
+      const small = await HistoryReader.connect(fixtureUrl(app), { limits: { operationsPerWorkflow: 8 } });
+      try {
+        const read = many.filter((w) => w !== undefined);
+        const fits = read.filter((w) => w.operation_outputs.length <= 8).map((w) => w.workflow_status.workflow_uuid);
+        assert.deepEqual(await small.exportWorkflows(fits), await reader.exportWorkflows(fits));
+        const big = read.find((w) => w.operation_outputs.length > 8);
+        if (big) await assert.rejects(small.exportWorkflows([big.workflow_status.workflow_uuid, ...fits]), /operation_outputs has more than 8 rows/);
+      } finally {
+        await small.close();
+      }
+    });
+
     test('every manifest workflow reads with its name, class, status, parent and operations', async () => {
       for (const m of manifest(app)) {
         const d = await reader.getWorkflow(m.id);

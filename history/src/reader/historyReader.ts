@@ -140,6 +140,11 @@ export class HistoryReader {
 
   /** The status row with payloads read as COALESCE(payload table, legacy column), or undefined. */
   private async statusRow(id: string): Promise<WorkflowStatusRow | undefined> {
+    return (await this.statusRows([id]))[0];
+  }
+
+  /** Status rows of many workflows (at most one per ID; unknown IDs have none). */
+  private async statusRows(ids: string[]): Promise<WorkflowStatusRow[]> {
     const own = (this.detected.columns.workflow_status ?? []).filter((c) => !PAYLOAD_COLUMNS.has(c));
     const v5 = this.detected.hasPayloadTables;
     const payloads = v5
@@ -152,44 +157,51 @@ export class HistoryReader {
     const rows = await this.query<Record<string, unknown>>(
       `SELECT ${own.map((c) => `ws.${quoteIdent(c)}`).join(', ')}, ${payloads}
          FROM ${this.s}.workflow_status ws ${joins}
-        WHERE ws.workflow_uuid = $1`, [id]);
-    if (rows.length === 0) return undefined;
-    const row = rows[0];
-    for (const k of STATUS_KEYS) if (!(k in row)) row[k] = null;
-    return row as WorkflowStatusRow;
+        WHERE ws.workflow_uuid = ANY($1::text[])`, [ids]);
+    for (const row of rows) for (const k of STATUS_KEYS) if (!(k in row)) row[k] = null;
+    return rows as WorkflowStatusRow[];
   }
 
-  private operations(id: string): Promise<OperationOutputRow[]> {
+  /** `Workflow 'x'` for one ID, `N workflows` for a set (bound messages). */
+  private whose(ids: string[]): string {
+    return ids.length === 1 ? `Workflow '${ids[0]}'s` : `The ${ids.length} workflows'`;
+  }
+
+  // Each reads the rows of a set of workflows in one statement (WHERE workflow_uuid = ANY($1)), ordered by workflow,
+  // under the per-workflow bound: a set that exceeds it is split by exportWorkflows, a single workflow is refused.
+  private operations(ids: string[]): Promise<OperationOutputRow[]> {
     const present = this.detected.columns.operation_outputs ?? [];
     const cols = [...OPERATION_KEYS.map((c) => this.col('operation_outputs', 'op', c,
       c.endsWith('_ms') ? 'bigint' : 'text')), ...present.filter((c) => !OPERATION_KEYS.includes(c)).map((c) => `op.${quoteIdent(c)}`)];
     return this.bounded<OperationOutputRow>(
-      `SELECT ${cols.join(', ')} FROM ${this.s}.operation_outputs op WHERE op.workflow_uuid = $1 ORDER BY op.function_id`,
-      [id], this.limits.operationsPerWorkflow, `Workflow '${id}'s operation_outputs`);
+      `SELECT ${cols.join(', ')} FROM ${this.s}.operation_outputs op WHERE op.workflow_uuid = ANY($1::text[])
+        ORDER BY op.workflow_uuid, op.function_id`,
+      [ids], this.limits.operationsPerWorkflow, `${this.whose(ids)} operation_outputs`);
   }
 
-  private events(id: string): Promise<WorkflowEventRow[]> {
+  private events(ids: string[]): Promise<WorkflowEventRow[]> {
     return this.bounded<WorkflowEventRow>(
       `SELECT e.workflow_uuid, e.key, e.value, ${this.col('workflow_events', 'e', 'serialization')}
-         FROM ${this.s}.workflow_events e WHERE e.workflow_uuid = $1 ORDER BY e.key`,
-      [id], this.limits.eventsPerWorkflow, `Workflow '${id}'s workflow_events`);
+         FROM ${this.s}.workflow_events e WHERE e.workflow_uuid = ANY($1::text[]) ORDER BY e.workflow_uuid, e.key`,
+      [ids], this.limits.eventsPerWorkflow, `${this.whose(ids)} workflow_events`);
   }
 
-  private async eventHistory(id: string): Promise<WorkflowEventHistoryRow[]> {
+  private async eventHistory(ids: string[]): Promise<WorkflowEventHistoryRow[]> {
     if (!this.has('workflow_events_history')) return [];
     return this.bounded<WorkflowEventHistoryRow>(
       `SELECT h.workflow_uuid, h.function_id, h.key, h.value, ${this.col('workflow_events_history', 'h', 'serialization')}
-         FROM ${this.s}.workflow_events_history h WHERE h.workflow_uuid = $1 ORDER BY h.function_id, h.key`,
-      [id], this.limits.eventsPerWorkflow, `Workflow '${id}'s workflow_events_history`);
+         FROM ${this.s}.workflow_events_history h WHERE h.workflow_uuid = ANY($1::text[])
+        ORDER BY h.workflow_uuid, h.function_id, h.key`,
+      [ids], this.limits.eventsPerWorkflow, `${this.whose(ids)} workflow_events_history`);
   }
 
-  private async streams(id: string): Promise<StreamRow[]> {
+  private async streams(ids: string[]): Promise<StreamRow[]> {
     if (!this.has('streams')) return [];
     const fid = this.has('streams', 'function_id') ? 'st.function_id' : '0 AS function_id';
     return this.bounded<StreamRow>(
       `SELECT st.workflow_uuid, st.key, st.value, st."offset", ${fid}, ${this.col('streams', 'st', 'serialization')}
-         FROM ${this.s}.streams st WHERE st.workflow_uuid = $1 ORDER BY st.key, st."offset"`,
-      [id], this.limits.streamRowsPerWorkflow, `Workflow '${id}'s streams`);
+         FROM ${this.s}.streams st WHERE st.workflow_uuid = ANY($1::text[]) ORDER BY st.workflow_uuid, st.key, st."offset"`,
+      [ids], this.limits.streamRowsPerWorkflow, `${this.whose(ids)} streams`);
   }
 
   private notifications(ids: string[]): Promise<NotificationRow[]> {
@@ -226,8 +238,57 @@ export class HistoryReader {
     const status = await this.statusRow(id);
     if (!status) return undefined;
     const [operation_outputs, workflow_events, workflow_events_history, streams] = await Promise.all([
-      this.operations(id), this.events(id), this.eventHistory(id), this.streams(id)]);
+      this.operations([id]), this.events([id]), this.eventHistory([id]), this.streams([id])]);
     return { workflow_status: status, operation_outputs, workflow_events, workflow_events_history, streams };
+  }
+
+  /**
+   * Many workflows in the export shape, in the order of `ids` (undefined for an ID with no status row), with five
+   * set-based statements instead of five per workflow. At most `limits.workflowsPerTrace` IDs per call. A set whose
+   * rows pass a per-workflow bound is read in halves; a single workflow past it is refused as by exportWorkflow.
+   */
+  async exportWorkflows(ids: string[]): Promise<(ExportedWorkflow | undefined)[]> {
+    if (ids.length > this.limits.workflowsPerTrace) {
+      throw new HistoryError(ErrorCode.TooManyRows,
+        `exportWorkflows was asked for ${ids.length} workflows at once; it reads at most ${this.limits.workflowsPerTrace} per call.`);
+    }
+    if (ids.length === 0) return [];
+    let parts: [WorkflowStatusRow[], OperationOutputRow[], WorkflowEventRow[], WorkflowEventHistoryRow[], StreamRow[]];
+    try {
+      parts = await Promise.all([this.statusRows(ids), this.operations(ids), this.events(ids), this.eventHistory(ids), this.streams(ids)]);
+    } catch (e) {
+      if (!(e instanceof HistoryError && e.code === ErrorCode.TooManyRows) || ids.length === 1) throw e;
+      const half = Math.ceil(ids.length / 2);
+      return [...await this.exportWorkflows(ids.slice(0, half)), ...await this.exportWorkflows(ids.slice(half))];
+    }
+    const [statuses, ops, events, history, streams] = parts;
+    const byId = new Map<string, ExportedWorkflow>();
+    for (const st of statuses) {
+      byId.set(st.workflow_uuid, { workflow_status: st, operation_outputs: [], workflow_events: [], workflow_events_history: [], streams: [] });
+    }
+    for (const r of ops) byId.get(r.workflow_uuid)?.operation_outputs.push(r);
+    for (const r of events) byId.get(r.workflow_uuid)?.workflow_events.push(r);
+    for (const r of history) byId.get(r.workflow_uuid)?.workflow_events_history.push(r);
+    for (const r of streams) byId.get(r.workflow_uuid)?.streams.push(r);
+    return ids.map((id) => byId.get(id));
+  }
+
+  /**
+   * One-workflow traces of many workflows (no descendants, no notifications: a replay answers children and messages
+   * from the workflow's own rows), read with exportWorkflows; throws WorkflowNotFound (301) for an unknown ID.
+   */
+  async loadTraces(ids: string[]): Promise<Trace[]> {
+    const exported = await this.exportWorkflows(ids);
+    const { schema, migrationVersion, generation } = this.detected;
+    const createdAt = new Date().toISOString();
+    return exported.map((w, i) => {
+      if (!w) throw this.notFound(ids[i]);
+      return {
+        format: TRACE_FORMAT, version: TRACE_FORMAT_VERSION, createdAt,
+        source: { kind: 'postgres', database: this.target, schema, migrationVersion, generation },
+        rootWorkflowId: ids[i], workflows: [w],
+      };
+    });
   }
 
   /** Everything recorded for one workflow; throws WorkflowNotFound (301) for an unknown ID. */

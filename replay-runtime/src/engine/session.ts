@@ -5,13 +5,13 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
 import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
-import { emit, type DivergenceEvent, type ReplayStateView } from './events.js';
+import { emit, type ConsumedOperation, type DivergenceEvent, type ReplayStateView } from './events.js';
 import type { SourceLocation } from './location.js';
 import {
   findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
 } from './registry.js';
 import {
-  errorSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
+  errorSummary, recordedSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
   RecordedValueError, type ErrorSummary,
 } from './values.js';
 import { WorkflowReplay } from './workflowReplay.js';
@@ -35,12 +35,23 @@ export interface Verdict {
   /** For `incomplete`: where the recording ends. */
   incomplete?: { functionId: number | null; called: string | null; message: string };
   error?: { message: string; stack?: string };
-  /** Single replays: every consumed operation in the order the code consumed it (the CLI's trail). */
-  trail?: { functionId: number; name: string; outcome: 'output' | 'error' }[];
+  /** Single replays (and batches with DBOS_REPLAY_TRAIL=1): every consumed operation in the order the code consumed it. */
+  trail?: TrailEntry[];
   /** From reviving the inputs to the verdict, in this process; floorMs only with DBOS_REPLAY_MEASURE_FLOOR. */
   timings?: { replayMs: number; floorMs?: number };
   /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
   launched?: boolean;
+}
+
+/** One line of the trail: the consumed operation and a short summary of what was recorded for it. */
+export interface TrailEntry {
+  functionId: number;
+  name: string;
+  outcome: 'output' | 'error';
+  /** The recorded output (its JSON, clipped) or, for an error, `Name: message`; absent for void results. */
+  summary?: string;
+  /** The child workflow this operation started or waited for. */
+  childWorkflowId?: string;
 }
 
 export const EXIT_CODES: Record<VerdictKind, number> = { match: 0, diverged: 3, incomplete: 4, error: 2 };
@@ -315,9 +326,7 @@ export class ReplaySession {
     if (this.replayStart !== undefined) {
       v.timings = { replayMs: performance.now() - this.replayStart, ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}) };
     }
-    if (!this.batchFile && this.wf) {
-      v.trail = this.wf.operations.map((o) => ({ functionId: o.functionId, name: o.name, outcome: o.error !== null && o.error !== undefined ? 'error' : 'output' }));
-    }
+    if ((!this.batchFile || this.env.DBOS_REPLAY_TRAIL === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) {
       const d = this.divergence;
       v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
@@ -404,6 +413,16 @@ export class ReplaySession {
     }
     process.stderr.write(`dbos-replay: ${summaryLine(v)}\n`);
   }
+}
+
+function trailEntry(o: ConsumedOperation): TrailEntry {
+  const failed = o.error !== null && o.error !== undefined;
+  const t: TrailEntry = { functionId: o.functionId, name: o.name, outcome: failed ? 'error' : 'output' };
+  // A child start records only the child's ID (output NULL): the ID is the summary.
+  const summary = o.childWorkflowId && !failed && (o.output === null || o.output === undefined) ? null : recordedSummary(o.name, o.output, o.error);
+  if (summary !== null) t.summary = summary;
+  if (o.childWorkflowId) t.childWorkflowId = o.childWorkflowId;
+  return t;
 }
 
 /** Thrown into workflow code whose replay has ended (its recording stops there, or its verdict is written). */

@@ -126,3 +126,46 @@ export function shorten(text: string | null, max = 200): string | null {
   if (text === null) return null;
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+const VOID_OUTPUT = new Set(['DBOS.send', 'DBOS.setEvent', 'DBOS.writeStream', 'DBOS.closeStream']);
+
+/**
+ * A one-line summary of a recorded output or error for the trail (`{"paymentId":"pay_A-1001",…}`, `Error: boom`),
+ * from the raw text without reviving it: superjson payloads show their `json` part, portable JSON shows itself.
+ * Returns null for the void markers of send/setEvent/writeStream/closeStream (§9.6).
+ */
+export function recordedSummary(name: string, output: string | null | undefined, error: unknown, max = 80): string | null {
+  if (error !== null && error !== undefined) {
+    const e = typeof error === 'string' ? parseLoose(error) : error;
+    const body = e && typeof e === 'object' && 'json' in e ? (e as { json: unknown }).json : e;
+    if (body && typeof body === 'object') {
+      const o = body as { name?: unknown; message?: unknown };
+      return clip(`${typeof o.name === 'string' ? o.name : 'Error'}: ${typeof o.message === 'string' ? o.message : ''}`, max);
+    }
+    return clip(String(body), max);
+  }
+  if (output === null || output === undefined) return VOID_OUTPUT.has(name) ? null : 'null';
+  const parsed = parseLoose(output);
+  if (parsed === NOT_JSON) return clip(output, max);
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'json' in parsed &&
+    ('__dbos_serializer' in parsed || 'meta' in parsed || Object.keys(parsed).length === 1)) {
+    const sj = parsed as { json: unknown; meta?: { values?: unknown } };
+    if (sj.json === null && Array.isArray(sj.meta?.values) && sj.meta.values[0] === 'undefined') return 'undefined';
+    return clip(JSON.stringify(sj.json) ?? 'undefined', max);
+  }
+  return clip(JSON.stringify(parsed) ?? 'undefined', max);
+}
+
+const NOT_JSON = Symbol('not json');
+
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}

@@ -17,6 +17,19 @@ export interface ReplayHooks {
 }
 
 const TERMINAL = new Set(['SUCCESS', 'ERROR']);
+/** Turns to wait for an earlier-started row to be reserved before delivering an answer anyway (§9.1). */
+const MAX_STALLS = 40;
+
+interface PendingAnswer {
+  /** When the recorded run got this answer (epoch ms): the row's completion, or a sleep's deadline. */
+  at: number;
+  functionId: number;
+  release: () => void;
+}
+
+function epoch(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
 
 export class WorkflowReplay {
   readonly workflowId: string;
@@ -29,12 +42,94 @@ export class WorkflowReplay {
   private counter = 0;
   /** Set once this workflow's verdict is written (batch mode): its code may still run, but gets no more answers. */
   private halted = false;
+  /** Answers the code is waiting for (reserved, not yet delivered) and those of them ready to deliver. */
+  private inflight = 0;
+  private readonly ready: PendingAnswer[] = [];
+  private flushQueued = false;
+  private stalls = 0;
+  private stallCounter = -1;
+  /** minStart[id]: the earliest recorded started_at of any row at function_id >= id (Infinity when none). */
+  private readonly minStart: number[];
+  /** Set when an answer had to be delivered before an earlier-started recorded operation was reserved. */
+  timingNote?: string;
+  /** The last delivery chosen among concurrent answers: IDs reserved after it depend on the branches' order. */
+  private concurrentFrom?: { functionId: number; counter: number };
 
   constructor(exported: ExportedWorkflow, private readonly hooks: ReplayHooks) {
     this.status = exported.workflow_status;
     this.workflowId = this.status.workflow_uuid;
     for (const r of exported.operation_outputs) this.rows.set(Number(r.function_id), r);
     this.terminal = TERMINAL.has(this.status.status);
+    let max = -1;
+    for (const id of this.rows.keys()) if (id > max) max = id;
+    this.minStart = new Array<number>(max + 2).fill(Infinity);
+    for (let id = max; id >= 0; id--) {
+      const st = epoch(this.rows.get(id)?.started_at_epoch_ms);
+      this.minStart[id] = Math.min(st ?? Infinity, this.minStart[id + 1]);
+    }
+  }
+
+  // ---- delivery order of concurrent answers (§9.1) ------------------------------------------------------------
+  // IDs taken after an await inside concurrent branches follow the order in which the branches resumed in the
+  // recorded run. So answers are delivered one at a time in the order the recorded run got them (completed_at,
+  // a sleep's deadline), and only once every recorded operation that started before that moment has been reserved:
+  // each branch then resumes, and reserves its next ID, in the recorded order. A lone answer goes straight through.
+
+  /** Called synchronously when a durable call that will deliver an answer is made (with its ID reservation). */
+  beginAnswer(): void {
+    this.inflight++;
+  }
+
+  /** Resolves when the answer of `row` may be delivered to the code. */
+  answerReady(row: OperationOutputRow, at?: number | null): Promise<void> {
+    return new Promise<void>((release) => {
+      const completed = at ?? epoch(row.completed_at_epoch_ms);
+      this.ready.push({ at: completed ?? -Infinity, functionId: Number(row.function_id), release });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.flushQueued || this.ready.length === 0 || this.ready.length < this.inflight) return;
+    let best = 0;
+    for (let i = 1; i < this.ready.length; i++) {
+      const a = this.ready[i];
+      const b = this.ready[best];
+      if (a.at < b.at || (a.at === b.at && a.functionId < b.functionId)) best = i;
+    }
+    const next = this.ready[best];
+    const earliestUnreserved = this.counter < this.minStart.length ? this.minStart[this.counter] : Infinity;
+    if (next.at > earliestUnreserved && !this.halted) {
+      // A recorded operation started before this answer arrived but the code has not reserved it yet: let other
+      // branches run first (a few event-loop turns, then short timers for non-durable awaits), then deliver anyway.
+      if (this.stallCounter !== this.counter) {
+        this.stallCounter = this.counter;
+        this.stalls = 0;
+      }
+      if (this.stalls++ < MAX_STALLS) {
+        this.queueFlush(this.stalls > 4);
+        return;
+      }
+      this.timingNote ??= `the answer of step ${next.functionId} was delivered before the code reserved step ${this.counter}, ` +
+        'which the recorded run had already started: IDs taken after an await in concurrent branches depend on timing the replay cannot reproduce (a non-durable await?)';
+    }
+    this.stalls = 0;
+    if (this.ready.length > 1) this.concurrentFrom = { functionId: next.functionId, counter: this.counter };
+    this.ready.splice(best, 1);
+    this.inflight--;
+    next.release();
+    if (this.ready.length > 0) this.queueFlush(false);
+  }
+
+  /** The next delivery after the released branch has run up to its next await (setImmediate drains microtasks). */
+  private queueFlush(slow: boolean): void {
+    this.flushQueued = true;
+    const go = () => {
+      this.flushQueued = false;
+      this.flush();
+    };
+    if (slow) setTimeout(go, 2);
+    else setImmediate(go);
   }
 
   /** The SDK's functionIDGetIncrement: reserve the next ID, synchronously. */
@@ -118,6 +213,11 @@ export class WorkflowReplay {
     called: string | null, message?: string): DBOSReplayDivergenceError {
     const location = kind === 'renamed' || kind === 'extra-call' ? callerLocation() : null;
     const err = new DBOSReplayDivergenceError(this.workflowId, functionId, kind, recorded, called, location, message);
+    if (this.timingNote) err.message += ` (Note: ${this.timingNote}.)`;
+    else if (this.concurrentFrom && functionId >= this.concurrentFrom.counter) {
+      err.message += ` (Note: this ID was taken after an await in concurrent branches; the replay resumed them in the recorded ` +
+        `completion order, step ${this.concurrentFrom.functionId}'s branch first, and the code called another operation there than the recorded run did.)`;
+    }
     this.hooks.onDivergence(err);
     return err;
   }

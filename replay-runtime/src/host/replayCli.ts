@@ -1,6 +1,6 @@
 // Shared pieces of `dbos-replay run` and `check` (history/src/cli/commands/): program options, verdict printing.
 // Runs in the CLI process.
-import type { Verdict, VerdictKind } from '../engine/session.js';
+import type { TrailEntry, Verdict, VerdictKind } from '../engine/session.js';
 import type { ProgramOptions } from './runReplay.js';
 import { UsageError } from '../../../history/src/errors.js';
 
@@ -8,13 +8,14 @@ export const PROGRAM_OPTIONS = {
   program: { type: 'string' },
   modules: { type: 'string' },
   timeout: { type: 'string' },
+  trail: { type: 'boolean' },
 } as const;
 
 /** Exit codes of a replay: 0 only for `match`. */
 export const VERDICT_EXIT: Record<VerdictKind, number> = { match: 0, error: 1, diverged: 3, incomplete: 4 };
 
 /** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
-export function programOptions(values: { program?: string; modules?: string; timeout?: string }, command: string): ProgramOptions {
+export function programOptions(values: { program?: string; modules?: string; timeout?: string; trail?: boolean }, command: string): ProgramOptions {
   if (!values.program && !values.modules) {
     throw new UsageError(`${command} needs --program <entry> (.js, .mjs or .ts through tsx), or --modules a.js,b.js ` +
       '(modules that register the workflows, when the entry point should not run).');
@@ -23,6 +24,7 @@ export function programOptions(values: { program?: string; modules?: string; tim
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
   const o: ProgramOptions = { cwd: process.cwd(), timeoutMs: timeoutS * 1000 };
+  if (values.trail) o.trail = true;
   if (values.program) o.program = values.program;
   else o.modules = values.modules!.split(',').map((m) => m.trim()).filter(Boolean);
   return o;
@@ -43,6 +45,14 @@ export function verdictJson(v: Verdict): Record<string, unknown> {
   if (v.error) out.error = { message: v.error.message };
   if (v.trail) out.trail = v.trail;
   return out;
+}
+
+/** One trail line: `#1    charge → {"paymentId":"pay_A-1001",…}`, `✗` and `Name: message` for a recorded error. */
+export function trailLine(t: TrailEntry): string {
+  const head = `#${String(t.functionId).padEnd(4)} ${t.name || "''"}`;
+  const child = t.childWorkflowId ? `  [child ${t.childWorkflowId}]` : '';
+  if (t.outcome === 'error') return `${head} ✗ ${t.summary ?? 'error'}  (recorded error)${child}`;
+  return `${head}${t.summary !== undefined ? ` → ${t.summary}` : ''}${child}`;
 }
 
 export function verdictLine(v: Verdict): string {

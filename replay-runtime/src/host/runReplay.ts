@@ -26,6 +26,8 @@ export interface ProgramOptions {
   runtimePath?: string;
   /** Kill the program when no verdict came for this long (batch: per workflow). */
   timeoutMs?: number;
+  /** Batches: every verdict carries its trail too (single replays always do). */
+  trail?: boolean;
 }
 
 export interface RunReplayOptions extends ProgramOptions {
@@ -77,7 +79,7 @@ function prepareLaunch(o: ProgramOptions, dir: string, extraEnv: NodeJS.ProcessE
   if (/\.(c|m)?tsx?$/.test(entry) || o.modules?.some((m) => /\.(c|m)?tsx?$/.test(m))) args.push('--import', tsxImport(cwd));
   args.push(entry, ...(o.args ?? []));
   const env: NodeJS.ProcessEnv = { ...process.env, ...o.env, ...extraEnv };
-  for (const k of ['DBOS_REPLAY_TRACE_FILE', 'DBOS_REPLAY_BATCH_FILE', 'DBOS_REPLAY_WORKFLOW_ID']) if (!(k in extraEnv)) delete env[k];
+  for (const k of ['DBOS_REPLAY_TRACE_FILE', 'DBOS_REPLAY_BATCH_FILE', 'DBOS_REPLAY_WORKFLOW_ID', 'DBOS_REPLAY_TRAIL']) if (!(k in extraEnv)) delete env[k];
   // The debuggee never gets a database URL.
   for (const k of ['DBOS_SYSTEM_DATABASE_URL', 'DBOS_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD']) delete env[k];
   return { args, cwd, env, executable: o.runtimeExecutable ?? process.execPath };
@@ -204,7 +206,9 @@ export async function runReplayBatch(o: RunReplayBatchOptions): Promise<RunRepla
       const batchFile = path.join(dir, `batch-${processes}.ndjson`);
       const resultFile = path.join(dir, `verdicts-${processes}.ndjson`);
       writeFileSync(batchFile, o.entries.slice(from).map((e) => JSON.stringify(e)).join('\n') + '\n');
-      const r = await spawnProgram(prepareLaunch(o, dir, { DBOS_REPLAY_BATCH_FILE: batchFile, DBOS_REPLAY_RESULT_FILE: resultFile }), o.timeoutMs);
+      const extra: NodeJS.ProcessEnv = { DBOS_REPLAY_BATCH_FILE: batchFile, DBOS_REPLAY_RESULT_FILE: resultFile };
+      if (o.trail) extra.DBOS_REPLAY_TRAIL = '1';
+      const r = await spawnProgram(prepareLaunch(o, dir, extra), o.timeoutMs);
       processes++;
       stderr = (stderr + r.stderr).slice(-KEEP);
       const lines = existsSync(resultFile) ? readFileSync(resultFile, 'utf8').split('\n').filter((x) => x.trim() !== '') : [];

@@ -28,22 +28,38 @@ function what(row: OperationOutputRow, part: string): string {
 
 /** Recorded output revived with the row's serialization, or the recorded error revived and thrown. */
 export async function answerRow(row: OperationOutputRow): Promise<unknown> {
+  // Synchronous part: take a place among the concurrently pending answers of this workflow (§9.1).
+  const wf = currentContext()?.wf;
+  wf?.beginAnswer();
+  let value: unknown;
+  let error: unknown;
+  let failed = false;
   try {
     if (row.error !== null && row.error !== undefined) {
-      const thrown = await reviveError(row.error, row.serialization, what(row, 'error'));
-      noteAnswer(row, { thrown });
-      throw thrown;
+      failed = true;
+      error = await reviveError(row.error, row.serialization, what(row, 'error'));
+      noteAnswer(row, { thrown: error });
+    } else {
+      value = await reviveValue(row.output, row.serialization, what(row, 'output'));
+      noteAnswer(row, { value });
     }
-    const value = await reviveValue(row.output, row.serialization, what(row, 'output'));
-    noteAnswer(row, { value });
-    return value;
   } catch (e) {
     if (e instanceof RecordedValueError) {
       fatal(e);
       return new Promise(() => undefined);
     }
-    throw e;
+    failed = true;
+    error = e;
   }
+  if (wf) await wf.answerReady(row);
+  if (failed) throw error;
+  return value;
+}
+
+/** An answer with no recorded value to revive (a sleep, a timed-out recv), delivered in recorded order. */
+export function answerInTurn<T>(wf: WorkflowReplay, row: OperationOutputRow, value: T, at?: number | null): Promise<T> {
+  wf.beginAnswer();
+  return wf.answerReady(row, at).then(() => value);
 }
 
 /** Keeps the revived answer on the consumed operation, so the debugger's Workflow scope shows live values. */

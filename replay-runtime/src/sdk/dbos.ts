@@ -9,7 +9,7 @@ import {
   ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type Registration,
 } from '../engine/registry.js';
 import { setAppSerializer } from '../engine/values.js';
-import { DBOSReplayUnsupportedError, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
+import { DBOSReplayUnsupportedError, answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
 
 type Descriptor = TypedPropertyDescriptor<AnyFn>;
@@ -44,6 +44,7 @@ function startCall(name: string, args: unknown[], api: string): Promise<ReplayHa
     const wf = workflowOf(api);
     const row = wf.take(wf.nextId(), name, args);
     if (row.error !== null && row.error !== undefined) await answerRow(row);
+    else await answerInTurn(wf, row, undefined);
     return new ReplayHandle(row.child_workflow_id ?? '');
   });
 }
@@ -78,6 +79,11 @@ export class ConfiguredInstance {
     this.name = name;
     registerInstance(this, name);
   }
+  /**
+   * The SDK calls every instance's initialize() at launch; the replay never does, because initialize() typically
+   * connects or writes (creates tables, registers webhooks), and a replay has no write path. Workflow code that needs
+   * state set there must get it in the constructor (or compute it lazily) to replay.
+   */
   async initialize(): Promise<void> {}
 }
 
@@ -264,8 +270,11 @@ export class DBOS {
       const id = wf.nextId();
       if (!(durationMS > 0)) return undefined;
       const row = wf.take(id, 'DBOS.sleep', [durationMS]);
-      rawJson(row);
-      return undefined;
+      // The recorded run resumed at the deadline (the row holds it), not when the row was written.
+      const deadline = rawJson(row);
+      const completed = row.completed_at_epoch_ms === null || row.completed_at_epoch_ms === undefined ? null : Number(row.completed_at_epoch_ms);
+      const at = typeof deadline === 'number' ? Math.max(deadline, completed ?? deadline) : completed;
+      return answerInTurn(wf, row, undefined, at);
     });
   }
   static sleepms(durationMS: number): Promise<void> { return DBOS.sleep(durationMS); }
@@ -349,7 +358,7 @@ function recvLike(name: string, args: unknown[]): Promise<unknown> {
     const timer = wf.nextId();
     const row = wf.take(main, name, args);
     wf.takeOptional(timer, 'DBOS.sleep');
-    if (row.output === null && row.error === null) return null;
+    if (row.output === null && row.error === null) return answerInTurn(wf, row, null);
     return answerRow(row);
   });
 }

@@ -3,12 +3,15 @@
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import type { Verdict } from '../../../../replay-runtime/src/engine/session.js';
 import { runReplayBatch, type BatchEntry } from '../../../../replay-runtime/src/host/runReplay.js';
-import { UsageError } from '../../errors.js';
+import { ErrorCode, HistoryError, UsageError } from '../../errors.js';
 import { HistoryReader } from '../../reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../trace/traceModel.js';
+import type { Trace } from '../../trace/traceModel.js';
 import { DB_OPTIONS, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+
+/** Workflows whose traces are read together (5 statements per page). */
+const TRACE_PAGE = 250;
 
 const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
@@ -16,9 +19,10 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
-                   [--limit N] [--db URL] [--schema S] [--json] [--timeout SECONDS]
+                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
   Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program.
-  --modules a.js,b.js loads only the modules that register the workflows. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
+  --modules a.js,b.js loads only the modules that register the workflows. --trail adds each workflow's operations
+  (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
   Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
   diverged, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
@@ -57,20 +61,22 @@ export const checkCommand: Command = {
         cursor = page.nextCursor;
       } while (cursor && listed.length < limit);
       // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
-      entries = new Array(listed.length);
+      // Pages of workflows with a few set-based statements each (WHERE workflow_uuid = ANY($1)), two pages at a time.
+      const pages: string[][] = [];
+      for (let i = 0; i < listed.length; i += TRACE_PAGE) pages.push(listed.slice(i, i + TRACE_PAGE).map((w) => w.workflowId));
+      const loaded: Trace[][] = new Array(pages.length);
       let next = 0;
-      await Promise.all([0, 1, 2, 3].map(async () => {
-        for (let i = next++; i < listed.length; i = next++) {
-          const exported = await reader.exportWorkflow(listed[i].workflowId);
-          if (!exported) throw new Error(`workflow ${listed[i].workflowId} disappeared while checking`);
-          entries[i] = { trace: {
-            format: TRACE_FORMAT, version: TRACE_FORMAT_VERSION, createdAt: new Date().toISOString(),
-            source: { kind: 'postgres', database: reader.target, schema: reader.schemaInfo.schema,
-              migrationVersion: reader.schemaInfo.migrationVersion, generation: reader.schemaInfo.generation },
-            rootWorkflowId: listed[i].workflowId, workflows: [exported],
-          } };
+      await Promise.all([0, 1].map(async () => {
+        for (let p = next++; p < pages.length; p = next++) {
+          try {
+            loaded[p] = await reader.loadTraces(pages[p]);
+          } catch (e) {
+            if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound) throw new Error(`a workflow disappeared while checking: ${e.message}`);
+            throw e;
+          }
         }
       }));
+      entries = loaded.flat().map((trace) => ({ trace }));
     } finally {
       await reader.close();
     }
@@ -82,7 +88,10 @@ export const checkCommand: Command = {
     const loaded = Date.now();
     const r = await runReplayBatch({
       ...program, entries,
-      onVerdict: values.json ? undefined : (v) => io.stdout(verdictLine(v) + '\n'),
+      onVerdict: values.json ? undefined : (v) => {
+        io.stdout(verdictLine(v) + '\n');
+        for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+      },
     });
     const done = Date.now();
     const c = counts(r.verdicts);

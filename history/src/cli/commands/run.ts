@@ -7,7 +7,7 @@ import { HistoryReader } from '../../reader/historyReader.js';
 import { readTraceFile } from '../../trace/traceFile.js';
 import type { Trace } from '../../trace/traceModel.js';
 import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, VERDICT_EXIT, programOptions, verdictJson } from '../../../../replay-runtime/src/host/replayCli.js';
+import { PROGRAM_OPTIONS, VERDICT_EXIT, programOptions, trailLine, verdictJson } from '../../../../replay-runtime/src/host/replayCli.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -39,7 +39,7 @@ export const runCommand: Command = {
     if (values.json) {
       io.stdout(JSON.stringify(verdictJson(v)) + '\n');
     } else {
-      for (const t of v.trail ?? []) io.stdout(`  #${String(t.functionId).padEnd(4)} ${t.name || "''"}${t.outcome === 'error' ? '  (recorded error)' : ''}\n`);
+      for (const t of v.trail ?? []) io.stdout(`  ${trailLine(t)}\n`);
       io.stdout(`${summary(v)}\n`);
       if (v.verdict === 'error' && r.stderr.trim()) io.stderr(scrub(lastLines(r.stderr, 15), io));
     }

@@ -41,6 +41,14 @@ class Basic {
   static async stepB() { bodyRan('stepB'); return 'B'; }
   static async stepC() { bodyRan('stepC'); return 'C'; }
   static async stepX() { bodyRan('stepX'); return 'X'; }
+  static async late(i) { bodyRan('late'); return i; }
+  static async lateB(i) { bodyRan('lateB'); return -i; }
+  static async wait(i) {
+    bodyRan('wait');
+    observe(`stepIDInStep${i}`, DBOS.stepID ?? null);
+    await new Promise((r) => setTimeout(r, (4 - i) * 150));
+    return i;
+  }
 
   static async child(tag) {
     return `child:${tag}`;
@@ -110,6 +118,23 @@ class Basic {
     await Basic.throwsMy();
   }
 
+  /** §9.1: each branch takes its step's ID after a durable sleep; branch 3 wakes first, so late(3) gets the lowest ID. */
+  static async lateAfterSleep() {
+    observe('stepIDInWorkflow', DBOS.stepID ?? null);
+    return Promise.all([1, 2, 3].map(async (i) => {
+      await DBOS.sleep((4 - i) * 150);
+      return Basic.late(i);
+    }));
+  }
+
+  /** §9.1 with steps: the waits finish 3, 2, 1; branch 2 calls another step, so a wrong order is a renamed divergence. */
+  static async lateAfterStep() {
+    return Promise.all([1, 2, 3].map(async (i) => {
+      await Basic.wait(i);
+      return i === 2 ? Basic.lateB(i) : Basic.late(i);
+    }));
+  }
+
   static async crashes() {
     await Basic.stepA();
     await Basic.stepB();
@@ -118,8 +143,8 @@ class Basic {
   }
 }
 
-for (const k of ['values', 'throwsMy', 'pA', 'pB', 'stepA', 'stepB', 'stepC', 'stepX']) decorate(DBOS.step(), Basic, k);
-for (const k of ['child', 'kitchen', 'sequence', 'failing', 'crashes']) decorate(DBOS.workflow(), Basic, k);
+for (const k of ['values', 'throwsMy', 'pA', 'pB', 'stepA', 'stepB', 'stepC', 'stepX', 'late', 'lateB', 'wait']) decorate(DBOS.step(), Basic, k);
+for (const k of ['child', 'kitchen', 'sequence', 'failing', 'crashes', 'lateAfterSleep', 'lateAfterStep']) decorate(DBOS.workflow(), Basic, k);
 
 const registeredDate = DBOS.registerStep(async function registeredDate() {
   bodyRan('registeredDate');
@@ -128,6 +153,8 @@ const registeredDate = DBOS.registerStep(async function registeredDate() {
 
 class Inst extends ConfiguredInstance {
   constructor(name, factor) { super(name); this.factor = factor; }
+  /** The SDK calls this at launch (it may write); the replay never does. */
+  async initialize() { bodyRan('initialize'); }
   async mul(x) { bodyRan('mul'); return x * this.factor; }
   async run(x) { return await this.mul(x); }
 }
@@ -154,6 +181,8 @@ async function main() {
       crashes: () => DBOS.startWorkflow(Basic, { workflowID: id }).crashes(),
       inst: () => DBOS.startWorkflow(instA, { workflowID: id }).run(4),
       free: () => DBOS.startWorkflow(freeWorkflow, { workflowID: id })(1, 2),
+      lateSleep: () => DBOS.startWorkflow(Basic, { workflowID: id }).lateAfterSleep(),
+      lateStep: () => DBOS.startWorkflow(Basic, { workflowID: id }).lateAfterStep(),
     }[wf];
     const h = await start();
     try { await h.getResult(); } catch { /* recorded as ERROR */ }
