@@ -8,4 +8,5 @@ try {
   process.stderr.write(`dbos-replay: ${cli} is missing. Run \`npm run build\` in ${path.dirname(__dirname)} first.\n`);
   process.exit(2);
 }
-require(cli);
+// Loaded as a module, not as main: start it explicitly.
+require(cli).runFromProcess();

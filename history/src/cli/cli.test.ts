@@ -11,17 +11,18 @@ import { readTraceFile } from '../trace/traceFile.js';
 import { sampleRecordingUrl, TRICKY_IDS } from '../testing/sampleRecording.js';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'dbos-replay.js');
 let url: string;
 let dir: string;
 let password: string;
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string | undefined> = {}, entry = CLI): Promise<Run> {
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env };
     for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -70,6 +71,18 @@ test('list --json prints one object with the workflows and a cursor', async () =
   assert.deepEqual(filtered.workflows.map((w: { workflowId: string }) => w.workflowId), ['under_1']);
   const children = JSON.parse((await run(['list', '--json', '--db', url, '--parent', 'sample-parent-10'])).stdout);
   assert.deepEqual(children.workflows.map((w: { workflowId: string }) => w.workflowId), ['sample-parent-10-1']);
+});
+
+test('the package bin (bin/dbos-replay.js) runs the CLI with its exit codes', async () => {
+  const help = await cli(['--help'], {}, BIN);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: dbos-replay <command>/);
+  const list = await cli(['list', '--db', url, '--json', '--limit', '1'], {}, BIN);
+  assert.equal(list.code, 0, list.stderr);
+  assert.equal(JSON.parse(list.stdout).workflows.length, 1);
+  const noDb = await cli(['list'], {}, BIN);
+  assert.equal(noDb.code, 2);
+  assert.match(noDb.stderr, /No database to read/);
 });
 
 test('list prints a readable table', async () => {
