@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { systemUrlFromDbosConfig } from '../../../extension/src/connection/resolveDatabaseUrl';
+import { systemUrlFromDbosConfig } from '../../../history/src/db/dbosConfig';
 import { HistoryError } from '../../../history/src/errors';
 import { HistoryReader } from '../../../history/src/reader/historyReader';
 import { readTraceFile, writeTraceFile } from '../../../history/src/trace/traceFile';
