@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { registerManageCommands } from './commands/manageCommands.js';
 import { registerReplayCommands } from './commands/replayCommands.js';
-import { registerWorkflowCommands } from './commands/workflowCommands.js';
+import { filterMessage, registerWorkflowCommands } from './commands/workflowCommands.js';
 import { ConnectionManager } from './connection/connectionManager.js';
 import { ReplayAdapterDescriptorFactory } from './debug/adapterDescriptorFactory.js';
 import { DapTrafficTrackerFactory } from './debug/dapTrafficTracker.js';
@@ -28,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(tree, view);
 
   context.subscriptions.push(connection.onDidChange((state) => {
-    view.message = state.kind === 'failed' ? state.message : state.kind === 'connecting' ? `Connecting to ${state.target}…` : undefined;
+    view.message = state.kind === 'failed' ? state.message : state.kind === 'connecting' ? `Connecting to ${state.target}…` : filterMessage(tree.currentFilter);
     tree.refresh();
   }));
 

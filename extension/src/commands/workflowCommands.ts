@@ -22,6 +22,15 @@ export function describeFilter(f: ViewFilter): string {
   return parts.join(' · ');
 }
 
+/**
+ * The line the view shows above its rows while a filter is on. The view's description holds the same words, but
+ * VS Code hides it when the view is alone in its container, as Workflows is.
+ */
+export function filterMessage(f: ViewFilter): string | undefined {
+  const d = describeFilter(f);
+  return d ? `Filtered: ${d}. Filter Workflows… › Clear filter shows all runs.` : undefined;
+}
+
 export function registerWorkflowCommands(
   context: vscode.ExtensionContext,
   deps: {
@@ -33,6 +42,8 @@ export function registerWorkflowCommands(
   const { connection, tree, view, log, refreshLenses } = deps;
   const showFilter = () => {
     view.description = describeFilter(tree.currentFilter) || undefined;
+    // A connection problem or progress line takes precedence (see extension.ts).
+    if (connection.state.kind === 'connected' || connection.state.kind === 'none') view.message = filterMessage(tree.currentFilter);
   };
   const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
 
