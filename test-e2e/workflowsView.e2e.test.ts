@@ -276,6 +276,17 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
       await shot(page, '13-show-runs-filtered');
       log(`e2e: Show runs filtered the Workflows view to ${shownWorkflows.length} checkout runs`);
 
+      // "Replay ▸" asks which of the checkout's recorded runs to replay (Escape: no session this time).
+      await lens.locator('a', { hasText: 'Replay ▸' }).click();
+      const pick = page.locator('.quick-input-widget');
+      await pick.getByText('Replay which run of Shop.checkout?').waitFor({ state: 'visible' });
+      for (const id of runs.ids.slice(0, 5)) await pick.locator('.monaco-list-row', { hasText: id }).first().waitFor({ state: 'visible' });
+      const picked = await pick.locator('.monaco-list-row').allTextContents();
+      assert.ok(picked.every((t) => runs.ids.some((id) => t.includes(id))), `the pick lists other runs: ${picked.join(' | ')}`);
+      await shot(page, '13b-replay-lens-pick');
+      await page.keyboard.press('Escape');
+      await pick.waitFor({ state: 'hidden' });
+
       // Stage 8: a determinism warning from the server in the crafted workflow, in the editor and in Problems,
       // with its quick fix offered (the fixture sources stay untouched: the file is in the workspace copy only).
       await openFile(page, CRAFTED_FILE);
