@@ -1,7 +1,7 @@
 // Sets up what the end-to-end test and `npm run try` show: a recorded system database, a workspace folder,
 // the packaged extension installed into a fresh code-server profile. Runs in the test / try process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,19 @@ export interface RecordedDatabase {
   folder: string;
   /** Which recording it is: the fixture app's or the test's own mini checkout. */
   origin: 'fixture app-v5' | 'mini recording';
+  /** Whether `folder` is a temporary directory made for this run (a copy of the fixture app, or the mini workspace). */
+  temporary: boolean;
+}
+
+/**
+ * A copy of the fixture app (sources, built dist/, manifest) in a temporary directory, so a test can add files to the
+ * workspace without touching test-fixtures/. Its node_modules is a symlink to the fixture's installed one.
+ */
+function copyFixtureApp(fixtureDir: string): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-app-v5-'));
+  cpSync(fixtureDir, folder, { recursive: true, filter: (src) => path.relative(fixtureDir, src) !== 'node_modules' });
+  if (existsSync(path.join(fixtureDir, 'node_modules'))) symlinkSync(path.join(fixtureDir, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+  return folder;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -28,10 +41,15 @@ function withDatabase(url: string, database: string): string {
  * The fixture app's recording when the harness made one (DBOS_REPLAY_FX_V5_SYS_URL), else a small checkout
  * recorded here with the real SDK into its own database on the harness server (DBOS_REPLAY_TEST_ADMIN_URL).
  */
-export async function recordedDatabase(log: (m: string) => void): Promise<RecordedDatabase> {
+export async function recordedDatabase(log: (m: string) => void, opts: { copyWorkspace?: boolean } = {}): Promise<RecordedDatabase> {
   const fixtureUrl = process.env.DBOS_REPLAY_FX_V5_SYS_URL;
   const fixtureDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
-  if (fixtureUrl && existsSync(fixtureDir)) return { url: fixtureUrl, folder: fixtureDir, origin: 'fixture app-v5' };
+  if (fixtureUrl && existsSync(fixtureDir)) {
+    if (!opts.copyWorkspace) return { url: fixtureUrl, folder: fixtureDir, origin: 'fixture app-v5', temporary: false };
+    const folder = copyFixtureApp(fixtureDir);
+    log(`e2e: workspace is a copy of test-fixtures/app-v5 in ${folder}`);
+    return { url: fixtureUrl, folder, origin: 'fixture app-v5', temporary: true };
+  }
   const admin = process.env.DBOS_REPLAY_TEST_ADMIN_URL;
   if (!admin) throw new Error('DBOS_REPLAY_TEST_ADMIN_URL is not set: run through `npm test` or scripts/with-postgres.mjs.');
   const name = 'dbos_replay_e2e_mini';
@@ -50,7 +68,7 @@ export async function recordedDatabase(log: (m: string) => void): Promise<Record
   if (r.status !== 0) throw new Error(`Recording the mini checkout failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   const folder = mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-ws-'));
   writeFileSync(path.join(folder, 'README.md'), '# Mini checkout\nRecorded by test-e2e/miniRecording.ts for the end-to-end test.\n');
-  return { url, folder, origin: 'mini recording' };
+  return { url, folder, origin: 'mini recording', temporary: true };
 }
 
 /** Packs the extension once per process into dist/dbos-replay.vsix. */
@@ -82,6 +100,8 @@ export async function startWorkbench(opts: {
   log: (m: string) => void; port?: number; keepProfile?: string;
   /** false: start without the database setting (the welcome view shows) until connect() is called. */
   connect?: boolean;
+  /** Open a temporary copy of the fixture app (the test may add files to it) instead of test-fixtures/app-v5. */
+  copyWorkspace?: boolean;
 }): Promise<Workbench> {
   const { log } = opts;
   const t0 = Date.now();
@@ -89,7 +109,7 @@ export async function startWorkbench(opts: {
   const install = ensureCodeServer(undefined, log);
   const installMs = Date.now() - t0;
   const vsix = packageVsix(log);
-  const db = await recordedDatabase(log);
+  const db = await recordedDatabase(log, { copyWorkspace: opts.copyWorkspace });
   const profileDir = opts.keepProfile ?? mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-profile-'));
   mkdirSync(profileDir, { recursive: true });
   const profile = prepareProfile(profileDir, opts.connect === false ? {} : { 'dbosReplay.databaseUrl': db.url });

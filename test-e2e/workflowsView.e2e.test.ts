@@ -38,6 +38,48 @@ async function expectedFromDatabase(url: string): Promise<Expected> {
   }
 }
 
+/** The checkout's lens numbers and its runs, read straight from the database (the server's rule: ERROR and MAX_RECOVERY… fail). */
+async function checkoutRunsFromDatabase(url: string): Promise<{ recorded: number; failed: number; ids: string[] }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const counts = (await c.query(`SELECT count(*)::int AS recorded,
+        count(*) FILTER (WHERE status IN ('ERROR', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'))::int AS failed
+        FROM dbos.workflow_status WHERE name = 'checkout' AND class_name = 'Shop'`)).rows[0];
+    const ids = (await c.query(`SELECT workflow_uuid AS id FROM dbos.workflow_status WHERE name = 'checkout' AND class_name = 'Shop'
+        ORDER BY created_at DESC`)).rows.map((r) => r.id as string);
+    return { recorded: counts.recorded, failed: counts.failed, ids };
+  } finally {
+    await c.end();
+  }
+}
+
+/** A workflow file crafted for the test (the fixture's own sources stay untouched): Date.now() in a workflow body. */
+const CRAFTED_FILE = 'src/workflows/e2eClock.ts';
+const CRAFTED_SOURCE = `// Crafted by the end-to-end test: a workflow that reads the clock directly (not deterministic).
+import { DBOS } from '@dbos-inc/dbos-sdk';
+
+export class E2eClock {
+  @DBOS.workflow()
+  static async stamp(label: string): Promise<string> {
+    const at = Date.now();
+    return \`\${label} at \${at}\`;
+  }
+}
+`;
+
+/** Opens a workspace file through Quick Open (Ctrl+P) and waits for its editor tab. */
+async function openFile(page: Page, relative: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(relative);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(relative) }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label*=${JSON.stringify(path.basename(relative))}]`).first().waitFor({ state: 'visible' });
+}
+
 /** A text the pretty-printed document must contain: the first primitive leaf of the recorded value. */
 function expectedSnippet(serialized: string): string {
   let value: unknown = JSON.parse(serialized);
@@ -86,8 +128,9 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
   const t0 = Date.now();
   let passed = false;
   try {
-    workbench = await startWorkbench({ log, connect: false });
+    workbench = await startWorkbench({ log, connect: false, copyWorkspace: true });
     const expected = await expectedFromDatabase(workbench.db.url);
+    if (workbench.db.origin === 'fixture app-v5') writeFileSync(path.join(workbench.db.folder, CRAFTED_FILE), CRAFTED_SOURCE);
     log(`e2e: expecting ${expected.target.id} (${expected.target.name}) with ${expected.steps.length} steps`);
 
     browser = await chromium.launch({ executablePath: workbench.chromium, args: CHROMIUM_ARGS, headless: true });
@@ -189,6 +232,90 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
     } else {
       log('e2e: no fixture app workspace (mini recording): the Replay stage needs the app\'s program, skipped');
     }
+
+    // Stage 7: the language server. shop.ts shows a "Replay ▸ (N recorded · M failed)" lens right above the checkout
+    // workflow, with the numbers the database has; "Show runs" filters the Workflows view to the checkout's runs.
+    if (workbench.db.origin === 'fixture app-v5') {
+      const runs = await checkoutRunsFromDatabase(workbench.db.url);
+      const lensTitle = `Replay ▸ (${runs.recorded} recorded · ${runs.failed} failed)`;
+      const shopSource = readFileSync(path.join(workbench.db.folder, 'src', 'workflows', 'shop.ts'), 'utf8').split('\n');
+      const checkoutLine1 = shopSource.findIndex((l) => l.includes('static async checkout(')) + 1;
+      assert.ok(checkoutLine1 > 1 && shopSource[checkoutLine1 - 2].includes('@DBOS.workflow('), 'shop.ts: checkout is not a @DBOS.workflow() method');
+      await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+      await openFile(page, 'src/workflows/shop.ts');
+      // Scroll the checkout into view (Go to Line), then find the lens with the expected counts.
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget .quick-input-box input').fill(`:${checkoutLine1}`);
+      await page.keyboard.press('Enter');
+      const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: lensTitle }).first();
+      await lens.waitFor({ state: 'visible', timeout: 90_000 });
+      await lens.locator('a', { hasText: 'Show runs' }).waitFor({ state: 'visible' });
+      // Above the checkout: the lens sits right over the line holding the checkout's @DBOS.workflow() decorator.
+      const placement = await lens.evaluate((el, want) => {
+        const lensBox = el.getBoundingClientRect();
+        const editor = el.closest('.monaco-editor')!;
+        const lines = [...editor.querySelectorAll('.view-lines .view-line')].map((l) => ({ text: (l.textContent ?? '').replace(/\u00a0/g, ' '), box: l.getBoundingClientRect() }))
+          .sort((a, b) => a.box.top - b.box.top);
+        const below = lines.find((l) => l.box.top >= lensBox.bottom - 1);
+        const next = below ? lines[lines.indexOf(below) + 1] : undefined;
+        return { below: below?.text.trim(), next: next?.text.trim(), gap: below ? below.box.top - lensBox.bottom : -1, want };
+      }, lensTitle);
+      assert.equal(placement.below, '@DBOS.workflow()', `lens ${lensTitle} is not above the checkout's decorator: ${JSON.stringify(placement)}`);
+      assert.match(placement.next ?? '', /static async checkout\(/, `lens not on the checkout: ${JSON.stringify(placement)}`);
+      await shot(page, '12-codelens-checkout');
+      log(`e2e: CodeLens "${lensTitle}" above Shop.checkout (line ${checkoutLine1})`);
+
+      await lens.locator('a', { hasText: 'Show runs' }).click();
+      // The view's message line names the filter.
+      await page.locator('.part.sidebar').getByText('Filtered: name=checkout · class=Shop').first().waitFor({ state: 'visible' });
+      for (const id of runs.ids.slice(0, 8)) await row(page, `workflow ${id},`).first().waitFor({ state: 'visible' });
+      // The view reloads after the message shows: wait until its workflow rows are the checkout's runs alone.
+      const workflowRows = () => page.locator('.part.sidebar .monaco-list-row[role="treeitem"]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? '').filter((l) => / workflow [^,]+,/.test(l) && !l.startsWith('Step ')));
+      await page.waitForFunction(({ ids }) => [...document.querySelectorAll('.part.sidebar .monaco-list-row[role="treeitem"]')]
+        .map((r) => r.getAttribute('aria-label') ?? '').filter((l) => / workflow [^,]+,/.test(l) && !l.startsWith('Step '))
+        .every((l) => ids.some((id: string) => l.includes(` workflow ${id},`))), { ids: runs.ids }, { timeout: 30_000 }).catch(() => {});
+      const shownWorkflows = await workflowRows();
+      const others = shownWorkflows.filter((l) => !runs.ids.some((id) => l.includes(`workflow ${id},`)));
+      assert.deepEqual(others, [], `the filtered view shows workflows other than the checkout's: ${others.join(' | ')}`);
+      assert.ok(shownWorkflows.length >= Math.min(runs.ids.length, 8), `the filtered view shows ${shownWorkflows.length} of ${runs.ids.length} checkout runs`);
+      await shot(page, '13-show-runs-filtered');
+      log(`e2e: Show runs filtered the Workflows view to ${shownWorkflows.length} checkout runs`);
+
+      // "Replay ▸" asks which of the checkout's recorded runs to replay (Escape: no session this time).
+      await lens.locator('a', { hasText: 'Replay ▸' }).click();
+      const pick = page.locator('.quick-input-widget');
+      await pick.getByText('Replay which run of Shop.checkout?').waitFor({ state: 'visible' });
+      for (const id of runs.ids.slice(0, 5)) await pick.locator('.monaco-list-row', { hasText: id }).first().waitFor({ state: 'visible' });
+      const picked = await pick.locator('.monaco-list-row').allTextContents();
+      assert.ok(picked.every((t) => runs.ids.some((id) => t.includes(id))), `the pick lists other runs: ${picked.join(' | ')}`);
+      await shot(page, '13b-replay-lens-pick');
+      await page.keyboard.press('Escape');
+      await pick.waitFor({ state: 'hidden' });
+
+      // Stage 8: a determinism warning from the server in the crafted workflow, in the editor and in Problems,
+      // with its quick fix offered (the fixture sources stay untouched: the file is in the workspace copy only).
+      await openFile(page, CRAFTED_FILE);
+      const squiggle = page.locator('.monaco-editor .squiggly-warning').first();
+      await squiggle.waitFor({ state: 'visible', timeout: 60_000 });
+      await page.keyboard.press('Control+Shift+M');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Date.now()' }).first();
+      await problem.waitFor({ state: 'visible' });
+      const problemText = (await problem.getAttribute('aria-label')) ?? (await problem.textContent()) ?? '';
+      assert.match(problemText, /stamp/, `the warning does not name the workflow: ${problemText}`);
+      await shot(page, '14-determinism-warning');
+      // Put the cursor on the flagged expression (a click on the squiggle) and ask for code actions there.
+      const box = await squiggle.boundingBox();
+      assert.ok(box, 'the warning squiggle has no box');
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      // The light bulb VS Code shows for the server's quick fix; clicking it lists the fixes.
+      await page.locator('.monaco-editor .lightBulbWidget').first().waitFor({ state: 'visible' });
+      await page.locator('.monaco-editor .lightBulbWidget').first().click();
+      await page.getByText(/Replace with .await DBOS\.now\(\)./).first().waitFor({ state: 'visible' });
+      await shot(page, '15-quick-fix');
+      await page.keyboard.press('Escape');
+      log(`e2e: determinism warning shown: ${problemText.slice(0, 160)}`);
+    }
     log(`e2e: timings — install/check ${(workbench.timings.installMs / 1000).toFixed(1)} s, code-server start ${(workbench.timings.startMs / 1000).toFixed(1)} s, ` +
       `browser run ${((Date.now() - tRun) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     passed = true;
@@ -211,7 +338,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
     // A failed run keeps its profile (settings, extension logs) for a look; a passing one leaves nothing behind.
     if (passed && workbench) {
       rmSync(workbench.profileDir, { recursive: true, force: true });
-      if (workbench.db.origin === 'mini recording') rmSync(workbench.db.folder, { recursive: true, force: true });
+      if (workbench.db.temporary) rmSync(workbench.db.folder, { recursive: true, force: true });
     }
   }
 });

@@ -3,10 +3,11 @@
 import * as vscode from 'vscode';
 import { registerManageCommands } from './commands/manageCommands.js';
 import { registerReplayCommands } from './commands/replayCommands.js';
-import { registerWorkflowCommands } from './commands/workflowCommands.js';
+import { filterMessage, registerWorkflowCommands } from './commands/workflowCommands.js';
 import { ConnectionManager } from './connection/connectionManager.js';
 import { ReplayAdapterDescriptorFactory } from './debug/adapterDescriptorFactory.js';
 import { DapTrafficTrackerFactory } from './debug/dapTrafficTracker.js';
+import { DbosLanguageClient } from './languageClient.js';
 import { DEBUG_TYPE, ReplayConfigurationProvider } from './debug/replayConfigurationProvider.js';
 import { ReplayStatusBar } from './debug/replayStatusBar.js';
 import { WorkflowManager } from './management/workflowManager.js';
@@ -27,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(tree, view);
 
   context.subscriptions.push(connection.onDidChange((state) => {
-    view.message = state.kind === 'failed' ? state.message : state.kind === 'connecting' ? `Connecting to ${state.target}…` : undefined;
+    view.message = state.kind === 'failed' ? state.message : state.kind === 'connecting' ? `Connecting to ${state.target}…` : filterMessage(tree.currentFilter);
     tree.refresh();
   }));
 
@@ -35,8 +36,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(RECORDED_VALUE_SCHEME,
     new RecordedValueProvider((id) => tree.detail(id), connectedTo)));
 
+  // The language server (CodeLens, determinism diagnostics) reads the same connection; it follows every change.
+  const languageClient = new DbosLanguageClient(context.asAbsolutePath('dist/language-server.js'), connection, log);
+  context.subscriptions.push(languageClient);
+
   const manager = new WorkflowManager(() => connection.urlWithPassword());
-  registerWorkflowCommands(context, { connection, tree, view, log });
+  registerWorkflowCommands(context, { connection, tree, view, log, refreshLenses: () => languageClient.refreshHistory() });
   registerReplayCommands(context, { connection, view, log });
   registerManageCommands(context, { connection, tree, view, manager, log });
 
@@ -55,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   log.info(`DBOS Replay ${context.extension.packageJSON.version} activated`);
   void connection.connect(false);
+  void languageClient.start();
 }
 
 export function deactivate(): void {

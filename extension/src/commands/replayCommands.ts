@@ -6,7 +6,9 @@ import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { DEBUG_TYPE, LAST_REPLAY, type LastReplay } from '../debug/replayConfigurationProvider.js';
 import { pickWorkflow } from '../debug/workflowPicker.js';
+import type { WorkflowCommandArgs } from '../../../language-server/src/protocol.js';
 import { checkTraceFile } from '../history/checkTraceFile.js';
+import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import { registerCommand } from './registerCommand.js';
 
@@ -36,8 +38,18 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
   const replay = (workflowId: string) =>
     start(folderFor(), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${workflowId}`, workflowId });
 
-  register('dbosReplay.replayWorkflow', async (node?: WorkflowNode) => {
-    const id = selected(node) ?? (await pickWorkflow(connection));
+  // From the tree (a workflow node), or from the "Replay ▸" lens ({ name, className, uri }): a pick of that workflow's runs.
+  register('dbosReplay.replayWorkflow', async (arg?: WorkflowNode | WorkflowCommandArgs) => {
+    if (isWorkflowCommandArgs(arg)) {
+      const label = workflowLabel(arg);
+      const id = await pickWorkflow(connection, {
+        title: `Replay which run of ${label}?`, filter: filterForWorkflow(arg),
+        emptyText: `No recorded runs of ${label} in this database. Run the workflow, or enter a workflow ID.`,
+      });
+      if (id) await start(folderFor(vscode.Uri.parse(arg.uri)), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${id}`, workflowId: id });
+      return;
+    }
+    const id = selected(arg) ?? (await pickWorkflow(connection));
     if (id) await replay(id);
   });
 

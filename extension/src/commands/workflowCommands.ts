@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { describeUrl } from '../connection/resolveDatabaseUrl.js';
-import type { WorkflowFilter } from '../history/workflowHistory.js';
+import { messageForExtension } from '../history/workflowHistory.js';
+import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel, type ViewFilter } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
 import { registerCommand } from './registerCommand.js';
@@ -11,21 +12,38 @@ import { workflowIdOf } from './replayCommands.js';
 
 const STATUSES = ['SUCCESS', 'ERROR', 'PENDING', 'ENQUEUED', 'CANCELLED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
-export function describeFilter(f: WorkflowFilter): string {
+export function describeFilter(f: ViewFilter): string {
   const parts: string[] = [];
   if (f.status?.length) parts.push(f.status.join('|'));
   if (f.name) parts.push(`name=${f.name}`);
+  if (f.className) parts.push(`class=${f.className}`);
+  if (f.classless) parts.push('no class');
   if (f.idPrefix) parts.push(`id=${f.idPrefix}*`);
   return parts.join(' · ');
 }
 
+/**
+ * The line the view shows above its rows while a filter is on. The view's description holds the same words, but
+ * VS Code hides it when the view is alone in its container, as Workflows is.
+ */
+export function filterMessage(f: ViewFilter): string | undefined {
+  const d = describeFilter(f);
+  return d ? `Filtered: ${d}. Filter Workflows… › Clear filter shows all runs.` : undefined;
+}
+
 export function registerWorkflowCommands(
   context: vscode.ExtensionContext,
-  deps: { connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel },
+  deps: {
+    connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel;
+    /** Asks the language server to re-read its lens counts (undefined when it does not run). */
+    refreshLenses: () => Promise<unknown>;
+  },
 ): void {
-  const { connection, tree, view, log } = deps;
+  const { connection, tree, view, log, refreshLenses } = deps;
   const showFilter = () => {
     view.description = describeFilter(tree.currentFilter) || undefined;
+    // A connection problem or progress line takes precedence (see extension.ts).
+    if (connection.state.kind === 'connected' || connection.state.kind === 'none') view.message = filterMessage(tree.currentFilter);
   };
   const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
 
@@ -61,7 +79,23 @@ export function registerWorkflowCommands(
     if (s.kind === 'failed') void vscode.window.showErrorMessage(s.message);
   });
 
-  register('dbosReplay.refresh', () => tree.refresh());
+  register('dbosReplay.refresh', () => {
+    tree.refresh();
+    // The lenses' counts come from the same database: re-read them too, without holding up the view.
+    refreshLenses().catch((e) => log.warn(`[language server] refreshing the lens counts failed: ${messageForExtension(e)}`));
+  });
+
+  // "Show runs" lens: the view filtered to that workflow (name and class), revealed.
+  register('dbosReplay.showRuns', async (args?: unknown) => {
+    if (!isWorkflowCommandArgs(args)) throw new Error('Show runs needs a workflow: use the "Show runs" lens above a DBOS workflow.');
+    tree.setFilter(filterForWorkflow(args));
+    showFilter();
+    await vscode.commands.executeCommand('dbosReplay.workflows.focus');
+    if (!connection.history) {
+      void vscode.window.showInformationMessage(`DBOS Replay is not connected to a DBOS system database, so there are no recorded runs of ${workflowLabel(args)} to show.`, 'Connect…')
+        .then((c) => (c ? vscode.commands.executeCommand('dbosReplay.connect') : undefined));
+    }
+  });
   register('dbosReplay.loadMore', () => tree.loadMore());
 
   register('dbosReplay.filter', async () => {
@@ -74,7 +108,7 @@ export function registerWorkflowCommands(
       { label: 'Clear filter', key: 'clear' },
     ], { title: 'Filter recorded workflows' });
     if (!choice) return;
-    const next: WorkflowFilter = { ...f };
+    const next: ViewFilter = { ...f };
     if (choice.key === 'clear') {
       tree.setFilter({});
     } else if (choice.key === 'status') {
@@ -91,6 +125,11 @@ export function registerWorkflowCommands(
       });
       if (value === undefined) return;
       next[choice.key] = value.trim() || undefined;
+      // A typed name replaces the class the "Show runs" lens set along with its name.
+      if (choice.key === 'name') {
+        delete next.className;
+        delete next.classless;
+      }
       tree.setFilter(clean(next));
     }
     showFilter();
@@ -114,6 +153,6 @@ export function registerWorkflowCommands(
   });
 }
 
-function clean(f: WorkflowFilter): WorkflowFilter {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as WorkflowFilter;
+function clean(f: ViewFilter): ViewFilter {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ViewFilter;
 }

@@ -2,13 +2,14 @@
 // Runs in the extension host.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
-import { messageForExtension, type WorkflowFilter } from '../history/workflowHistory.js';
+import { messageForExtension } from '../history/workflowHistory.js';
+import { splitViewFilter, type ViewFilter } from '../languageServer/lensArguments.js';
 import { workflowDescription } from '../views/rowText.js';
 
 type Item = vscode.QuickPickItem & { workflowId: string };
 
 /** The picked workflow ID, or undefined when the user cancels or there is no connection (after saying so). */
-export async function pickWorkflow(connection: ConnectionManager, opts: { title?: string; filter?: WorkflowFilter } = {}): Promise<string | undefined> {
+export async function pickWorkflow(connection: ConnectionManager, opts: { title?: string; filter?: ViewFilter; emptyText?: string } = {}): Promise<string | undefined> {
   const history = connection.history;
   if (!history) {
     const choice = await vscode.window.showErrorMessage('DBOS Replay is not connected to a DBOS system database, so it cannot list recorded workflows.',
@@ -25,10 +26,12 @@ export async function pickWorkflow(connection: ConnectionManager, opts: { title?
   qp.busy = true;
   qp.show();
   let listed: Item[] = [];
-  history.listWorkflows(opts.filter ?? {}, { limit: 100 }).then((page) => {
-    listed = page.workflows.map((s) => ({ label: s.name, description: workflowDescription(s), detail: s.status, workflowId: s.workflowId }));
+  const { query, keep } = splitViewFilter(opts.filter ?? {});
+  history.listWorkflows(query, { limit: 100 }).then((page) => {
+    listed = page.workflows.filter(keep).map((s) => ({ label: s.name, description: workflowDescription(s), detail: s.status, workflowId: s.workflowId }));
     qp.items = listed;
     qp.busy = false;
+    if (listed.length === 0 && opts.emptyText) qp.placeholder = opts.emptyText;
   }, (e) => {
     qp.busy = false;
     qp.placeholder = `Cannot list workflows: ${messageForExtension(e)}. Enter an ID instead.`;

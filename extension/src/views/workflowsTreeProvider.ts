@@ -2,7 +2,8 @@
 // Runs in the extension host.
 import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
-import { messageForExtension, type WorkflowDetail, type WorkflowFilter, type WorkflowSummary } from '../history/workflowHistory.js';
+import { messageForExtension, type WorkflowDetail, type WorkflowSummary } from '../history/workflowHistory.js';
+import { splitViewFilter, type ViewFilter } from '../languageServer/lensArguments.js';
 import {
   eventItem, eventVersionItem, groupItem, infoItem, loadMoreItem, messageItem, operationItem, workflowItem, type WorkflowNode,
 } from './workflowNodes.js';
@@ -15,7 +16,7 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
   private firstPageLoaded = false;
   private loadError: string | undefined;
   private details = new Map<string, Promise<WorkflowDetail>>();
-  private filter: WorkflowFilter = {};
+  private filter: ViewFilter = {};
 
   constructor(
     private readonly connection: ConnectionManager,
@@ -23,11 +24,11 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     private readonly pageSize: () => number,
   ) {}
 
-  get currentFilter(): WorkflowFilter {
+  get currentFilter(): ViewFilter {
     return this.filter;
   }
 
-  setFilter(filter: WorkflowFilter): void {
+  setFilter(filter: ViewFilter): void {
     this.filter = filter;
     this.refresh();
   }
@@ -89,8 +90,9 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     const history = this.connection.history;
     if (!history) return;
     try {
-      const page = await history.listWorkflows(this.filter, { limit: this.pageSize(), cursor });
-      this.loaded.push(...page.workflows);
+      const { query, keep } = splitViewFilter(this.filter);
+      const page = await history.listWorkflows(query, { limit: this.pageSize(), cursor });
+      this.loaded.push(...page.workflows.filter(keep));
       this.nextCursor = page.nextCursor;
       this.loadError = undefined;
       this.log.debug(`Listed ${page.workflows.length} workflows (${this.loaded.length} shown, more: ${page.nextCursor !== null})`);
