@@ -39,7 +39,7 @@ function childCall(reg: Registration, args: unknown[]): Promise<unknown> {
 }
 
 /** DBOS.startWorkflow / enqueue inside the replayed workflow: one ID, the recorded child ID in a handle. */
-function startCall(name: string, args: unknown[], api: string): Promise<ReplayHandle> {
+export function startCall(name: string, args: unknown[], api: string): Promise<ReplayHandle> {
   return durable(async () => {
     const wf = workflowOf(api);
     const row = wf.take(wf.nextId(), name, args);

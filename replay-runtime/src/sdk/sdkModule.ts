@@ -6,6 +6,7 @@ import { DBOSReplayDivergenceError } from '../engine/divergenceError.js';
 import { register, type AnyFn, type Registration } from '../engine/registry.js';
 import { DBOSReplayUnsupportedError, callRecorded } from './answer.js';
 import { ConfiguredInstance, DBOS } from './dbos.js';
+import { Debouncer, DebouncerClient } from './debouncer.js';
 
 export const StatusString = {
   PENDING: 'PENDING', SUCCESS: 'SUCCESS', ERROR: 'ERROR', MAX_RECOVERY_ATTEMPTS_EXCEEDED: 'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
@@ -23,14 +24,6 @@ export class DBOSClient {
   }
 }
 
-export class Debouncer {
-  constructor(readonly config: unknown) {}
-  debounce(): Promise<never> {
-    return Promise.reject(new DBOSReplayUnsupportedError('Debouncer.debounce', 'in replay yet'));
-  }
-}
-
-export class DebouncerClient extends Debouncer {}
 
 const Errors = { ...SdkErrors, DBOSReplayDivergenceError };
 
