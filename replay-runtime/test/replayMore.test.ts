@@ -1,4 +1,5 @@
-// Replays workflows recorded by the real SDK 5.3.0 that use the Debouncer inside a workflow (apps/more). Runs in the test process; each replay is a real node child process.
+// Replays workflows recorded by the real SDK 5.3.0 that use the Debouncer and the dynamic schedule APIs inside
+// a workflow (apps/more). Runs in the test process; each replay is a real node child process.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { runNode, traceFromDatabase } from './recording.js';
 const root = path.resolve(__dirname, '..', '..');
 const runtimePath = path.join(root, 'dist', 'replay-runtime.js');
 const more = path.join(__dirname, 'apps', 'more');
-const RUNS = ['db-1:debounced'];
+const RUNS = ['db-1:debounced', 'sch-1:schedules'];
 
 let db: Awaited<ReturnType<typeof scratchDatabase>>;
 let tmp: string;
@@ -59,5 +60,21 @@ describe('Debouncer inside a workflow', () => {
     const r = await replayMatches('db-1');
     assert.deepEqual(r.verdict.replayedResult?.value, { id1: 'db-1-1', same: true, result: 'target:second',
       badPeriod: 'debouncePeriodMs must be positive, not 0' });
+  });
+});
+
+describe('dynamic schedules inside a workflow', () => {
+  test('one ID each, DBOS.<method> names; apply/trigger/backfill throw as with the SDK', async () => {
+    assert.deepEqual(ops('sch-1').map(([id, name]) => [id, name]), [
+      [0, 'DBOS.createSchedule'], [1, 'DBOS.listSchedules'], [2, 'DBOS.getSchedule'], [3, 'DBOS.pauseSchedule'],
+      [4, 'DBOS.getSchedule'], [5, 'DBOS.resumeSchedule'], [6, 'DBOS.updateSchedule'], [7, 'DBOS.getSchedule'],
+      [8, 'DBOS.deleteSchedule'], [9, 'DBOS.getSchedule']]);
+    const r = await replayMatches('sch-1');
+    const v = r.verdict.replayedResult?.value as Record<string, unknown>;
+    assert.deepEqual(v.ctx, { isDate: true, iso: '2024-01-02T03:04:05.678Z', isSet: true });
+    assert.deepEqual(v.updated, ['ACTIVE', '0 0 2 1 *', 'bigint']);
+    assert.equal(v.gone, null);
+    assert.deepEqual((v.errors as { message: string }[]).map((e) => e.message), ['applySchedules', 'triggerSchedule', 'backfillSchedule']
+      .map((m) => `${m} cannot be called from within a workflow`));
   });
 });

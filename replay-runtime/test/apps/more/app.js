@@ -1,5 +1,6 @@
-// Test app for the replay runtime's less common durable APIs: the Debouncer inside a workflow. Records itself
-// with the real SDK 5.3.0 (RECORD_URL set) or is replayed with the runtime preloaded (DBOS.launch() starts the replay and never returns). CommonJS.
+// Test app for the replay runtime's less common durable APIs: Debouncer and dynamic schedules inside a
+// workflow. Records itself with the real SDK 5.3.0 (RECORD_URL set)
+// or is replayed with the runtime preloaded (DBOS.launch() starts the replay and never returns). CommonJS.
 const { appendFileSync } = require('node:fs');
 const { DBOS, Debouncer } = require('@dbos-inc/dbos-sdk');
 
@@ -13,8 +14,13 @@ function bodyRan(name) {
   if (process.env.STEP_COUNTER_FILE) appendFileSync(process.env.STEP_COUNTER_FILE, name + '\n');
 }
 
+function caught(e) {
+  return { name: e.name, message: e.message, code: e.dbosErrorCode ?? null };
+}
+
 class More {
   static async target(x) { return `target:${x}`; }
+  static async scheduled(_at, _ctx) { /* never fires: its cron is yearly */ }
 
   /** 0 bounce (enqueue) + 1 start of db-1-1; 2 bounce (returns db-1-1, input replaced); 3 getResult; then throws. */
   static async debounced() {
@@ -25,9 +31,33 @@ class More {
     try { await d.debounce('k', 0, 'bad'); } catch (e) { out.badPeriod = e.message; }
     return out;
   }
+
+  static async schedules() {
+    const out = {};
+    await DBOS.createSchedule({ scheduleName: 'yearly', workflowFn: More.scheduled, schedule: '0 0 1 1 *',
+      context: { since: new Date('2024-01-02T03:04:05.678Z'), tags: new Set(['a']) } });
+    const listed = await DBOS.listSchedules();
+    out.listed = listed.map((s) => [s.scheduleName, s.workflowName, s.workflowClassName, s.status, s.schedule]);
+    const got = await DBOS.getSchedule('yearly');
+    out.ctx = { isDate: got.context.since instanceof Date, iso: got.context.since.toISOString(), isSet: got.context.tags instanceof Set };
+    await DBOS.pauseSchedule('yearly');
+    out.paused = (await DBOS.getSchedule('yearly')).status;
+    await DBOS.resumeSchedule('yearly');
+    await DBOS.updateSchedule('yearly', { schedule: '0 0 2 1 *', context: { n: 2n } });
+    const upd = await DBOS.getSchedule('yearly');
+    out.updated = [upd.status, upd.schedule, typeof upd.context.n];
+    await DBOS.deleteSchedule('yearly');
+    out.gone = await DBOS.getSchedule('yearly');
+    out.errors = [];
+    for (const call of [() => DBOS.applySchedules([]), () => DBOS.triggerSchedule('yearly'),
+      () => DBOS.backfillSchedule('yearly', new Date(0), new Date(1))]) {
+      try { await call(); out.errors.push(null); } catch (e) { out.errors.push(caught(e)); }
+    }
+    return out;
+  }
 }
 
-for (const k of ['target', 'debounced']) decorate(DBOS.workflow(), More, k);
+for (const k of ['target', 'scheduled', 'debounced', 'schedules']) decorate(DBOS.workflow(), More, k);
 
 async function main() {
   DBOS.setConfig({ name: 'replay-more', systemDatabaseUrl: process.env.RECORD_URL });
