@@ -2,7 +2,7 @@
 // recording with the SDK's function_id numbering (§3.2); nothing runs a step body or writes. User's program.
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { registerSerializationRecipe } from '@dbos-inc/dbos-sdk/internal/serialization';
-import { DBOSError, DBOSStreamTimeoutError } from '@dbos-inc/dbos-sdk/internal/error';
+import { DBOSError, DBOSInvalidQueuePriorityError, DBOSStreamTimeoutError } from '@dbos-inc/dbos-sdk/internal/error';
 import { validateCrontab, validateTimezone } from '@dbos-inc/dbos-sdk/internal/scheduler/crontab';
 import { contextStorage, currentContext } from '../engine/context.js';
 import { getSession } from '../engine/current.js';
@@ -128,6 +128,8 @@ export class DBOS {
   static get applicationVersion(): string { return getSession().target?.workflow_status.application_version ?? ''; }
   static get executorID(): string { return getSession().target?.workflow_status.executor_id ?? 'local'; }
   static get span(): undefined { return undefined; }
+  /** The SDK's tracer as it behaves with tracing disabled (stub spans, nothing exported): replay exports no spans. */
+  static get tracer(): ReplayTracer { return replayTracer; }
   static get logger(): Record<string, (...a: unknown[]) => void> { return replayLogger; }
   static isInWorkflow(): boolean { const c = currentContext(); return !!c?.wf && !c.inStep; }
   static isWithinWorkflow(): boolean { return !!currentContext()?.wf; }
@@ -313,21 +315,38 @@ export class DBOS {
   static listWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listWorkflows', [input]); }
   static listQueuedWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listQueuedWorkflows', [input]); }
   static listWorkflowSteps(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.listWorkflowSteps', [id, opts]); }
-  static cancelWorkflow(id: string): Promise<unknown> { return internal('DBOS.cancelWorkflow', [id]); }
+  static cancelWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.cancelWorkflow', [[id], opts]); }
   static cancelWorkflows(ids: string[], opts?: unknown): Promise<unknown> { return internal('DBOS.cancelWorkflow', [ids, opts]); }
-  static resumeWorkflow(id: string): Promise<unknown> { return internal('DBOS.resumeWorkflow', [id]).then(() => new ReplayHandle(id)); }
-  static resumeWorkflows(ids: string[]): Promise<unknown> { return internal('DBOS.resumeWorkflow', [ids]); }
+  static resumeWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.resumeWorkflow', [[id], opts]).then(() => new ReplayHandle(id)); }
+  static resumeWorkflows(ids: string[], opts?: unknown): Promise<unknown> {
+    return internal('DBOS.resumeWorkflow', [ids, opts]).then(() => ids.map((id) => new ReplayHandle(id)));
+  }
   static deleteWorkflow(id: string, all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [id, all]); }
   static deleteWorkflows(ids: string[], all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [ids, all]); }
   static forkWorkflow(id: string, startStep: number, opts?: unknown): Promise<unknown> {
     return internal('DBOS.forkWorkflow', [id, startStep, opts]).then((nid) => new ReplayHandle(nid as string));
   }
-  static rewindWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.rewindWorkflow', [id, opts]); }
-  static setWorkflowPriority(id: string, p: number): Promise<unknown> { return internal('DBOS.setWorkflowPriority', [id, p]); }
-  static setWorkflowDelay(id: string, o: unknown): Promise<unknown> { return internal('DBOS.setWorkflowDelay', [id, o]); }
-  static waitFirst(handles: ReplayHandle[], _o?: unknown): Promise<unknown> {
-    return internal('DBOS.waitFirst', [handles.map((h) => h.workflowID)])
-      .then((id) => handles.find((h) => h.workflowID === id));
+  static rewindWorkflow(id: string, opts?: unknown): Promise<unknown> {
+    return internal('DBOS.rewindWorkflow', [id, opts]).then(() => new ReplayHandle(id));
+  }
+  static async setWorkflowPriority(id: string, p: number): Promise<unknown> {
+    if (p < QUEUE_MIN_PRIORITY || p > QUEUE_MAX_PRIORITY) throw new DBOSInvalidQueuePriorityError(p, QUEUE_MIN_PRIORITY, QUEUE_MAX_PRIORITY);
+    return internal('DBOS.setWorkflowPriority', [id, p]);
+  }
+  static async setWorkflowDelay(id: string, o: number | { delaySeconds?: number; delayUntilEpochMS?: number }): Promise<unknown> {
+    checkDelay(o);
+    return internal('DBOS.setWorkflowDelay', [id, o]);
+  }
+  static async waitFirst(handles: ReplayHandle[], _o?: unknown): Promise<unknown> {
+    // The SDK's checks come before the ID is reserved.
+    if (handles.length === 0) throw new Error('handles must not be empty');
+    const byId = new Map<string, ReplayHandle>();
+    for (const h of handles) {
+      if (byId.has(h.workflowID)) throw new Error(`Duplicate workflow ID in waitFirst: ${h.workflowID}`);
+      byId.set(h.workflowID, h);
+    }
+    const id = await internal('DBOS.waitFirst', [[...byId.keys()]]);
+    return byId.get(id as string);
   }
   static waitAll(handles: ReplayHandle[], _o?: unknown): Promise<unknown> {
     if (handles.length === 0) return Promise.resolve([]);
@@ -382,6 +401,39 @@ export class DBOS {
   static async getLatestApplicationVersion(): Promise<unknown> { return undefined; }
   static async setLatestApplicationVersion(): Promise<void> {}
   static get config(): Record<string, unknown> | undefined { return config; }
+}
+
+/** A span that records nothing (the SDK's StubSpan). */
+class StubSpan {
+  attributes: Record<string, unknown> = {};
+  setStatus(_status: unknown): this { return this; }
+  setAttribute(_key: string, _value: unknown): this { return this; }
+  addEvent(_name: string, _a?: unknown, _t?: unknown): this { return this; }
+}
+
+class ReplayTracer {
+  get applicationID(): string { return getSession().target?.workflow_status.application_id ?? ''; }
+  get executorID(): string { return DBOS.executorID; }
+  readonly otelAttributeFormat = 'legacy';
+  resolveAttributeName(key: string): string { return key; }
+  remapAttributes<T>(attributes: T): T { return attributes; }
+  startSpan(_name: string, _attributes?: unknown, _parent?: unknown): StubSpan { return new StubSpan(); }
+  endSpan(_span: unknown): void {}
+}
+const replayTracer = new ReplayTracer();
+
+const QUEUE_MIN_PRIORITY = 0;
+const QUEUE_MAX_PRIORITY = 2 ** 31 - 1;
+
+/** The SDK's resolveDelayEpochMS checks (setWorkflowDelay), same errors, before the ID. */
+function checkDelay(o: number | { delaySeconds?: number; delayUntilEpochMS?: number }): void {
+  if (typeof o === 'number') {
+    if (o <= 0) throw new DBOSError('delaySeconds must be greater than 0');
+  } else if (o.delayUntilEpochMS !== undefined) {
+    if (o.delayUntilEpochMS <= 0) throw new DBOSError('delayUntilEpochMS must be greater than 0');
+  } else if (o.delaySeconds !== undefined && o.delaySeconds <= 0) {
+    throw new DBOSError('delaySeconds must be greater than 0');
+  }
 }
 
 /** A method registered on a class prototype (configured instance), which the SDK refuses to schedule. */

@@ -1,5 +1,5 @@
-// Test app for the replay runtime's less common durable APIs: Debouncer and dynamic schedules inside a
-// workflow. Records itself with the real SDK 5.3.0 (RECORD_URL set)
+// Test app for the replay runtime's less common durable APIs: Debouncer, dynamic schedules, workflow
+// management and context statics inside a workflow. Records itself with the real SDK 5.3.0 (RECORD_URL set)
 // or is replayed with the runtime preloaded (DBOS.launch() starts the replay and never returns). CommonJS.
 const { appendFileSync } = require('node:fs');
 const { DBOS, Debouncer } = require('@dbos-inc/dbos-sdk');
@@ -21,6 +21,7 @@ function caught(e) {
 class More {
   static async target(x) { return `target:${x}`; }
   static async scheduled(_at, _ctx) { /* never fires: its cron is yearly */ }
+  static async one() { bodyRan('one'); return 1; }
 
   /** 0 bounce (enqueue) + 1 start of db-1-1; 2 bounce (returns db-1-1, input replaced); 3 getResult; then throws. */
   static async debounced() {
@@ -55,9 +56,36 @@ class More {
     }
     return out;
   }
+
+  static async management() {
+    const out = { appVersion: DBOS.applicationVersion, executor: DBOS.executorID, tracer: typeof DBOS.tracer?.startSpan('s').setAttribute('k', 1).addEvent };
+    const h = await DBOS.withAuthedContext('alice', ['admin'], () => DBOS.startWorkflow(More).target('m'));
+    out.started = h.workflowID;
+    await DBOS.setWorkflowPriority(h.workflowID, 5);
+    try { await DBOS.setWorkflowPriority(h.workflowID, -1); } catch (e) { out.badPriority = caught(e); }
+    await DBOS.setWorkflowDelay(h.workflowID, { delaySeconds: 1 });
+    out.queued = (await DBOS.listQueuedWorkflows({ queueName: 'no-such-queue' })).length;
+    out.waitedAll = (await DBOS.waitAll([h])).map((x) => x.workflowID);
+    out.first = (await DBOS.waitFirst([h])).workflowID;
+    try { await DBOS.waitFirst([]); } catch (e) { out.emptyWait = e.message; }
+    out.result = await h.getResult();
+    out.steps = (await DBOS.listWorkflowSteps(DBOS.workflowID)).map((s) => s.name);
+    out.one = await DBOS.withWorkflowTimeout(60_000, () => More.one());
+    const f = await DBOS.forkWorkflow(h.workflowID, 0);
+    out.forkResult = await f.getResult();
+    const r = await DBOS.rewindWorkflow(f.workflowID);
+    out.rewound = r.workflowID === f.workflowID;
+    out.rewoundResult = await r.getResult();
+    await DBOS.cancelWorkflow(f.workflowID);
+    out.resumed = (await DBOS.resumeWorkflows([f.workflowID])).map((x) => x.workflowID === f.workflowID);
+    await DBOS.deleteWorkflow(f.workflowID);
+    out.noEvent = await DBOS.getEvent(h.workflowID, 'none', { timeoutSeconds: 0 });
+    return out;
+  }
 }
 
-for (const k of ['target', 'scheduled', 'debounced', 'schedules']) decorate(DBOS.workflow(), More, k);
+for (const k of ['one']) decorate(DBOS.step(), More, k);
+for (const k of ['target', 'scheduled', 'debounced', 'schedules', 'management']) decorate(DBOS.workflow(), More, k);
 
 async function main() {
   DBOS.setConfig({ name: 'replay-more', systemDatabaseUrl: process.env.RECORD_URL });
