@@ -65,6 +65,7 @@ describe('DBOS replay over DAP', { skip }, () => {
     const [bps] = await t.launch(compiled('checkout-ok'), [{ path: shopTs, breakpoints: [{ line: 86 }] }]);
     assert.equal(bps.body.breakpoints[0].line, 86);
     await t.stopped('breakpoint');
+    assert.equal(t.events.find((e) => e.event === 'stopped')?.body.reason, 'breakpoint', 'without stopOnEntry, no stop before the breakpoint');
     let top = await t.topFrame();
     assert.equal(top.source?.path, shopTs);
     assert.equal(top.line, 86);
@@ -113,6 +114,24 @@ describe('DBOS replay over DAP', { skip }, () => {
     assert.equal(top.line, 86);
     await t.waitFor('output', (e) => /Step into #0 reserve: the step body is not executed in replay/.test(e.body.output));
   }));
+
+  for (const [label, program] of [['compiled dist/main.js', 'dist/main.js'], ['tsx src/main.ts', 'src/main.ts']]) {
+    it(`stopOnEntry (${label}) stops at the first line of the workflow function, not the program's`, () => withAdapter(async (t) => {
+      await t.launch({ ...compiled('checkout-ok'), program: path.join(appDir, program), stopOnEntry: true }, [{ path: shopTs, breakpoints: [{ line: 87 }] }]);
+      const stop = await t.stopped('entry');
+      assert.match(stop.body.description ?? '', /Shop\.checkout/);
+      const top = await t.topFrame();
+      assert.equal(top.source?.path, shopTs);
+      assert.equal(top.line, 85, 'the first body line of Shop.checkout');
+      assert.equal(t.events.filter((e) => e.event === 'stopped').length, 1, 'the entry stop is the first stop');
+      await t.dc.continueRequest({ threadId: 1 });
+      await t.stopped('breakpoint');
+      assert.equal((await t.topFrame()).line, 87);
+      await t.dc.stepBackRequest({ threadId: 1 });
+      await t.stopped('entry');
+      assert.equal((await t.topFrame()).line, 85, 'time travel goes back to the entry stop');
+    }));
+  }
 
   it('catalog-export: variables show recorded outputs, a Date and a BigInt among them', () => withAdapter(async (t) => {
     await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 125 }] }]);

@@ -4,6 +4,7 @@
 import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../replay-runtime/src/engine/events';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
+import type { Location } from './cdpTypes';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
 
@@ -23,6 +24,8 @@ export interface PauseConfig {
   recordingEnd: boolean;
   /** runToOperation's target, an adapter-internal stop. */
   runTo: number | null;
+  /** stopOnEntry: pause when the runtime is about to invoke the workflow function (the `start` event). */
+  entry: boolean;
 }
 
 export interface FunctionBreakpointSpec {
@@ -61,6 +64,7 @@ export class DbosChannel {
   private functionBreakpoints: FunctionBreakpoint[] = [];
   private filters = { divergence: true, recordedStepError: false };
   private runTo: number | null = null;
+  private entry = false;
   private cdp: CdpClient | undefined;
   /** Operations consumed since the program last resumed (stepping over a durable call shows them). */
   consumedSinceResume: OperationEvent[] = [];
@@ -102,10 +106,12 @@ export class DbosChannel {
     || (c.errors && ev.errorSummary != null);
   if (ev.type === 'divergence') return c.divergence;
   if (ev.type === 'end') return c.recordingEnd && ev.verdict === 'incomplete';
+  if (ev.type === 'start') return c.entry;
   return false;
 } };
 //# sourceURL=${POLICY_SCRIPT_URL}`);
-    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event) {
+    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event, subject) {
+  globalThis.__dbosReplayPause.subject = subject; // read by the adapter while paused (the workflow function at 'start')
   debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
 };
 //# sourceURL=${PAUSE_SCRIPT_URL}`);
@@ -131,6 +137,32 @@ export class DbosChannel {
   setFilters(filters: { divergence: boolean; recordedStepError: boolean }): Promise<void> {
     this.filters = filters;
     return this.pushConfig();
+  }
+
+  /** stopOnEntry: the hook pauses at the `start` event, just before the workflow function is invoked. */
+  setEntry(entry: boolean): void {
+    this.entry = entry;
+  }
+
+  /**
+   * While paused at the `start` event: the first breakable location in the body of the workflow function the runtime
+   * is about to invoke (its [[FunctionLocation]], then V8's possible breakpoints restricted to that function).
+   */
+  async workflowEntryLocation(): Promise<Location | undefined> {
+    const cdp = this.cdp;
+    if (!cdp || cdp.isClosed) return undefined;
+    const r = await cdp.send('Runtime.evaluate', { expression: 'globalThis.__dbosReplayPause && globalThis.__dbosReplayPause.subject', objectGroup: 'dbos-replay-entry', silent: true });
+    try {
+      if (r.exceptionDetails || r.result.type !== 'function' || !r.result.objectId) return undefined;
+      const props = await cdp.send('Runtime.getProperties', { objectId: r.result.objectId, ownProperties: true });
+      const fnLoc = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as Location | undefined;
+      if (!fnLoc?.scriptId) return undefined;
+      const possible = await cdp.send('Debugger.getPossibleBreakpoints', { start: fnLoc, restrictToFunction: true });
+      log('replay', `workflow function at ${fnLoc.scriptId}:${fnLoc.lineNumber}:${fnLoc.columnNumber}; first body location ${JSON.stringify(possible.locations[0])}`);
+      return possible.locations[0] ?? fnLoc;
+    } finally {
+      void cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'dbos-replay-entry' }).catch(() => undefined);
+    }
   }
 
   setRunTo(functionId: number | null): Promise<void> {
@@ -252,6 +284,7 @@ export class DbosChannel {
       divergence: this.filters.divergence,
       recordingEnd: true,
       runTo: this.runTo,
+      entry: this.entry,
     };
   }
 

@@ -6,7 +6,7 @@ import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 import { BreakpointManager, logMessageExpression, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
 import { CdpClient } from './cdpClient';
-import type { CallFrame, PausedEvent, RemoteObject } from './cdpTypes';
+import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
 import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
@@ -92,8 +92,11 @@ export class ReplayController {
   private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false, divergence: true, recordedStepError: false };
   private callFrames: CallFrame[] = [];
   private pendingAction: 'continue' | 'step' | 'pause' = 'continue';
+  /** Plain Node debugging: stop at the program's first line. (A replay stops at the workflow function instead.) */
   private stopOnEntryPending = false;
   private programEntryBreakpoint: string | undefined;
+  /** Replay with stopOnEntry: the one-shot CDP breakpoint at the first line of the workflow function. */
+  private workflowEntryBreakpoint: string | undefined;
   private killedByUs = false;
   private readonly scriptUrls = new Map<string, string>();
   /** Debuggees ended by restart: their exit is not the session's end. */
@@ -127,7 +130,9 @@ export class ReplayController {
     this.args = args;
     this.killedByUs = false;
     this.skipFiles = new SkipFiles(args.skipFiles);
-    this.stopOnEntryPending = args.stopOnEntry;
+    this.stopOnEntryPending = args.stopOnEntry && !plan.replay;
+    this.programEntryBreakpoint = undefined;
+    this.workflowEntryBreakpoint = undefined;
     if (plan.replay && this.dbos?.plan !== plan.replay) {
       this.dbos?.dispose();
       this.dbos = new DbosChannel(plan.replay);
@@ -140,6 +145,7 @@ export class ReplayController {
       this.dbos?.dispose();
       this.dbos = undefined;
     }
+    this.dbos?.setEntry(args.stopOnEntry);
     this.plan = plan;
     let started: WarmDebuggee;
     try {
@@ -165,7 +171,7 @@ export class ReplayController {
       await cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' });
       await cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
       await this.applyExceptionFilters();
-      if (args.stopOnEntry && args.program) {
+      if (this.stopOnEntryPending && args.program) {
         const r = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 });
         this.programEntryBreakpoint = r.breakpointId;
       }
@@ -472,6 +478,21 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    if (this.dbos && this.dbos.isPauseScript(topUrl) && this.dbos.lastEvent?.type === 'start') {
+      await this.stopAtWorkflowEntry(cdp, e);
+      return;
+    }
+    if (this.workflowEntryBreakpoint !== undefined && hits.includes(this.workflowEntryBreakpoint)) {
+      const breakpointId = this.workflowEntryBreakpoint;
+      this.workflowEntryBreakpoint = undefined;
+      await cdp.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => undefined);
+      if (this.runningTo !== undefined) {
+        await this.resumeSilently(cdp);
+        return;
+      }
+      this.reportStop(e, { reason: 'entry', description: `Paused on entry to workflow ${this.dbos?.plan.workflowName ?? ''}`.trimEnd(), breakpointIds: [] });
+      return;
+    }
     if (this.dbos && this.dbos.isPauseScript(topUrl)) {
       // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
       const stop = this.dbos.stopFor(this.dbos.lastEvent);
@@ -557,6 +578,37 @@ export class ReplayController {
     if (this.pendingAction === 'step') this.reportStop(e, { reason: 'step', breakpointIds: [] });
     else if (this.pendingAction === 'pause') this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
     else this.reportStop(e, { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] });
+  }
+
+  /**
+   * stopOnEntry in a replay: the hook paused just before the runtime invokes the workflow function. Put a one-shot
+   * breakpoint at the function's first line and run on to it (so the stop is in the user's code, mapped like any other).
+   */
+  private async stopAtWorkflowEntry(cdp: CdpClient, e: PausedEvent): Promise<void> {
+    const name = this.dbos?.plan.workflowName ?? '';
+    if (this.runningTo !== undefined) {
+      await this.resumeSilently(cdp);
+      return;
+    }
+    let location: Location | undefined;
+    try {
+      location = await this.dbos?.workflowEntryLocation();
+    } catch (err) {
+      log('replay', `cannot locate the workflow function: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (location) {
+      const r = await cdp.send('Debugger.setBreakpoint', { location }).catch((err: unknown) => {
+        log('replay', `cannot set the entry breakpoint: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
+      if (r) {
+        this.workflowEntryBreakpoint = r.breakpointId;
+        await this.resumeSilently(cdp);
+        return;
+      }
+    }
+    // Not locatable (e.g. a native or bound function): stop where the runtime is about to call it.
+    this.reportStop(e, { reason: 'entry', description: `Paused before workflow ${name} starts`, breakpointIds: [] });
   }
 
   private async logpoint(cdp: CdpClient, e: PausedEvent, message: string): Promise<void> {
