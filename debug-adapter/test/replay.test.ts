@@ -17,6 +17,7 @@ const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
 const shopTs = path.join(appDir, 'src', 'workflows', 'shop.ts');
 const catalogTs = path.join(appDir, 'src', 'workflows', 'catalog.ts');
 const operationsTs = path.join(appDir, 'src', 'workflows', 'operations.ts');
+const shippingTs = path.join(appDir, 'src', 'workflows', 'shipping.ts');
 const recorded = !!process.env.DBOS_REPLAY_FX_V5_SYS_URL && existsSync(path.join(appDir, 'dist', 'main.js'));
 const skip = !recorded && 'v5 fixtures not recorded';
 
@@ -146,6 +147,34 @@ describe('DBOS replay over DAP', { skip }, () => {
     assert.equal(first.get('recordedOutput')!.type, 'Date');
     const second = await children(t, [...ops.values()][1].variablesReference);
     assert.equal(second.get('recordedOutput')!.type, 'bigint');
+    assert.equal(first.get('note'), undefined, 'a Date revives as a Date: nothing to note');
+  }));
+
+  it('ship-with-fallback: a recorded CarrierError revives as a plain Error, and the Workflow scope and step-over message say so', () => withAdapter(async (t) => {
+    await t.launch(compiled('ship-with-fallback'), [{ path: shippingTs, breakpoints: [{ line: 54 }] }]);
+    await t.stopped('breakpoint');
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    await t.waitFor('output', (e) => /Stepped over #0 .*quotePremiumCarrier: it threw the recorded error .*CarrierError.*\(revived: plain Error, instanceof CarrierError is false in replay\)/.test(e.body.output));
+    const wf = await scope(t, 'Workflow');
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const premium = await children(t, [...ops.values()][0].variablesReference);
+    assert.match(premium.get('recordedError')!.value, /CarrierError/);
+    assert.equal(premium.get('note')!.value, '"revived: plain Error, instanceof CarrierError is false in replay"');
+    const error = await children(t, premium.get('recordedError')!.variablesReference);
+    assert.equal(error.get('carrier')!.value, '"acme-air"', 'its fields are kept');
+  }));
+
+  it('catalog-export: a class instance (Money) revives as a plain object, noted in the Workflow scope', () => withAdapter(async (t) => {
+    await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 132 }] }]);
+    await t.stopped('breakpoint');
+    const wf = await scope(t, 'Workflow');
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const priceKey = [...ops.keys()].find((k) => /price$/.test(k));
+    assert.ok(priceKey, `the price step in ${[...ops.keys()].join(', ')}`);
+    const price = await children(t, ops.get(priceKey)!.variablesReference);
+    assert.match(price.get('recordedOutput')!.value, /cents: 1999/);
+    assert.match(price.get('note')!.value, /revived: plain object/);
   }));
 
   it('reverse continue returns to the previous breakpoint hit', () => withAdapter(async (t) => {

@@ -57,6 +57,8 @@ export interface DbosStop {
   runTo?: boolean;
 }
 
+export type { OperationEvent };
+
 const FUNCTION_BREAKPOINT_ID_BASE = 100000;
 
 export class DbosChannel {
@@ -250,6 +252,26 @@ export class DbosChannel {
     return r.result.objectId;
   }
 
+  /** How the revived values of these consumed operations differ from the original run's (function_id → note). */
+  async revivalNotes(functionIds: number[]): Promise<Map<number, string>> {
+    const notes = new Map<number, string>();
+    if (!this.cdp || this.cdp.isClosed || functionIds.length === 0) return notes;
+    const expression = `(() => {
+  const s = globalThis.__dbosReplay && globalThis.__dbosReplay.state;
+  if (!s) return [];
+  const revivalNote = ${REVIVAL_NOTE};
+  return ${JSON.stringify(functionIds)}.map((id) => {
+    const o = s.operations.find((x) => x.functionId === id);
+    const note = !o ? undefined : 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
+    return [id, note || null];
+  });
+})()`;
+    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true, returnByValue: true }).catch(() => undefined);
+    if (!r || r.exceptionDetails || !Array.isArray(r.result.value)) return notes;
+    for (const [id, note] of r.result.value as [number, string | null][]) if (note) notes.set(id, note);
+    return notes;
+  }
+
   dispose(): void {
     this.trailEmitter.dispose();
     this.cdp = undefined;
@@ -331,11 +353,27 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * A function (source text, run in the debuggee) saying how a revived value differs from the original run's, or undefined:
+ * an error revives as a plain Error keeping its name, message and fields (not its class); an object as a plain object.
+ */
+const REVIVAL_NOTE = `(v) => {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (v instanceof Error) {
+    const ctor = (v.constructor && v.constructor.name) || 'Error';
+    const name = typeof v.name === 'string' ? v.name : '';
+    return name && name !== ctor ? 'revived: plain ' + ctor + ', instanceof ' + name + ' is false in replay' : undefined;
+  }
+  if (Object.getPrototypeOf(v) === Object.prototype) return 'revived: plain object (a class instance of the original run comes back without its class: instanceof and methods are lost in replay)';
+  return undefined;
+}`;
+
 /** Builds the Workflow scope's object in the debuggee (no side effects on the replay). */
 const WORKFLOW_VIEW = `(() => {
   const r = globalThis.__dbosReplay;
   if (!r || !r.state) return undefined;
   const s = r.state;
+  const revivalNote = ${REVIVAL_NOTE};
   const entry = (o) => {
     const e = { functionId: o.functionId, name: o.name };
     if (o.args !== undefined) e.calledWith = o.args;
@@ -343,6 +381,8 @@ const WORKFLOW_VIEW = `(() => {
     else if ('value' in o) e.recordedOutput = o.value;
     else if (o.error != null) e.recordedError = o.error;
     else e.recordedOutput = o.output;
+    const note = 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
+    if (note) e.note = note;
     if (o.childWorkflowId) e.childWorkflowId = o.childWorkflowId;
     return e;
   };

@@ -10,7 +10,7 @@ import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes'
 import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
-import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, summaryText } from './dbosChannel';
+import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
 import { TimeTravel, type TravelAction } from './timeTravel';
 import { SkipFiles } from './skipFiles';
@@ -649,19 +649,34 @@ export class ReplayController {
     }
     this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
     this.ensureStandby();
-    this.announceDurableCalls(info);
-    this.stoppedEmitter.fire(info);
+    const ops = this.durableCallsToAnnounce(info);
+    if (ops.length === 0 || !this.dbos) {
+      this.stoppedEmitter.fire(info);
+      return;
+    }
+    // The messages first (they ask the debuggee how the revived values differ), then the stop.
+    const action = this.lastAction;
+    void this.dbos.revivalNotes(ops.map((o) => o.functionId)).catch(() => new Map<number, string>()).then((notes) => {
+      this.announceDurableCalls(ops, action, notes);
+      this.stoppedEmitter.fire(info);
+    });
+  }
+
+  /** Durable calls a step over (or into) just passed, to say what they returned from the recording. */
+  private durableCallsToAnnounce(info: StopInfo): OperationEvent[] {
+    const ops = this.dbos?.consumedSinceResume ?? [];
+    if (info.reason !== 'step' || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return [];
+    return [...ops];
   }
 
   /** After a step over (or into) durable calls: what they returned from the recording; their bodies never run. */
-  private announceDurableCalls(info: StopInfo): void {
-    const ops = this.dbos?.consumedSinceResume ?? [];
-    if (info.reason !== 'step' || ops.length === 0 || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return;
+  private announceDurableCalls(ops: OperationEvent[], action: TravelAction | undefined, notes: Map<number, string>): void {
     for (const op of ops) {
       const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
-      const text = this.lastAction === 'stepIn'
-        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}.`
-        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}.`;
+      const note = notes.get(op.functionId);
+      const text = action === 'stepIn'
+        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
+        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
       this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
     }
   }
