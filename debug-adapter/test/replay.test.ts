@@ -219,6 +219,44 @@ describe('DBOS replay over DAP', { skip }, () => {
     await assert.rejects(t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 99 }), /recorded no operation #99/);
   }));
 
+  async function launchWithFunctionBreakpoints(t: DapTest, breakpoints: DebugProtocol.FunctionBreakpoint[]): Promise<DebugProtocol.SetFunctionBreakpointsResponse> {
+    await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const launching = t.dc.launchRequest(compiled('checkout-ok') as DebugProtocol.LaunchRequestArguments);
+    await t.waitFor('initialized');
+    const fbps = await t.dc.setFunctionBreakpointsRequest({ breakpoints });
+    await t.dc.setExceptionBreakpointsRequest({ filters: ['divergence'] });
+    await t.dc.configurationDoneRequest();
+    await launching;
+    return fbps;
+  }
+
+  it('a function breakpoint condition is evaluated in the call-site frame', () => withAdapter(async (t) => {
+    // DBOS.setEvent is called at line 87 (before `hook` is assigned: the condition throws, so false) and at line 91.
+    const fbps = await launchWithFunctionBreakpoints(t, [{ name: 'DBOS.setEvent', condition: "hook?.outcome === 'paid'" }, { name: 'charge', condition: 'order.orderId === "nope"' }]);
+    assert.deepEqual(fbps.body.breakpoints.map((b) => b.verified), [true, true]);
+    const stop = await t.stopped('function breakpoint');
+    assert.deepEqual(stop.body.hitBreakpointIds, [fbps.body.breakpoints[0].id]);
+    assert.equal((await t.topFrame()).line, 91);
+    assert.equal(t.events.filter((e) => e.event === 'stopped').length, 1, 'charge (condition false) and the first setEvent did not stop');
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+  }));
+
+  it('a function breakpoint hit count stops from that hit on; an invalid one is reported', () => withAdapter(async (t) => {
+    const fbps = await launchWithFunctionBreakpoints(t, [{ name: 'DBOS.setEvent', hitCondition: '2' }, { name: 'charge', hitCondition: 'often' }]);
+    assert.equal(fbps.body.breakpoints[0].verified, true);
+    assert.equal(fbps.body.breakpoints[1].verified, false);
+    assert.match(fbps.body.breakpoints[1].message ?? '', /Invalid hit count "often"/);
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 91, 'the second DBOS.setEvent');
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    assert.equal((await t.topFrame()).line, 92, 'a step from the stop at a recorded operation goes over it, in the user code');
+    await t.dc.stepBackRequest({ threadId: 1 });
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 91, 'the re-run counts the hits afresh (else its first setEvent would be hit 3)');
+  }));
+
   it('crash-pending stops where the recording ends, then ends the session naming the verdict', () => withAdapter(async (t) => {
     await t.launch(compiled('crash-pending'), [], ['divergence']);
     const stop = await t.stopped('exception');

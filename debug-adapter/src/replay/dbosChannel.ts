@@ -5,6 +5,7 @@ import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
 import type { Location } from './cdpTypes';
+import { parseHitCondition } from './breakpoints';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
 
@@ -12,6 +13,8 @@ export const BINDING_NAME = '__dbosReplayEvent';
 /** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
 export const POLICY_SCRIPT_URL = 'dbos-replay-policy.js';
 export const PAUSE_SCRIPT_URL = 'dbos-replay-pause.js';
+/** The 0-based line of the pause script's `debugger` statement (a pause elsewhere in it is a step passing through). */
+const PAUSE_DEBUGGER_LINE0 = 2;
 
 /** Which recorded events stop the program (sent to the hook in the debuggee). */
 export interface PauseConfig {
@@ -45,6 +48,13 @@ interface FunctionBreakpoint {
   id: number;
   name: string;
   match: { kind: 'name'; name: string } | { kind: 'id'; functionId: number } | { kind: 'error' };
+  /** Evaluated in the user's call-site frame; a throw counts as false (like V8's conditional breakpoints). */
+  condition?: string;
+  hitTest?: (hits: number) => boolean;
+  /** Matches whose condition held, in this run (reset when a new debuggee attaches: time travel re-counts). */
+  hits: number;
+  /** An unparsable hit condition: the breakpoint never stops. */
+  invalid: boolean;
 }
 
 /** Why the hook stopped the program, for the stop the user sees. */
@@ -88,6 +98,7 @@ export class DbosChannel {
     this.runTo = null;
     this.lastEvent = undefined;
     this.end = undefined;
+    for (const b of this.functionBreakpoints) b.hits = 0;
     cdp.on('Runtime.bindingCalled', (e) => {
       if (e.name === BINDING_NAME) this.onEvent(e.payload);
     });
@@ -130,6 +141,11 @@ export class DbosChannel {
 
   isPauseScript(url: string): boolean {
     return url === PAUSE_SCRIPT_URL;
+  }
+
+  /** Whether a pause in the pause script is its `debugger` statement (the hook's stop), not a step through it. */
+  isHookBreak(line0: number): boolean {
+    return line0 === PAUSE_DEBUGGER_LINE0;
   }
 
   blackboxPatterns(): string[] {
@@ -181,19 +197,28 @@ export class DbosChannel {
       const name = String(spec?.name ?? '').trim();
       const id = this.nextId++;
       const idMatch = /^#\s*(\d+)$/.exec(name);
+      const condition = typeof spec?.condition === 'string' && spec.condition.trim() !== '' ? spec.condition : undefined;
+      const hitText = typeof spec?.hitCondition === 'string' && spec.hitCondition.trim() !== '' ? spec.hitCondition : undefined;
+      const hitTest = hitText === undefined ? undefined : parseHitCondition(hitText);
+      const common = { id, name, condition, hitTest, hits: 0, invalid: hitText !== undefined && !hitTest };
       let bp: FunctionBreakpoint;
       let found: boolean;
       if (idMatch) {
-        bp = { id, name, match: { kind: 'id', functionId: Number(idMatch[1]) } };
+        bp = { ...common, match: { kind: 'id', functionId: Number(idMatch[1]) } };
         found = ops.some((o) => o.functionId === Number(idMatch[1]));
       } else if (name === 'error') {
-        bp = { id, name, match: { kind: 'error' } };
+        bp = { ...common, match: { kind: 'error' } };
         found = ops.some((o) => o.error);
       } else {
-        bp = { id, name, match: { kind: 'name', name } };
+        bp = { ...common, match: { kind: 'name', name } };
         found = ops.some((o) => o.name === name);
       }
       this.functionBreakpoints.push(bp);
+      if (bp.invalid) {
+        states.push({ id, name, verified: false,
+          message: `Invalid hit count ${JSON.stringify(hitText)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.` });
+        continue;
+      }
       states.push({
         id, name, verified: found,
         message: found ? undefined : name === ''
@@ -206,8 +231,12 @@ export class DbosChannel {
     return states;
   }
 
-  /** Why the hook paused, from the event it was called with (the binding delivers it just before the pause). */
-  stopFor(event: ReplayEvent | undefined): DbosStop {
+  /**
+   * Why the hook paused, from the event it was called with (the binding delivers it just before the pause), or
+   * undefined when nothing wants the stop after all (a function breakpoint whose condition or hit count is not met).
+   * `evaluate` tests a condition in the user's call-site frame; `passBreakpoints` (running to an operation) skips them.
+   */
+  async stopFor(event: ReplayEvent | undefined, evaluate: (condition: string) => Promise<boolean>, passBreakpoints = false): Promise<DbosStop | undefined> {
     if (!event) return { reason: 'exception', description: 'Paused by the replay runtime', breakpointIds: [] };
     if (event.type === 'divergence') {
       const d = event as DivergenceEvent;
@@ -221,8 +250,16 @@ export class DbosChannel {
     if (event.type === 'end') {
       return { reason: 'exception', description: 'The recording ends here', text: event.summary ?? 'the recording ends here', breakpointIds: [] };
     }
-    const op = event as OperationEvent;
-    const ids = this.functionBreakpoints.filter((b) => matches(b, op)).map((b) => b.id);
+    if (event.type !== 'operation') return undefined;
+    const op = event;
+    const ids: number[] = [];
+    for (const b of passBreakpoints ? [] : this.functionBreakpoints) {
+      if (b.invalid || !matches(b, op)) continue;
+      if (b.condition !== undefined && !(await evaluate(b.condition))) continue;
+      b.hits++;
+      if (b.hitTest && !b.hitTest(b.hits)) continue;
+      ids.push(b.id);
+    }
     const runTo = this.runTo === op.functionId;
     if (ids.length > 0) {
       return { reason: 'function breakpoint', description: `Paused before recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: ids, runTo };
@@ -230,6 +267,7 @@ export class DbosChannel {
     if (runTo) {
       return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
     }
+    if (!this.filters.recordedStepError || op.errorSummary === null || op.errorSummary === undefined) return undefined;
     return {
       reason: 'exception',
       description: `Recorded step error at #${op.functionId} ${op.name}: ${summaryText(op.errorSummary ?? null)}`,

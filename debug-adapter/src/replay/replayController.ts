@@ -478,6 +478,11 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    if (this.dbos && this.dbos.isPauseScript(topUrl) && top && !this.dbos.isHookBreak(top.location.lineNumber)) {
+      // A step from the hook's stop (or into a durable call) passing through the pause script: on out, to the user's code.
+      await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
+      return;
+    }
     if (this.dbos && this.dbos.isPauseScript(topUrl) && this.dbos.lastEvent?.type === 'start') {
       await this.stopAtWorkflowEntry(cdp, e);
       return;
@@ -495,8 +500,8 @@ export class ReplayController {
     }
     if (this.dbos && this.dbos.isPauseScript(topUrl)) {
       // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
-      const stop = this.dbos.stopFor(this.dbos.lastEvent);
-      if (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint') {
+      const stop = await this.dbos.stopFor(this.dbos.lastEvent, (condition) => this.testAtCallSite(e, condition), this.runningTo !== undefined);
+      if (!stop || (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint')) {
         await this.resumeSilently(cdp);
         return;
       }
@@ -609,6 +614,25 @@ export class ReplayController {
     }
     // Not locatable (e.g. a native or bound function): stop where the runtime is about to call it.
     this.reportStop(e, { reason: 'entry', description: `Paused before workflow ${name} starts`, breakpointIds: [] });
+  }
+
+  /** A function breakpoint's condition, evaluated in the user's frame that made the durable call; a throw counts as false. */
+  private async testAtCallSite(e: PausedEvent, condition: string): Promise<boolean> {
+    const frame = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.scriptUrls.get(f.location.scriptId) || ''));
+    if (!frame || !this.cdp) return false;
+    try {
+      const r = await this.cdp.send('Debugger.evaluateOnCallFrame', {
+        callFrameId: frame.callFrameId, expression: `!!(${condition}\n)`, silent: true, returnByValue: true,
+      });
+      if (r.exceptionDetails) {
+        log('replay', `function breakpoint condition threw: ${r.exceptionDetails.text}`);
+        return false;
+      }
+      return r.result.value === true;
+    } catch (err) {
+      log('replay', `function breakpoint condition failed: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
   }
 
   private async logpoint(cdp: CdpClient, e: PausedEvent, message: string): Promise<void> {
