@@ -11,7 +11,7 @@ import { HistoryReader } from '../../history/src/reader/historyReader';
 import { writeTraceFile } from '../../history/src/trace/traceFile';
 import { fixtureUrl } from '../../test-support/testDatabase';
 import { CustomRequest } from '../src/customRequests';
-import { repoRoot, withAdapter, type DapTest } from './dapHarness';
+import { programsDir, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
 const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
 const shopTs = path.join(appDir, 'src', 'workflows', 'shop.ts');
@@ -255,6 +255,15 @@ describe('DBOS replay over DAP', { skip }, () => {
     await t.dc.stepBackRequest({ threadId: 1 });
     await t.stopped('function breakpoint');
     assert.equal((await t.topFrame()).line, 91, 'the re-run counts the hits afresh (else its first setEvent would be hit 3)');
+  }));
+
+  it('a program that throws at import ends the replay session naming it, "before replay started", with its stderr', () => withAdapter(async (t) => {
+    const program = path.join(programsDir, 'throwsAtImport.ts');
+    await t.launch({ ...compiled('checkout-ok'), program });
+    await t.waitFor('terminated');
+    const message = output(t).slice(output(t).indexOf('The program'));
+    assert.ok(message.startsWith(`The program ${program} exited with code 1 before replay started. It wrote to stderr:\n`), message);
+    assert.match(message, /settings: SHOP_NAME is not set \(thrown at import\)/);
   }));
 
   it('crash-pending stops where the recording ends, then ends the session naming the verdict', () => withAdapter(async (t) => {

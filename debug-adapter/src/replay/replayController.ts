@@ -767,13 +767,17 @@ export class ReplayController {
     this.callFrames = [];
     this.cdp?.dispose();
     this.breakpoints.detach();
+    const program = this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
+    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
     let message: string;
     if (this.killedByUs) message = 'Program terminated by the debugger.';
-    else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)}.`;
-    else message = `Program exited with ${describeExit(e.code, e.signal)}.`;
-    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
-    if (verdict) message = `Replay ${verdict.summary}. ${message}`;
-    else if (this.plan?.replay && !this.killedByUs) message = `Replay ended without a verdict. ${message}`;
+    else if (this.plan?.replay && (verdict ? verdict.launched === false : !this.dbos?.lastEvent)) {
+      // The program failed while loading (or never called DBOS.launch()): the replay never started; its stderr says why.
+      message = `The program ${program} ${e.signal ? 'was killed by' : 'exited with'} ${describeExit(e.code, e.signal)} before replay started.`;
+    } else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)} (${program}).`;
+    else message = `Program exited with ${describeExit(e.code, e.signal)} (${program}).`;
+    if (verdict && verdict.launched !== false) message = `Replay ${verdict.summary}. ${message}`;
+    else if (this.plan?.replay && !this.killedByUs && this.dbos?.lastEvent) message = `Replay ended without a verdict. ${message}`;
     if (!this.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) {
       message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
     }
