@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { compileToOutDir, programsDir, tsxLaunch, withAdapter } from './dapHarness';
 
 const sample = path.join(programsDir, 'sample.ts');
@@ -123,6 +124,22 @@ describe('debug adapter over DAP', () => {
     const out = t.events.filter((e) => e.event === 'output').map((e) => e.body.output as string).join('');
     assert.match(out, /about to exit/);
     assert.match(out, /Program exited with code 3/);
+  }));
+
+  it('a program that does not exist fails the launch, naming it', () => withAdapter(async (t) => {
+    const missing = path.join(programsDir, 'noSuchProgram.ts');
+    await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await assert.rejects(t.dc.launchRequest({ ...tsxLaunch('noSuchProgram.ts') } as DebugProtocol.LaunchRequestArguments),
+      (e: Error) => e.message.includes(missing) && /does not exist/.test(e.message));
+  }));
+
+  it('a program that throws at import ends the session naming it and the first lines of its stderr', () => withAdapter(async (t) => {
+    await t.launch(tsxLaunch('throwsAtImport.ts'));
+    await t.waitFor('terminated');
+    const out = t.events.filter((e) => e.event === 'output').map((e) => e.body.output as string).join('');
+    const message = out.slice(out.indexOf('Program exited'));
+    assert.match(message, /^Program exited with code 1 \(.*throwsAtImport\.ts\)\. It wrote to stderr:\n/);
+    assert.match(message, /settings: SHOP_NAME is not set \(thrown at import\)/);
   }));
 
   it('stops on an uncaught exception, then ends', () => withAdapter(async (t) => {

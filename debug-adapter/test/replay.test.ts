@@ -11,12 +11,13 @@ import { HistoryReader } from '../../history/src/reader/historyReader';
 import { writeTraceFile } from '../../history/src/trace/traceFile';
 import { fixtureUrl } from '../../test-support/testDatabase';
 import { CustomRequest } from '../src/customRequests';
-import { repoRoot, withAdapter, type DapTest } from './dapHarness';
+import { programsDir, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
 const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
 const shopTs = path.join(appDir, 'src', 'workflows', 'shop.ts');
 const catalogTs = path.join(appDir, 'src', 'workflows', 'catalog.ts');
 const operationsTs = path.join(appDir, 'src', 'workflows', 'operations.ts');
+const shippingTs = path.join(appDir, 'src', 'workflows', 'shipping.ts');
 const recorded = !!process.env.DBOS_REPLAY_FX_V5_SYS_URL && existsSync(path.join(appDir, 'dist', 'main.js'));
 const skip = !recorded && 'v5 fixtures not recorded';
 
@@ -65,6 +66,7 @@ describe('DBOS replay over DAP', { skip }, () => {
     const [bps] = await t.launch(compiled('checkout-ok'), [{ path: shopTs, breakpoints: [{ line: 86 }] }]);
     assert.equal(bps.body.breakpoints[0].line, 86);
     await t.stopped('breakpoint');
+    assert.equal(t.events.find((e) => e.event === 'stopped')?.body.reason, 'breakpoint', 'without stopOnEntry, no stop before the breakpoint');
     let top = await t.topFrame();
     assert.equal(top.source?.path, shopTs);
     assert.equal(top.line, 86);
@@ -114,6 +116,24 @@ describe('DBOS replay over DAP', { skip }, () => {
     await t.waitFor('output', (e) => /Step into #0 reserve: the step body is not executed in replay/.test(e.body.output));
   }));
 
+  for (const [label, program] of [['compiled dist/main.js', 'dist/main.js'], ['tsx src/main.ts', 'src/main.ts']]) {
+    it(`stopOnEntry (${label}) stops at the first line of the workflow function, not the program's`, () => withAdapter(async (t) => {
+      await t.launch({ ...compiled('checkout-ok'), program: path.join(appDir, program), stopOnEntry: true }, [{ path: shopTs, breakpoints: [{ line: 87 }] }]);
+      const stop = await t.stopped('entry');
+      assert.match(stop.body.description ?? '', /Shop\.checkout/);
+      const top = await t.topFrame();
+      assert.equal(top.source?.path, shopTs);
+      assert.equal(top.line, 85, 'the first body line of Shop.checkout');
+      assert.equal(t.events.filter((e) => e.event === 'stopped').length, 1, 'the entry stop is the first stop');
+      await t.dc.continueRequest({ threadId: 1 });
+      await t.stopped('breakpoint');
+      assert.equal((await t.topFrame()).line, 87);
+      await t.dc.stepBackRequest({ threadId: 1 });
+      await t.stopped('entry');
+      assert.equal((await t.topFrame()).line, 85, 'time travel goes back to the entry stop');
+    }));
+  }
+
   it('catalog-export: variables show recorded outputs, a Date and a BigInt among them', () => withAdapter(async (t) => {
     await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 125 }] }]);
     await t.stopped('breakpoint');
@@ -127,6 +147,34 @@ describe('DBOS replay over DAP', { skip }, () => {
     assert.equal(first.get('recordedOutput')!.type, 'Date');
     const second = await children(t, [...ops.values()][1].variablesReference);
     assert.equal(second.get('recordedOutput')!.type, 'bigint');
+    assert.equal(first.get('note'), undefined, 'a Date revives as a Date: nothing to note');
+  }));
+
+  it('ship-with-fallback: a recorded CarrierError revives as a plain Error, and the Workflow scope and step-over message say so', () => withAdapter(async (t) => {
+    await t.launch(compiled('ship-with-fallback'), [{ path: shippingTs, breakpoints: [{ line: 54 }] }]);
+    await t.stopped('breakpoint');
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    await t.waitFor('output', (e) => /Stepped over #0 .*quotePremiumCarrier: it threw the recorded error .*CarrierError.*\(revived: plain Error, instanceof CarrierError is false in replay\)/.test(e.body.output));
+    const wf = await scope(t, 'Workflow');
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const premium = await children(t, [...ops.values()][0].variablesReference);
+    assert.match(premium.get('recordedError')!.value, /CarrierError/);
+    assert.equal(premium.get('note')!.value, '"revived: plain Error, instanceof CarrierError is false in replay"');
+    const error = await children(t, premium.get('recordedError')!.variablesReference);
+    assert.equal(error.get('carrier')!.value, '"acme-air"', 'its fields are kept');
+  }));
+
+  it('catalog-export: a class instance (Money) revives as a plain object, noted in the Workflow scope', () => withAdapter(async (t) => {
+    await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 132 }] }]);
+    await t.stopped('breakpoint');
+    const wf = await scope(t, 'Workflow');
+    const ops = await children(t, wf.get('operations')!.variablesReference);
+    const priceKey = [...ops.keys()].find((k) => /price$/.test(k));
+    assert.ok(priceKey, `the price step in ${[...ops.keys()].join(', ')}`);
+    const price = await children(t, ops.get(priceKey)!.variablesReference);
+    assert.match(price.get('recordedOutput')!.value, /cents: 1999/);
+    assert.match(price.get('note')!.value, /revived: plain object/);
   }));
 
   it('reverse continue returns to the previous breakpoint hit', () => withAdapter(async (t) => {
@@ -169,6 +217,53 @@ describe('DBOS replay over DAP', { skip }, () => {
     await t.stopped('step');
     assert.equal((await t.topFrame()).line, 91);
     await assert.rejects(t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 99 }), /recorded no operation #99/);
+  }));
+
+  async function launchWithFunctionBreakpoints(t: DapTest, breakpoints: DebugProtocol.FunctionBreakpoint[]): Promise<DebugProtocol.SetFunctionBreakpointsResponse> {
+    await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    const launching = t.dc.launchRequest(compiled('checkout-ok') as DebugProtocol.LaunchRequestArguments);
+    await t.waitFor('initialized');
+    const fbps = await t.dc.setFunctionBreakpointsRequest({ breakpoints });
+    await t.dc.setExceptionBreakpointsRequest({ filters: ['divergence'] });
+    await t.dc.configurationDoneRequest();
+    await launching;
+    return fbps;
+  }
+
+  it('a function breakpoint condition is evaluated in the call-site frame', () => withAdapter(async (t) => {
+    // DBOS.setEvent is called at line 87 (before `hook` is assigned: the condition throws, so false) and at line 91.
+    const fbps = await launchWithFunctionBreakpoints(t, [{ name: 'DBOS.setEvent', condition: "hook?.outcome === 'paid'" }, { name: 'charge', condition: 'order.orderId === "nope"' }]);
+    assert.deepEqual(fbps.body.breakpoints.map((b) => b.verified), [true, true]);
+    const stop = await t.stopped('function breakpoint');
+    assert.deepEqual(stop.body.hitBreakpointIds, [fbps.body.breakpoints[0].id]);
+    assert.equal((await t.topFrame()).line, 91);
+    assert.equal(t.events.filter((e) => e.event === 'stopped').length, 1, 'charge (condition false) and the first setEvent did not stop');
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+  }));
+
+  it('a function breakpoint hit count stops from that hit on; an invalid one is reported', () => withAdapter(async (t) => {
+    const fbps = await launchWithFunctionBreakpoints(t, [{ name: 'DBOS.setEvent', hitCondition: '2' }, { name: 'charge', hitCondition: 'often' }]);
+    assert.equal(fbps.body.breakpoints[0].verified, true);
+    assert.equal(fbps.body.breakpoints[1].verified, false);
+    assert.match(fbps.body.breakpoints[1].message ?? '', /Invalid hit count "often"/);
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 91, 'the second DBOS.setEvent');
+    await t.dc.nextRequest({ threadId: 1 });
+    await t.stopped('step');
+    assert.equal((await t.topFrame()).line, 92, 'a step from the stop at a recorded operation goes over it, in the user code');
+    await t.dc.stepBackRequest({ threadId: 1 });
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 91, 'the re-run counts the hits afresh (else its first setEvent would be hit 3)');
+  }));
+
+  it('a program that throws at import ends the replay session naming it, "before replay started", with its stderr', () => withAdapter(async (t) => {
+    const program = path.join(programsDir, 'throwsAtImport.ts');
+    await t.launch({ ...compiled('checkout-ok'), program });
+    await t.waitFor('terminated');
+    const message = output(t).slice(output(t).indexOf('The program'));
+    assert.ok(message.startsWith(`The program ${program} exited with code 1 before replay started. It wrote to stderr:\n`), message);
+    assert.match(message, /settings: SHOP_NAME is not set \(thrown at import\)/);
   }));
 
   it('crash-pending stops where the recording ends, then ends the session naming the verdict', () => withAdapter(async (t) => {

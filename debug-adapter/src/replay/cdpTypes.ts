@@ -121,6 +121,10 @@ export interface CdpCommands {
     params: { lineNumber: number; url?: string; urlRegex?: string; columnNumber?: number; condition?: string };
     result: { breakpointId: string; locations: Location[] };
   };
+  'Debugger.setBreakpoint': {
+    params: { location: Location; condition?: string };
+    result: { breakpointId: string; actualLocation: Location };
+  };
   'Debugger.removeBreakpoint': { params: { breakpointId: string }; result: Record<string, never> };
   'Debugger.getPossibleBreakpoints': {
     params: { start: Location; end?: Location; restrictToFunction?: boolean };

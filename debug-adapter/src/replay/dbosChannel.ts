@@ -4,6 +4,8 @@
 import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../replay-runtime/src/engine/events';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
+import type { Location } from './cdpTypes';
+import { parseHitCondition } from './breakpoints';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
 
@@ -11,6 +13,8 @@ export const BINDING_NAME = '__dbosReplayEvent';
 /** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
 export const POLICY_SCRIPT_URL = 'dbos-replay-policy.js';
 export const PAUSE_SCRIPT_URL = 'dbos-replay-pause.js';
+/** The 0-based line of the pause script's `debugger` statement (a pause elsewhere in it is a step passing through). */
+const PAUSE_DEBUGGER_LINE0 = 2;
 
 /** Which recorded events stop the program (sent to the hook in the debuggee). */
 export interface PauseConfig {
@@ -23,6 +27,8 @@ export interface PauseConfig {
   recordingEnd: boolean;
   /** runToOperation's target, an adapter-internal stop. */
   runTo: number | null;
+  /** stopOnEntry: pause when the runtime is about to invoke the workflow function (the `start` event). */
+  entry: boolean;
 }
 
 export interface FunctionBreakpointSpec {
@@ -42,6 +48,13 @@ interface FunctionBreakpoint {
   id: number;
   name: string;
   match: { kind: 'name'; name: string } | { kind: 'id'; functionId: number } | { kind: 'error' };
+  /** Evaluated in the user's call-site frame; a throw counts as false (like V8's conditional breakpoints). */
+  condition?: string;
+  hitTest?: (hits: number) => boolean;
+  /** Matches whose condition held, in this run (reset when a new debuggee attaches: time travel re-counts). */
+  hits: number;
+  /** An unparsable hit condition: the breakpoint never stops. */
+  invalid: boolean;
 }
 
 /** Why the hook stopped the program, for the stop the user sees. */
@@ -54,6 +67,8 @@ export interface DbosStop {
   runTo?: boolean;
 }
 
+export type { OperationEvent };
+
 const FUNCTION_BREAKPOINT_ID_BASE = 100000;
 
 export class DbosChannel {
@@ -61,6 +76,7 @@ export class DbosChannel {
   private functionBreakpoints: FunctionBreakpoint[] = [];
   private filters = { divergence: true, recordedStepError: false };
   private runTo: number | null = null;
+  private entry = false;
   private cdp: CdpClient | undefined;
   /** Operations consumed since the program last resumed (stepping over a durable call shows them). */
   consumedSinceResume: OperationEvent[] = [];
@@ -82,6 +98,7 @@ export class DbosChannel {
     this.runTo = null;
     this.lastEvent = undefined;
     this.end = undefined;
+    for (const b of this.functionBreakpoints) b.hits = 0;
     cdp.on('Runtime.bindingCalled', (e) => {
       if (e.name === BINDING_NAME) this.onEvent(e.payload);
     });
@@ -102,10 +119,12 @@ export class DbosChannel {
     || (c.errors && ev.errorSummary != null);
   if (ev.type === 'divergence') return c.divergence;
   if (ev.type === 'end') return c.recordingEnd && ev.verdict === 'incomplete';
+  if (ev.type === 'start') return c.entry;
   return false;
 } };
 //# sourceURL=${POLICY_SCRIPT_URL}`);
-    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event) {
+    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event, subject) {
+  globalThis.__dbosReplayPause.subject = subject; // read by the adapter while paused (the workflow function at 'start')
   debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
 };
 //# sourceURL=${PAUSE_SCRIPT_URL}`);
@@ -124,6 +143,11 @@ export class DbosChannel {
     return url === PAUSE_SCRIPT_URL;
   }
 
+  /** Whether a pause in the pause script is its `debugger` statement (the hook's stop), not a step through it. */
+  isHookBreak(line0: number): boolean {
+    return line0 === PAUSE_DEBUGGER_LINE0;
+  }
+
   blackboxPatterns(): string[] {
     return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`];
   }
@@ -131,6 +155,32 @@ export class DbosChannel {
   setFilters(filters: { divergence: boolean; recordedStepError: boolean }): Promise<void> {
     this.filters = filters;
     return this.pushConfig();
+  }
+
+  /** stopOnEntry: the hook pauses at the `start` event, just before the workflow function is invoked. */
+  setEntry(entry: boolean): void {
+    this.entry = entry;
+  }
+
+  /**
+   * While paused at the `start` event: the first breakable location in the body of the workflow function the runtime
+   * is about to invoke (its [[FunctionLocation]], then V8's possible breakpoints restricted to that function).
+   */
+  async workflowEntryLocation(): Promise<Location | undefined> {
+    const cdp = this.cdp;
+    if (!cdp || cdp.isClosed) return undefined;
+    const r = await cdp.send('Runtime.evaluate', { expression: 'globalThis.__dbosReplayPause && globalThis.__dbosReplayPause.subject', objectGroup: 'dbos-replay-entry', silent: true });
+    try {
+      if (r.exceptionDetails || r.result.type !== 'function' || !r.result.objectId) return undefined;
+      const props = await cdp.send('Runtime.getProperties', { objectId: r.result.objectId, ownProperties: true });
+      const fnLoc = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as Location | undefined;
+      if (!fnLoc?.scriptId) return undefined;
+      const possible = await cdp.send('Debugger.getPossibleBreakpoints', { start: fnLoc, restrictToFunction: true });
+      log('replay', `workflow function at ${fnLoc.scriptId}:${fnLoc.lineNumber}:${fnLoc.columnNumber}; first body location ${JSON.stringify(possible.locations[0])}`);
+      return possible.locations[0] ?? fnLoc;
+    } finally {
+      void cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'dbos-replay-entry' }).catch(() => undefined);
+    }
   }
 
   setRunTo(functionId: number | null): Promise<void> {
@@ -147,19 +197,28 @@ export class DbosChannel {
       const name = String(spec?.name ?? '').trim();
       const id = this.nextId++;
       const idMatch = /^#\s*(\d+)$/.exec(name);
+      const condition = typeof spec?.condition === 'string' && spec.condition.trim() !== '' ? spec.condition : undefined;
+      const hitText = typeof spec?.hitCondition === 'string' && spec.hitCondition.trim() !== '' ? spec.hitCondition : undefined;
+      const hitTest = hitText === undefined ? undefined : parseHitCondition(hitText);
+      const common = { id, name, condition, hitTest, hits: 0, invalid: hitText !== undefined && !hitTest };
       let bp: FunctionBreakpoint;
       let found: boolean;
       if (idMatch) {
-        bp = { id, name, match: { kind: 'id', functionId: Number(idMatch[1]) } };
+        bp = { ...common, match: { kind: 'id', functionId: Number(idMatch[1]) } };
         found = ops.some((o) => o.functionId === Number(idMatch[1]));
       } else if (name === 'error') {
-        bp = { id, name, match: { kind: 'error' } };
+        bp = { ...common, match: { kind: 'error' } };
         found = ops.some((o) => o.error);
       } else {
-        bp = { id, name, match: { kind: 'name', name } };
+        bp = { ...common, match: { kind: 'name', name } };
         found = ops.some((o) => o.name === name);
       }
       this.functionBreakpoints.push(bp);
+      if (bp.invalid) {
+        states.push({ id, name, verified: false,
+          message: `Invalid hit count ${JSON.stringify(hitText)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.` });
+        continue;
+      }
       states.push({
         id, name, verified: found,
         message: found ? undefined : name === ''
@@ -172,8 +231,12 @@ export class DbosChannel {
     return states;
   }
 
-  /** Why the hook paused, from the event it was called with (the binding delivers it just before the pause). */
-  stopFor(event: ReplayEvent | undefined): DbosStop {
+  /**
+   * Why the hook paused, from the event it was called with (the binding delivers it just before the pause), or
+   * undefined when nothing wants the stop after all (a function breakpoint whose condition or hit count is not met).
+   * `evaluate` tests a condition in the user's call-site frame; `passBreakpoints` (running to an operation) skips them.
+   */
+  async stopFor(event: ReplayEvent | undefined, evaluate: (condition: string) => Promise<boolean>, passBreakpoints = false): Promise<DbosStop | undefined> {
     if (!event) return { reason: 'exception', description: 'Paused by the replay runtime', breakpointIds: [] };
     if (event.type === 'divergence') {
       const d = event as DivergenceEvent;
@@ -187,8 +250,16 @@ export class DbosChannel {
     if (event.type === 'end') {
       return { reason: 'exception', description: 'The recording ends here', text: event.summary ?? 'the recording ends here', breakpointIds: [] };
     }
-    const op = event as OperationEvent;
-    const ids = this.functionBreakpoints.filter((b) => matches(b, op)).map((b) => b.id);
+    if (event.type !== 'operation') return undefined;
+    const op = event;
+    const ids: number[] = [];
+    for (const b of passBreakpoints ? [] : this.functionBreakpoints) {
+      if (b.invalid || !matches(b, op)) continue;
+      if (b.condition !== undefined && !(await evaluate(b.condition))) continue;
+      b.hits++;
+      if (b.hitTest && !b.hitTest(b.hits)) continue;
+      ids.push(b.id);
+    }
     const runTo = this.runTo === op.functionId;
     if (ids.length > 0) {
       return { reason: 'function breakpoint', description: `Paused before recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: ids, runTo };
@@ -196,6 +267,7 @@ export class DbosChannel {
     if (runTo) {
       return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
     }
+    if (!this.filters.recordedStepError || op.errorSummary === null || op.errorSummary === undefined) return undefined;
     return {
       reason: 'exception',
       description: `Recorded step error at #${op.functionId} ${op.name}: ${summaryText(op.errorSummary ?? null)}`,
@@ -216,6 +288,26 @@ export class DbosChannel {
       return undefined;
     }
     return r.result.objectId;
+  }
+
+  /** How the revived values of these consumed operations differ from the original run's (function_id → note). */
+  async revivalNotes(functionIds: number[]): Promise<Map<number, string>> {
+    const notes = new Map<number, string>();
+    if (!this.cdp || this.cdp.isClosed || functionIds.length === 0) return notes;
+    const expression = `(() => {
+  const s = globalThis.__dbosReplay && globalThis.__dbosReplay.state;
+  if (!s) return [];
+  const revivalNote = ${REVIVAL_NOTE};
+  return ${JSON.stringify(functionIds)}.map((id) => {
+    const o = s.operations.find((x) => x.functionId === id);
+    const note = !o ? undefined : 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
+    return [id, note || null];
+  });
+})()`;
+    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true, returnByValue: true }).catch(() => undefined);
+    if (!r || r.exceptionDetails || !Array.isArray(r.result.value)) return notes;
+    for (const [id, note] of r.result.value as [number, string | null][]) if (note) notes.set(id, note);
+    return notes;
   }
 
   dispose(): void {
@@ -252,6 +344,7 @@ export class DbosChannel {
       divergence: this.filters.divergence,
       recordingEnd: true,
       runTo: this.runTo,
+      entry: this.entry,
     };
   }
 
@@ -298,11 +391,27 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * A function (source text, run in the debuggee) saying how a revived value differs from the original run's, or undefined:
+ * an error revives as a plain Error keeping its name, message and fields (not its class); an object as a plain object.
+ */
+const REVIVAL_NOTE = `(v) => {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (v instanceof Error) {
+    const ctor = (v.constructor && v.constructor.name) || 'Error';
+    const name = typeof v.name === 'string' ? v.name : '';
+    return name && name !== ctor ? 'revived: plain ' + ctor + ', instanceof ' + name + ' is false in replay' : undefined;
+  }
+  if (Object.getPrototypeOf(v) === Object.prototype) return 'revived: plain object (a class instance of the original run comes back without its class: instanceof and methods are lost in replay)';
+  return undefined;
+}`;
+
 /** Builds the Workflow scope's object in the debuggee (no side effects on the replay). */
 const WORKFLOW_VIEW = `(() => {
   const r = globalThis.__dbosReplay;
   if (!r || !r.state) return undefined;
   const s = r.state;
+  const revivalNote = ${REVIVAL_NOTE};
   const entry = (o) => {
     const e = { functionId: o.functionId, name: o.name };
     if (o.args !== undefined) e.calledWith = o.args;
@@ -310,6 +419,8 @@ const WORKFLOW_VIEW = `(() => {
     else if ('value' in o) e.recordedOutput = o.value;
     else if (o.error != null) e.recordedError = o.error;
     else e.recordedOutput = o.output;
+    const note = 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
+    if (note) e.note = note;
     if (o.childWorkflowId) e.childWorkflowId = o.childWorkflowId;
     return e;
   };

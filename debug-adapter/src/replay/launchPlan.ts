@@ -148,12 +148,13 @@ function tsxLoaderUrl(): string {
 }
 
 /** The verdict the runtime wrote, if any. */
-export function readVerdict(plan: ReplayPlan): { verdict: string; summary: string } | undefined {
+export function readVerdict(plan: ReplayPlan): { verdict: string; summary: string; launched?: boolean } | undefined {
   try {
     const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as { verdict: string; workflowId: string; operations: { consumed: number; recorded: number };
-      divergence?: { message: string }; incomplete?: { message: string }; error?: { message: string } };
+      divergence?: { message: string }; incomplete?: { message: string }; error?: { message: string }; launched?: boolean };
     const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message;
-    return { verdict: v.verdict, summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)` };
+    return { verdict: v.verdict, launched: v.launched,
+      summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)` };
   } catch {
     return undefined;
   }

@@ -6,11 +6,11 @@ import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 import { BreakpointManager, logMessageExpression, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
 import { CdpClient } from './cdpClient';
-import type { CallFrame, PausedEvent, RemoteObject } from './cdpTypes';
+import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
 import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
-import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, summaryText } from './dbosChannel';
+import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
 import { TimeTravel, type TravelAction } from './timeTravel';
 import { SkipFiles } from './skipFiles';
@@ -92,8 +92,11 @@ export class ReplayController {
   private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false, divergence: true, recordedStepError: false };
   private callFrames: CallFrame[] = [];
   private pendingAction: 'continue' | 'step' | 'pause' = 'continue';
+  /** Plain Node debugging: stop at the program's first line. (A replay stops at the workflow function instead.) */
   private stopOnEntryPending = false;
   private programEntryBreakpoint: string | undefined;
+  /** Replay with stopOnEntry: the one-shot CDP breakpoint at the first line of the workflow function. */
+  private workflowEntryBreakpoint: string | undefined;
   private killedByUs = false;
   private readonly scriptUrls = new Map<string, string>();
   /** Debuggees ended by restart: their exit is not the session's end. */
@@ -127,7 +130,9 @@ export class ReplayController {
     this.args = args;
     this.killedByUs = false;
     this.skipFiles = new SkipFiles(args.skipFiles);
-    this.stopOnEntryPending = args.stopOnEntry;
+    this.stopOnEntryPending = args.stopOnEntry && !plan.replay;
+    this.programEntryBreakpoint = undefined;
+    this.workflowEntryBreakpoint = undefined;
     if (plan.replay && this.dbos?.plan !== plan.replay) {
       this.dbos?.dispose();
       this.dbos = new DbosChannel(plan.replay);
@@ -140,6 +145,7 @@ export class ReplayController {
       this.dbos?.dispose();
       this.dbos = undefined;
     }
+    this.dbos?.setEntry(args.stopOnEntry);
     this.plan = plan;
     let started: WarmDebuggee;
     try {
@@ -165,7 +171,7 @@ export class ReplayController {
       await cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' });
       await cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
       await this.applyExceptionFilters();
-      if (args.stopOnEntry && args.program) {
+      if (this.stopOnEntryPending && args.program) {
         const r = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 });
         this.programEntryBreakpoint = r.breakpointId;
       }
@@ -472,10 +478,30 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    if (this.dbos && this.dbos.isPauseScript(topUrl) && top && !this.dbos.isHookBreak(top.location.lineNumber)) {
+      // A step from the hook's stop (or into a durable call) passing through the pause script: on out, to the user's code.
+      await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
+      return;
+    }
+    if (this.dbos && this.dbos.isPauseScript(topUrl) && this.dbos.lastEvent?.type === 'start') {
+      await this.stopAtWorkflowEntry(cdp, e);
+      return;
+    }
+    if (this.workflowEntryBreakpoint !== undefined && hits.includes(this.workflowEntryBreakpoint)) {
+      const breakpointId = this.workflowEntryBreakpoint;
+      this.workflowEntryBreakpoint = undefined;
+      await cdp.send('Debugger.removeBreakpoint', { breakpointId }).catch(() => undefined);
+      if (this.runningTo !== undefined) {
+        await this.resumeSilently(cdp);
+        return;
+      }
+      this.reportStop(e, { reason: 'entry', description: `Paused on entry to workflow ${this.dbos?.plan.workflowName ?? ''}`.trimEnd(), breakpointIds: [] });
+      return;
+    }
     if (this.dbos && this.dbos.isPauseScript(topUrl)) {
       // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
-      const stop = this.dbos.stopFor(this.dbos.lastEvent);
-      if (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint') {
+      const stop = await this.dbos.stopFor(this.dbos.lastEvent, (condition) => this.testAtCallSite(e, condition), this.runningTo !== undefined);
+      if (!stop || (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint')) {
         await this.resumeSilently(cdp);
         return;
       }
@@ -559,6 +585,56 @@ export class ReplayController {
     else this.reportStop(e, { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] });
   }
 
+  /**
+   * stopOnEntry in a replay: the hook paused just before the runtime invokes the workflow function. Put a one-shot
+   * breakpoint at the function's first line and run on to it (so the stop is in the user's code, mapped like any other).
+   */
+  private async stopAtWorkflowEntry(cdp: CdpClient, e: PausedEvent): Promise<void> {
+    const name = this.dbos?.plan.workflowName ?? '';
+    if (this.runningTo !== undefined) {
+      await this.resumeSilently(cdp);
+      return;
+    }
+    let location: Location | undefined;
+    try {
+      location = await this.dbos?.workflowEntryLocation();
+    } catch (err) {
+      log('replay', `cannot locate the workflow function: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (location) {
+      const r = await cdp.send('Debugger.setBreakpoint', { location }).catch((err: unknown) => {
+        log('replay', `cannot set the entry breakpoint: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
+      if (r) {
+        this.workflowEntryBreakpoint = r.breakpointId;
+        await this.resumeSilently(cdp);
+        return;
+      }
+    }
+    // Not locatable (e.g. a native or bound function): stop where the runtime is about to call it.
+    this.reportStop(e, { reason: 'entry', description: `Paused before workflow ${name} starts`, breakpointIds: [] });
+  }
+
+  /** A function breakpoint's condition, evaluated in the user's frame that made the durable call; a throw counts as false. */
+  private async testAtCallSite(e: PausedEvent, condition: string): Promise<boolean> {
+    const frame = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.scriptUrls.get(f.location.scriptId) || ''));
+    if (!frame || !this.cdp) return false;
+    try {
+      const r = await this.cdp.send('Debugger.evaluateOnCallFrame', {
+        callFrameId: frame.callFrameId, expression: `!!(${condition}\n)`, silent: true, returnByValue: true,
+      });
+      if (r.exceptionDetails) {
+        log('replay', `function breakpoint condition threw: ${r.exceptionDetails.text}`);
+        return false;
+      }
+      return r.result.value === true;
+    } catch (err) {
+      log('replay', `function breakpoint condition failed: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
   private async logpoint(cdp: CdpClient, e: PausedEvent, message: string): Promise<void> {
     const top = e.callFrames[0];
     if (!top) return;
@@ -597,19 +673,34 @@ export class ReplayController {
     }
     this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
     this.ensureStandby();
-    this.announceDurableCalls(info);
-    this.stoppedEmitter.fire(info);
+    const ops = this.durableCallsToAnnounce(info);
+    if (ops.length === 0 || !this.dbos) {
+      this.stoppedEmitter.fire(info);
+      return;
+    }
+    // The messages first (they ask the debuggee how the revived values differ), then the stop.
+    const action = this.lastAction;
+    void this.dbos.revivalNotes(ops.map((o) => o.functionId)).catch(() => new Map<number, string>()).then((notes) => {
+      this.announceDurableCalls(ops, action, notes);
+      this.stoppedEmitter.fire(info);
+    });
+  }
+
+  /** Durable calls a step over (or into) just passed, to say what they returned from the recording. */
+  private durableCallsToAnnounce(info: StopInfo): OperationEvent[] {
+    const ops = this.dbos?.consumedSinceResume ?? [];
+    if (info.reason !== 'step' || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return [];
+    return [...ops];
   }
 
   /** After a step over (or into) durable calls: what they returned from the recording; their bodies never run. */
-  private announceDurableCalls(info: StopInfo): void {
-    const ops = this.dbos?.consumedSinceResume ?? [];
-    if (info.reason !== 'step' || ops.length === 0 || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return;
+  private announceDurableCalls(ops: OperationEvent[], action: TravelAction | undefined, notes: Map<number, string>): void {
     for (const op of ops) {
       const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
-      const text = this.lastAction === 'stepIn'
-        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}.`
-        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}.`;
+      const note = notes.get(op.functionId);
+      const text = action === 'stepIn'
+        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
+        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
       this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
     }
   }
@@ -676,13 +767,17 @@ export class ReplayController {
     this.callFrames = [];
     this.cdp?.dispose();
     this.breakpoints.detach();
+    const program = this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
+    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
     let message: string;
     if (this.killedByUs) message = 'Program terminated by the debugger.';
-    else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)}.`;
-    else message = `Program exited with ${describeExit(e.code, e.signal)}.`;
-    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
-    if (verdict) message = `Replay ${verdict.summary}. ${message}`;
-    else if (this.plan?.replay && !this.killedByUs) message = `Replay ended without a verdict. ${message}`;
+    else if (this.plan?.replay && (verdict ? verdict.launched === false : !this.dbos?.lastEvent)) {
+      // The program failed while loading (or never called DBOS.launch()): the replay never started; its stderr says why.
+      message = `The program ${program} ${e.signal ? 'was killed by' : 'exited with'} ${describeExit(e.code, e.signal)} before replay started.`;
+    } else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)} (${program}).`;
+    else message = `Program exited with ${describeExit(e.code, e.signal)} (${program}).`;
+    if (verdict && verdict.launched !== false) message = `Replay ${verdict.summary}. ${message}`;
+    else if (this.plan?.replay && !this.killedByUs && this.dbos?.lastEvent) message = `Replay ended without a verdict. ${message}`;
     if (!this.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) {
       message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
     }

@@ -35,8 +35,15 @@ export interface EndEvent {
   summary?: string;
 }
 
+/** Just before the registered workflow function is invoked (the pause hook gets the function as its subject). */
+export interface StartEvent {
+  type: 'start';
+  workflowId: string;
+  name: string;
+}
+
 export type DivergenceKind = 'renamed' | 'extra-call' | 'missing-call' | 'result';
-export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent;
+export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent | StartEvent;
 
 type Binding = (payload: string) => void;
 
@@ -51,17 +58,18 @@ export function hasListener(): boolean {
  */
 interface PauseHook {
   wants(event: ReplayEvent): boolean;
-  pause(event: ReplayEvent): void;
+  pause(event: ReplayEvent, subject?: unknown): void;
 }
 
-export function emit(event: ReplayEvent): void {
+/** `subject` is a live value the adapter may inspect while paused (the workflow function for `start`). */
+export function emit(event: ReplayEvent, subject?: unknown): void {
   const g = globalThis as { __dbosReplayEvent?: Binding; __dbosReplayPause?: PauseHook };
   const b = g.__dbosReplayEvent;
   if (typeof b !== 'function') return;
   try {
     b(JSON.stringify(event));
     const hook = g.__dbosReplayPause;
-    if (hook && hook.wants(event)) hook.pause(event);
+    if (hook && hook.wants(event)) hook.pause(event, subject);
   } catch {
     // The adapter went away; the replay goes on.
   }

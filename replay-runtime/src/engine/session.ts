@@ -5,7 +5,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
 import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
-import { emit, type ConsumedOperation, type DivergenceEvent, type ReplayStateView } from './events.js';
+import { emit, hasListener, type ConsumedOperation, type DivergenceEvent, type ReplayStateView } from './events.js';
 import type { SourceLocation } from './location.js';
 import {
   findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
@@ -238,6 +238,8 @@ export class ReplaySession {
     this.state.operations = wf.operations;
     const thisArg = instance ?? (reg.ctor && reg.config.__static ? reg.ctor : undefined);
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    // The debugger's stopOnEntry: it locates the function handed over here and stops at its first line.
+    if (hasListener()) emit({ type: 'start', workflowId: wf.workflowId, name: this.state.workflowName }, reg.fn);
     try {
       const value = await contextStorage.run({ wf }, () => reg.fn.apply(thisArg, args));
       outcome = { ok: true, value };
