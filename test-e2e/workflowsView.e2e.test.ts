@@ -121,6 +121,15 @@ function row(page: Page, text: string) {
   return page.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator(`xpath=self::*[contains(@aria-label, ${JSON.stringify(text)})]`) });
 }
 
+/**
+ * Shows the Run and Debug view (Ctrl+Shift+D). Not a click on its activity bar icon: VS Code opens the view by itself
+ * when a session breaks (debug.openDebug), and a click on the icon of the view already shown hides the side bar.
+ */
+async function showRunAndDebug(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+D');
+  await page.locator('.part.sidebar .pane-header', { hasText: 'Call Stack' }).first().waitFor({ state: 'visible' });
+}
+
 /** A row of the Variables view whose name is exactly `name` (scopes and variables alike); `state` narrows it. */
 function variable(page: Page, name: string, state = '') {
   const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
@@ -200,8 +209,7 @@ async function replayToBreakpoint(page: Page, folder: string, workflowId: string
   await targetRow.hover();
   await targetRow.locator('.action-label[aria-label="Replay Workflow"]').click();
   await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 90_000 });
-  // The activity bar item, not its icon: the "1 active session" badge lies over the icon.
-  await page.locator('.part.activitybar li.action-item').filter({ has: page.locator('[aria-label^="Run and Debug"]') }).first().click();
+  await showRunAndDebug(page);
   await page.locator('.pane-header', { hasText: 'Call Stack' }).filter({ hasText: /Paused/ }).first().waitFor({ state: 'visible', timeout: 90_000 });
   const top = page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'shop.ts' }).first();
   await top.waitFor({ state: 'visible' });
@@ -370,7 +378,7 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
       // The Run and Debug view's Call Stack names the session, paused on entry: no breakpoint is set yet, and the
       // dbosReplay.stopOnEntry default (whenNoBreakpoints) pauses a replay on entry only then. The adapter pauses at
       // the program's first line (dist/main.js) today, at the workflow's first line (shop.ts) once it stops there.
-      await page.locator('.part.activitybar [aria-label^="Run and Debug"]').first().click();
+      await showRunAndDebug(page);
       const callStack = page.locator('.debug-call-stack');
       await page.locator('.pane-header', { hasText: 'Call Stack' }).filter({ hasText: /Paused/ }).first().waitFor({ state: 'visible' });
       await callStack.locator('.monaco-list-row', { hasText: /main\.js|shop\.ts/ }).first().waitFor({ state: 'visible' });
