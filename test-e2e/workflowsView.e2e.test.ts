@@ -121,6 +121,154 @@ function row(page: Page, text: string) {
   return page.locator('.monaco-list-row[role="treeitem"]').filter({ has: page.locator(`xpath=self::*[contains(@aria-label, ${JSON.stringify(text)})]`) });
 }
 
+/**
+ * Shows the Run and Debug view (Ctrl+Shift+D). Not a click on its activity bar icon: VS Code opens the view by itself
+ * when a session breaks (debug.openDebug), and a click on the icon of the view already shown hides the side bar.
+ */
+async function showRunAndDebug(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+D');
+  await page.locator('.part.sidebar .pane-header', { hasText: 'Call Stack' }).first().waitFor({ state: 'visible' });
+}
+
+/** A row of the Variables view whose name is exactly `name` (scopes and variables alike); `state` narrows it. */
+function variable(page: Page, name: string, state = '') {
+  const escaped = name.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+  return page.locator(`.debug-variables .monaco-list-row${state}`)
+    .filter({ has: page.locator('.name, .scope', { hasText: new RegExp(`^\\s*${escaped}\\s*[:=]?\\s*$`) }) }).first();
+}
+
+/** Expands (or collapses) a Variables view row, scope or object, unless it is so already. */
+async function expand(page: Page, name: string, expanded = true): Promise<void> {
+  const r = variable(page, name);
+  await r.waitFor({ state: 'visible' });
+  if ((await r.getAttribute('aria-expanded')) !== String(expanded)) await r.locator('.monaco-tl-twistie').click();
+  await variable(page, name, `[aria-expanded="${expanded}"]`).waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** Waits until the Variables view shows a row `name` whose value contains `value` (after a stop, the view reloads). */
+async function variableShows(page: Page, name: string, value: string): Promise<void> {
+  await variable(page, name).filter({ hasText: value }).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** The 1-based line the editor marks as the paused frame's (the top-stack-frame line decoration). */
+async function pausedLine1(page: Page): Promise<number | undefined> {
+  return page.evaluate(() => {
+    const editor = [...document.querySelectorAll('.editor-instance .monaco-editor')].find((e) => e.querySelector('.debug-top-stack-frame-line'));
+    const mark = editor?.querySelector('.debug-top-stack-frame-line')?.getBoundingClientRect();
+    if (!editor || !mark) return undefined;
+    const numbers = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')];
+    const middle = mark.top + mark.height / 2;
+    const hit = numbers.find((n) => {
+      const box = n.getBoundingClientRect();
+      return box.top <= middle && middle <= box.bottom;
+    });
+    return hit ? Number((hit.textContent ?? '').trim()) : undefined;
+  });
+}
+
+/**
+ * Sets a breakpoint on the checkout's `const charge = await Payments.charge(order);` in shop.ts (F9 on that line, as a
+ * user does), replays the workflow from the Workflows view, and checks the stop, the Variables view (the recorded
+ * reservation, the Workflow scope's consumed `#0 reserve`), a step over (the recorded charge), then ends the session.
+ */
+async function replayToBreakpoint(page: Page, folder: string, workflowId: string): Promise<void> {
+  const file = path.join('src', 'workflows', 'shop.ts');
+  const source = readFileSync(path.join(folder, file), 'utf8').split('\n');
+  const line1 = source.findIndex((l) => l.trim() === 'const charge = await Payments.charge(order);') + 1;
+  assert.ok(line1 > 0, 'shop.ts has no `const charge = await Payments.charge(order);` line');
+  await page.locator('.part.activitybar [aria-label^="Explorer"]').first().click();
+  await openFile(page, 'src/workflows/shop.ts');
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget .quick-input-box input').fill(`:${line1}`);
+  // Enter before the widget has read the typed line does nothing: wait for its "go to line N" first.
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${line1}` }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.locator('.statusbar-item', { hasText: `Ln ${line1},` }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('F9');
+  // The breakpoint's red dot in the gutter, on that line.
+  const dotLine1 = await page.waitForFunction((want) => {
+    const editor = document.querySelector('.editor-instance .monaco-editor.focused') ?? document.querySelector('.editor-instance .monaco-editor');
+    // The glyph margin's breakpoint decoration (VS Code renders it as a codicon), matched to a line number by height.
+    const dot = editor?.querySelector('.margin .codicon-debug-breakpoint')?.getBoundingClientRect();
+    if (!editor || !dot) return false;
+    const middle = dot.top + dot.height / 2;
+    const hit = [...editor.querySelectorAll('.margin-view-overlays .line-numbers')].find((n) => {
+      const box = n.getBoundingClientRect();
+      return box.top <= middle && middle <= box.bottom;
+    });
+    return hit && Number((hit.textContent ?? '').trim()) === want ? want : false;
+  }, line1, { timeout: 15_000 });
+  assert.equal(await dotLine1.jsonValue(), line1);
+  await shot(page, '11a-breakpoint-set');
+  log(`e2e: breakpoint set at shop.ts:${line1}`);
+
+  // Replay from the Workflows view: the session runs to the breakpoint.
+  await page.locator('.part.activitybar [aria-label^="DBOS Replay"]').first().click();
+  const targetRow = row(page, `workflow ${workflowId},`).first();
+  await targetRow.hover();
+  await targetRow.locator('.action-label[aria-label="Replay Workflow"]').click();
+  await page.locator('.debug-toolbar').waitFor({ state: 'visible', timeout: 90_000 });
+  await showRunAndDebug(page);
+  await page.locator('.pane-header', { hasText: 'Call Stack' }).filter({ hasText: /Paused/ }).first().waitFor({ state: 'visible', timeout: 90_000 });
+  const top = page.locator('.debug-call-stack .monaco-list-row').filter({ hasText: 'shop.ts' }).first();
+  await top.waitFor({ state: 'visible' });
+  // Each frame row reads "<function> <file> <line>:<column>" (one session, one thread: no rows above the frames).
+  const frames = await page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rows) => rows.map((r) =>
+    [...r.querySelectorAll('.label, .file-name, .line-number')].map((e) => (e.textContent ?? '').trim()).filter(Boolean).join(' ')
+    || (r.textContent ?? '').trim()));
+  assert.match(frames[0] ?? '', new RegExp(`^checkout\\s*shop\\.ts\\s*${line1}:`), `the top frame is not checkout at shop.ts:${line1}: ${frames.join(' | ')}`);
+  // The editor shows shop.ts with the paused line marked.
+  await page.locator('.tabs-container .tab.active[aria-label*="shop.ts"]').first().waitFor({ state: 'visible' });
+  await page.waitForFunction(() => !!document.querySelector('.editor-instance .monaco-editor .debug-top-stack-frame-line'), undefined, { timeout: 30_000 });
+  assert.equal(await pausedLine1(page), line1, `the editor marks another line than shop.ts:${line1} as paused`);
+  await shot(page, '11b-stopped-at-breakpoint');
+  log(`e2e: replay stopped at shop.ts:${line1}; call stack: ${frames.slice(0, 3).join(' | ')}`);
+
+  // Variables: `reservation` holds the recorded output of step 0 (reserve); expanded, its fields. The empty Watch
+  // pane folds away so the Variables view has the room (it only renders the rows it has room for).
+  const watch = page.locator('.pane-header[aria-expanded="true"]', { hasText: 'Watch' }).first();
+  if (await watch.isVisible()) {
+    await watch.click();
+    await page.locator('.pane-header[aria-expanded="false"]', { hasText: 'Watch' }).first().waitFor({ state: 'visible' });
+  }
+  await variable(page, 'Local').waitFor({ state: 'visible' });
+  await expand(page, 'reservation');
+  await variableShows(page, 'reservationId', '"res-A-1001"');
+  await shot(page, '11c-variables-reservation');
+  // The adapter's Workflow scope lists the operations consumed so far: #0 reserve. (Local folds away first: the
+  // Variables view only renders the rows it has room for.)
+  await expand(page, 'Local', false);
+  await expand(page, 'Workflow');
+  await expand(page, 'operations');
+  await variable(page, '#0 reserve').waitFor({ state: 'visible' });
+  await variable(page, '#0 reserve').scrollIntoViewIfNeeded();
+  await shot(page, '11d-workflow-scope');
+  log('e2e: Variables show reservation.reservationId "res-A-1001"; the Workflow scope lists #0 reserve');
+
+  // Step over (F10): `charge` now holds the recorded payment.
+  await expand(page, 'Workflow', false);
+  await expand(page, 'Local');
+  await page.keyboard.press('F10');
+  await page.waitForFunction((want) => {
+    const frame = document.querySelector('.debug-call-stack .monaco-list-row .line-number');
+    return frame && !(frame.textContent ?? '').startsWith(`${want}:`) ? true : false;
+  }, line1, { timeout: 60_000 });
+  await page.locator('.pane-header', { hasText: 'Call Stack' }).filter({ hasText: /Paused/ }).first().waitFor({ state: 'visible' });
+  // The view reloads after the stop: `charge` shows the recorded payment (until then it is the old `undefined` row).
+  await variableShows(page, 'charge', 'pay_A-1001');
+  await expand(page, 'reservation', false);
+  await expand(page, 'charge');
+  await variableShows(page, 'paymentId', '"pay_A-1001"');
+  await variable(page, 'charge').scrollIntoViewIfNeeded();
+  await shot(page, '11e-stepped-over-charge');
+  log(`e2e: after a step over (now at shop.ts:${await pausedLine1(page)}), charge.paymentId is "pay_A-1001"`);
+
+  await page.keyboard.press('Shift+F5');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  await shot(page, '11f-breakpoint-session-ended');
+}
+
 test('Workflows view in a real VS Code: list, expand a checkout, open a recorded output, export its trace, replay it', { timeout: 900_000 }, async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   let workbench: Workbench | undefined;
@@ -227,11 +375,13 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
       const dbName = new URL(workbench.db.url).pathname.slice(1);
       await page.locator('.statusbar-item', { hasText: `DBOS Replay` }).filter({ hasText: dbName }).first().waitFor({ state: 'visible' });
       await shot(page, '09-replay-paused');
-      // The Run and Debug view's Call Stack names the session, paused (on entry with the dbosReplay.stopOnEntry default).
-      await page.locator('.part.activitybar [aria-label^="Run and Debug"]').first().click();
+      // The Run and Debug view's Call Stack names the session, paused on entry: no breakpoint is set yet, and the
+      // dbosReplay.stopOnEntry default (whenNoBreakpoints) pauses a replay on entry only then. The adapter pauses at
+      // the program's first line (dist/main.js) today, at the workflow's first line (shop.ts) once it stops there.
+      await showRunAndDebug(page);
       const callStack = page.locator('.debug-call-stack');
       await page.locator('.pane-header', { hasText: 'Call Stack' }).filter({ hasText: /Paused/ }).first().waitFor({ state: 'visible' });
-      await callStack.locator('.monaco-list-row', { hasText: 'main.js' }).first().waitFor({ state: 'visible' });
+      await callStack.locator('.monaco-list-row', { hasText: /main\.js|shop\.ts/ }).first().waitFor({ state: 'visible' });
       await shot(page, '10-replay-call-stack');
       const statusText = await page.locator('.statusbar-item', { hasText: 'DBOS Replay' }).first().textContent();
       assert.ok(statusText && !statusText.includes('postgres:') && !statusText.includes('@'), `status bar shows credentials: ${statusText}`);
@@ -239,6 +389,10 @@ test('Workflows view in a real VS Code: list, expand a checkout, open a recorded
       await page.keyboard.press('Shift+F5');
       await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
       await shot(page, '11-replay-stopped');
+
+      // Stage 6b: a breakpoint in the workflow's TypeScript. F9 on the checkout's `const charge = …` line, then Replay:
+      // with a breakpoint set the replay runs to it (no stop on entry), and the Variables view shows recorded outputs.
+      await replayToBreakpoint(page, workbench.db.folder, expected.target.id);
     } else {
       log('e2e: no fixture app workspace (mini recording): the Replay stage needs the app\'s program, skipped');
     }

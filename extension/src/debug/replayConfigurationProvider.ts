@@ -5,6 +5,7 @@ import type { ConnectionManager } from '../connection/connectionManager.js';
 import { checkTraceFile } from '../history/checkTraceFile.js';
 import { messageForExtension } from '../history/workflowHistory.js';
 import { resolveProgram, type ProgramSources } from './programResolver.js';
+import { stopOnEntryFor } from './stopOnEntry.js';
 import { pickWorkflow } from './workflowPicker.js';
 import { mentionsWorkflow } from './workflowSource.js';
 
@@ -56,7 +57,11 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
       for (const [k, v] of Object.entries(filled)) if (config[k] === undefined) config[k] = v;
     }
     if (config.stopOnEntry === undefined) {
-      config.stopOnEntry = vscode.workspace.getConfiguration('dbosReplay', folder).get<boolean>('stopOnEntry', true);
+      // Enabled source and function breakpoints (a function breakpoint names a recorded operation): the replay runs to them.
+      const enabled = vscode.debug.breakpoints.filter((b) => b.enabled).length;
+      const setting = vscode.workspace.getConfiguration('dbosReplay', folder).get<unknown>('stopOnEntry');
+      config.stopOnEntry = stopOnEntryFor(setting, enabled);
+      this.log.info(`Replay ${config.stopOnEntry ? 'pauses on entry' : 'runs to the breakpoints'} (dbosReplay.stopOnEntry: ${JSON.stringify(setting ?? 'whenNoBreakpoints')}, ${enabled} enabled breakpoint(s))`);
     }
     if (config.workflowId && !config.traceFile && !(await this.functionInWorkspace(folder, String(config.workflowId)))) return undefined;
     await this.state.update(LAST_REPLAY, { folder: folder?.uri.toString(), config: original } satisfies LastReplay);
