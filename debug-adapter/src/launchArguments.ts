@@ -20,7 +20,7 @@ export interface ReplayLaunchArguments {
   runtimeArgs?: string[];
   /** Extra environment variables for the program; `null` removes one. */
   env?: Record<string, string | null>;
-  /** Stop at the first line of the program. */
+  /** Stop at the first line of the workflow function when replaying (of the program otherwise). */
   stopOnEntry?: boolean;
   /** Globs of files whose frames are hidden from stepping and de-emphasized in stacks (`<node_internals>/**` for Node's own code). */
   skipFiles?: string[];

@@ -378,8 +378,12 @@ export function summaryText(text: string | null): string {
   if (text === null) return 'null';
   try {
     const v = JSON.parse(text) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v) && 'json' in v && Object.keys(v).every((k) => k === 'json' || k === 'meta')) {
-      return JSON.stringify((v as { json: unknown }).json) ?? 'undefined';
+    // superjson as DBOS stores it: { json, meta?, __dbos_serializer: 'superjson' } (transactions omit the marker).
+    if (v && typeof v === 'object' && !Array.isArray(v) && 'json' in v &&
+      Object.keys(v).every((k) => k === 'json' || k === 'meta' || k === '__dbos_serializer')) {
+      const sj = v as { json: unknown; meta?: { values?: unknown } };
+      if (sj.json === null && Array.isArray(sj.meta?.values) && sj.meta.values[0] === 'undefined') return 'undefined';
+      return JSON.stringify(sj.json) ?? 'undefined';
     }
   } catch {
     // shortened or not JSON: shown as recorded
