@@ -6,6 +6,7 @@ import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { DEBUG_TYPE, LAST_REPLAY, type LastReplay } from '../debug/replayConfigurationProvider.js';
 import { pickWorkflow } from '../debug/workflowPicker.js';
+import { runToOperation } from '../debug/runToOperation.js';
 import type { WorkflowCommandArgs } from '../../../language-server/src/protocol.js';
 import { checkTraceFile } from '../history/checkTraceFile.js';
 import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel } from '../languageServer/lensArguments.js';
@@ -62,6 +63,9 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
   });
 
   register('dbosReplay.pickWorkflow', () => pickWorkflow(connection));
+
+  // From a step row of the Workflows view ({ op }), or the palette (a pick of the replayed workflow's operations).
+  register('dbosReplay.runToOperation', (arg?: unknown) => runToOperation(connection, arg));
 
   register('dbosReplay.openTraceFile', async (uri?: vscode.Uri) => {
     const file = uri ?? (await vscode.window.showOpenDialog({
