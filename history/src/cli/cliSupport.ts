@@ -68,6 +68,19 @@ export function parseTime(value: string, option: string, now = Date.now()): numb
     'epoch milliseconds, or a duration ago such as 30m, 2h, 7d.');
 }
 
+/** Workflow statuses the SDK writes (dbos.workflow_status.status). */
+export const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
+
+/** `--status S[,S]`: statuses, upper-cased; anything else is a usage error naming the allowed ones. */
+export function parseStatusOption(value: string): string[] {
+  const wanted = value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const bad = wanted.filter((s) => !STATUSES.includes(s));
+  if (bad.length || wanted.length === 0) {
+    throw new UsageError(`--status '${value}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`);
+  }
+  return wanted;
+}
+
 export function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -3,17 +3,16 @@
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import type { Verdict } from '../../../../replay-runtime/src/engine/session.js';
 import { runReplayBatch, type BatchEntry } from '../../../../replay-runtime/src/host/runReplay.js';
-import { ErrorCode, HistoryError, UsageError } from '../../errors.js';
+import { ErrorCode, HistoryError } from '../../errors.js';
 import { HistoryReader } from '../../reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
 import type { Trace } from '../../trace/traceModel.js';
-import { DB_OPTIONS, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import { DB_OPTIONS, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
 
-const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
 export const checkCommand: Command = {
   name: 'check',
@@ -33,14 +32,7 @@ export const checkCommand: Command = {
     }, false);
     const program = programOptions(values, 'check');
     const filter: WorkflowFilter = {};
-    if (values.status !== undefined) {
-      const wanted = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-      const bad = wanted.filter((s) => !STATUSES.includes(s));
-      if (bad.length || wanted.length === 0) {
-        throw new UsageError(`--status '${values.status}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`);
-      }
-      filter.status = wanted;
-    }
+    if (values.status !== undefined) filter.status = parseStatusOption(values.status);
     if (values.name !== undefined) filter.name = values.name;
     if (values.class !== undefined) filter.className = values.class;
     if (values.since !== undefined) filter.createdAfter = parseTime(values.since, 'since');

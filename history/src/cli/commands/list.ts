@@ -2,10 +2,8 @@
 // Runs in the CLI process.
 import { HistoryReader } from '../../reader/historyReader.js';
 import type { WorkflowFilter } from '../../reader/readerTypes.js';
-import { UsageError } from '../../errors.js';
-import { DB_OPTIONS, formatTable, iso, parse, parseIntOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import { DB_OPTIONS, formatTable, iso, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
-const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
 export const listCommand: Command = {
   name: 'list',
@@ -32,14 +30,7 @@ export const listCommand: Command = {
       json: { type: 'boolean' },
     }, false);
     const filter: WorkflowFilter = {};
-    if (values.status !== undefined) {
-      const wanted = values.status.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-      const bad = wanted.filter((s) => !STATUSES.includes(s));
-      if (bad.length || wanted.length === 0) {
-        throw new UsageError(`--status '${values.status}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`);
-      }
-      filter.status = wanted;
-    }
+    if (values.status !== undefined) filter.status = parseStatusOption(values.status);
     if (values.name !== undefined) filter.name = values.name;
     if (values.class !== undefined) filter.className = values.class;
     if (values.queue !== undefined) filter.queueName = values.queue;
