@@ -52,3 +52,18 @@ export async function scratchDatabase(template?: string): Promise<{ name: string
     },
   };
 }
+
+/**
+ * The step-body counters of a recorded fixture app (`fixture_step_runs` in its app database): a replay that ran a
+ * step or transaction body would change them.
+ */
+export async function fixtureStepRuns(app: 'v5' | 'v4'): Promise<Record<string, number>> {
+  const c = new pg.Client({ connectionString: fixtureUrl(app, 'app') });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ step: string; runs: number }>('SELECT step, runs FROM fixture_step_runs ORDER BY step');
+    return Object.fromEntries(rows.map((r) => [r.step, Number(r.runs)]));
+  } finally {
+    await c.end();
+  }
+}

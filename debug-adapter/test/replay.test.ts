@@ -5,11 +5,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { HistoryReader } from '../../history/src/reader/historyReader';
 import { writeTraceFile } from '../../history/src/trace/traceFile';
-import { fixtureUrl } from '../../test-support/testDatabase';
+import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase';
 import { CustomRequest } from '../src/customRequests';
 import { programsDir, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
@@ -23,17 +22,6 @@ const skip = !recorded && 'v5 fixtures not recorded';
 
 function compiled(workflowId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { program: path.join(appDir, 'dist', 'main.js'), cwd: appDir, workflowId, databaseUrl: fixtureUrl('v5', 'sys'), ...extra };
-}
-
-async function stepRuns(): Promise<Record<string, number>> {
-  const c = new pg.Client({ connectionString: fixtureUrl('v5', 'app') });
-  await c.connect();
-  try {
-    const { rows } = await c.query('SELECT step, runs FROM fixture_step_runs ORDER BY step');
-    return Object.fromEntries(rows.map((r) => [r.step as string, Number(r.runs)]));
-  } finally {
-    await c.end();
-  }
 }
 
 function output(t: DapTest): string {
@@ -56,10 +44,10 @@ async function children(t: DapTest, ref: number): Promise<Map<string, DebugProto
 describe('DBOS replay over DAP', { skip }, () => {
   let runsBefore: Record<string, number>;
   before(async () => {
-    runsBefore = await stepRuns();
+    runsBefore = await fixtureStepRuns('v5');
   });
   after(async () => {
-    if (runsBefore) assert.deepEqual(await stepRuns(), runsBefore, 'no step body ran during the replays');
+    if (runsBefore) assert.deepEqual(await fixtureStepRuns('v5'), runsBefore, 'no step body ran during the replays');
   });
 
   it('compiled dist/main.js: breakpoint in shop.ts, Workflow scope, step over a durable call, step back, verdict at the end', () => withAdapter(async (t) => {

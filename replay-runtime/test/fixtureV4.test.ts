@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
-import { fixtureUrl } from '../../test-support/testDatabase.js';
+import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
 import { runReplay, type RunReplayResult } from '../src/host/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
@@ -24,20 +23,9 @@ const OPERATIONS: Record<string, number> = {
   'v4-order-ok': 11, 'v4-order-ok-6': 1, 'v4-order-fail': 1, 'v4-receipt': 2, 'v4-fraud-review': 1,
 };
 
-async function stepRuns(): Promise<Record<string, number>> {
-  const c = new pg.Client({ connectionString: fixtureUrl('v4', 'app') });
-  await c.connect();
-  try {
-    const { rows } = await c.query('SELECT step, runs FROM fixture_step_runs ORDER BY step');
-    return Object.fromEntries(rows.map((r) => [r.step as string, Number(r.runs)]));
-  } finally {
-    await c.end();
-  }
-}
-
 test('v4 fixture: every recorded workflow replays to its recorded outcome through dist/main.js, no body runs', { skip: !recorded && 'v4 fixtures not recorded' }, async () => {
   const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
-  const before = await stepRuns();
+  const before = await fixtureStepRuns('v4');
   assert.equal(before.insertOrder, 2);
   // The app's own node_modules hold the real SDK the redirect must win over.
   assert.ok(existsSync(path.join(appDir, 'node_modules', '@dbos-inc', 'knex-datasource')));
@@ -71,5 +59,5 @@ test('v4 fixture: every recorded workflow replays to its recorded outcome throug
   assert.deepEqual((ok.order as Record<string, unknown>).created_at && typeof (ok.order as Record<string, unknown>).created_at, 'object');
   const fail = results.get('v4-order-fail')!.verdict;
   assert.equal(fail.replayedResult?.error?.name, 'OrderRejectedError');
-  assert.deepEqual(await stepRuns(), before);
+  assert.deepEqual(await fixtureStepRuns('v4'), before);
 });

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import pg from 'pg';
-import { fixtureUrl } from '../../test-support/testDatabase.js';
+import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
 import { runReplay, runReplayBatch, type BatchEntry, type RunReplayResult } from '../src/host/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
@@ -20,20 +19,9 @@ interface Manifest {
   workflows: { id: string; name: string; status: string; operations: [number, string][] }[];
 }
 
-async function stepRuns(table: string): Promise<Record<string, number>> {
-  const c = new pg.Client({ connectionString: fixtureUrl('v5', 'app') });
-  await c.connect();
-  try {
-    const { rows } = await c.query(`SELECT step, runs FROM ${table} ORDER BY step`);
-    return Object.fromEntries(rows.map((r) => [r.step as string, Number(r.runs)]));
-  } finally {
-    await c.end();
-  }
-}
-
 test('v5 fixture: every recorded workflow replays to its recorded outcome, no step body runs', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
   const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
-  const before = await stepRuns(manifest.stepRunsTable);
+  const before = await fixtureStepRuns('v5');
   assert.deepEqual(before, manifest.stepRuns);
   const results = new Map<string, RunReplayResult>();
   const queue = [...manifest.workflows];
@@ -60,7 +48,7 @@ test('v5 fixture: every recorded workflow replays to its recorded outcome, no st
   assert.deepEqual(problems, []);
   assert.equal(results.get('crash-pending')!.verdict.incomplete?.message,
     'the recording ends here: the original run never completed step 2 (handOffToCourier)');
-  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+  assert.deepEqual(await fixtureStepRuns('v5'), manifest.stepRuns);
 });
 
 test('v5 fixture through tsx (src/main.ts): every workflow gets the same verdict as through dist/main.js', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
@@ -75,7 +63,7 @@ test('v5 fixture through tsx (src/main.ts): every workflow gets the same verdict
   assert.deepEqual(ts.verdicts.map((v) => v.replayedResult), js.verdicts.map((v) => v.replayedResult));
   assert.deepEqual(ts.verdicts.map((v) => v.verdict),
     manifest.workflows.map((w) => (w.status === 'SUCCESS' || w.status === 'ERROR' ? 'match' : 'incomplete')));
-  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+  assert.deepEqual(await fixtureStepRuns('v5'), manifest.stepRuns);
 });
 
 test('v5 fixture: the whole manifest in one batch process gives the same verdicts', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
@@ -89,5 +77,5 @@ test('v5 fixture: the whole manifest in one batch process gives the same verdict
   for (const [i, w] of manifest.workflows.entries()) {
     if (r.verdicts[i].verdict === 'match') assert.equal(r.verdicts[i].operations.consumed, w.operations.length, w.id);
   }
-  assert.deepEqual(await stepRuns(manifest.stepRunsTable), manifest.stepRuns);
+  assert.deepEqual(await fixtureStepRuns('v5'), manifest.stepRuns);
 });
