@@ -20,6 +20,7 @@ import { startLanguageServer } from '../language-server/src/languageServer';
 import { InMemoryHistory } from '../language-server/src/providers';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
+import { recreateDatabase } from '../test-support/testDatabase.js';
 import { openPool } from '../history/src/db/connection.js';
 import type { SchemaInfo } from '../history/src/reader/readerTypes.js';
 import { recordedStepNames, workflowRunCounts } from '../history/src/reader/workflowStats.js';
@@ -199,20 +200,9 @@ async function historyQueries(label: string, url: string, cases: Array<[name: st
 }
 
 async function seededDatabase(rows: number): Promise<string> {
-  const admin = process.env.DBOS_REPLAY_TEST_ADMIN_URL!;
-  const name = 'dbos_replay_bench_ls';
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await c.end();
-  }
-  const u = new URL(admin);
-  u.pathname = '/' + name;
-  await DBOS.migrate(u.toString());
-  const seed = new pg.Client({ connectionString: u.toString() });
+  const url = await recreateDatabase('dbos_replay_bench_ls');
+  await DBOS.migrate(url);
+  const seed = new pg.Client({ connectionString: url });
   await seed.connect();
   const t = performance.now();
   try {
@@ -221,7 +211,7 @@ async function seededDatabase(rows: number): Promise<string> {
     await seed.end();
   }
   console.log(`seeded ${rows} workflows (1..5 steps each) in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-  return u.toString();
+  return url;
 }
 
 async function historyBenchmarks(): Promise<void> {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { recreateDatabase } from '../test-support/testDatabase.js';
 import {
   CodeServer, ensureChromium, ensureCodeServer, installExtension, prepareProfile, repoRoot, setUserSetting, type CodeServerProfile,
 } from './codeServerHarness.js';
@@ -31,12 +31,6 @@ function copyFixtureApp(fixtureDir: string): string {
   return folder;
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = '/' + database;
-  return u.toString();
-}
-
 /**
  * The fixture app's recording when the harness made one (DBOS_REPLAY_FX_V5_SYS_URL), else a small checkout
  * recorded here with the real SDK into its own database on the harness server (DBOS_REPLAY_TEST_ADMIN_URL).
@@ -50,18 +44,7 @@ export async function recordedDatabase(log: (m: string) => void, opts: { copyWor
     log(`e2e: workspace is a copy of test-fixtures/app-v5 in ${folder}`);
     return { url: fixtureUrl, folder, origin: 'fixture app-v5', temporary: true };
   }
-  const admin = process.env.DBOS_REPLAY_TEST_ADMIN_URL;
-  if (!admin) throw new Error('DBOS_REPLAY_TEST_ADMIN_URL is not set: run through `npm test` or scripts/with-postgres.mjs.');
-  const name = 'dbos_replay_e2e_mini';
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await c.end();
-  }
-  const url = withDatabase(admin, name);
+  const url = await recreateDatabase('dbos_replay_e2e_mini');
   log('e2e: no fixture app recording (DBOS_REPLAY_FX_V5_SYS_URL); recording a mini checkout with the real SDK');
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test-e2e', 'miniRecording.ts'), url],
     { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });

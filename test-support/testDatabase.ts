@@ -67,3 +67,17 @@ export async function fixtureStepRuns(app: 'v5' | 'v4'): Promise<Record<string, 
     await c.end();
   }
 }
+
+/** Drops (if present) and creates a database of a fixed name on the test server; returns its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
+  try {
+    const ident = '"' + name.replace(/"/g, '""') + '"';
+    await admin.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${ident}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(adminUrl(), name);
+}
