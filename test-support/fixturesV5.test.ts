@@ -109,6 +109,9 @@ describe('v5 fixture manifest', () => {
       'crash-pending',
       'approval-cancelled',
       'audit-orders',
+      'debounce-queued-holder',
+      'debounce-other-workflow',
+      'debounce-other-app',
     ]) {
       assert.ok(ids.includes(id), `fixtures.json lacks case ${id}`);
     }

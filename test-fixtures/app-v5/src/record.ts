@@ -22,6 +22,7 @@ import {
   Packing,
   STEP_RUNS_TABLE,
   Pipeline,
+  Search,
   Shipping,
   Shop,
   closeStepCounter,
@@ -187,6 +188,33 @@ async function recordCases(): Promise<void> {
 
   r = await outcome(await DBOS.startWorkflow(Audit.auditOrder, { workflowID: 'audit-orders' })('checkout-ok', ['checkout-declined']));
   expect(r.ok && String(r.value).includes('recount:6'), `audit-orders: ${JSON.stringify(r)}`);
+
+  await recordRefusedBounces();
+}
+
+/** The Debouncer's 'raise' outcome, three ways (see src/workflows/search.ts); each case releases its own holder. */
+async function recordRefusedBounces(): Promise<void> {
+  // The result of a case whose conflicting bounce was refused as the SDK refuses it, or undefined.
+  const refused = (r: Outcome, dedupID: string): Record<string, unknown> | undefined => {
+    const want = {
+      name: 'DBOSQueueDuplicatedError',
+      message: `Workflow  was deduplicated due to an existing workflow in queue reindex with deduplication ID ${dedupID}.`,
+      code: 28,
+    };
+    if (!r.ok) return undefined;
+    const value = r.value as Record<string, unknown>;
+    return JSON.stringify(value.refused) === JSON.stringify(want) ? value : undefined;
+  };
+  // Independent keys, so the cases run at once: each holder waits for the SDK's once-a-second DELAYED sweep.
+  const [queued, other, app] = await Promise.all([
+    DBOS.startWorkflow(Search.bounceOnQueuedHolder, { workflowID: 'debounce-queued-holder' })('sku-mug').then(outcome),
+    DBOS.startWorkflow(Search.bounceOnOtherWorkflow, { workflowID: 'debounce-other-workflow' })('sku-tea').then(outcome),
+    DBOS.startWorkflow(Search.bounceOnOtherApplication, { workflowID: 'debounce-other-app' })('sku-pot').then(outcome),
+  ]);
+  expect(refused(queued, 'Search.reindex-queued-sku-mug')?.holder === 'entry:sku-mug:catalog-import', `debounce-queued-holder: ${JSON.stringify(queued)}`);
+  const photos = refused(other, 'Search.reindex-photos-sku-tea');
+  expect(photos?.sameRun === true && photos.photos === 'entry:sku-tea:photos/upload-2', `debounce-other-workflow: ${JSON.stringify(other)}`);
+  expect(refused(app, 'Search.reindex-sku-pot')?.holder === 'entry:sku-pot:shop-edit', `debounce-other-app: ${JSON.stringify(app)}`);
 }
 
 /** Every manifest entry must be recorded with its status, name, class, config, parent and exact operation sequence. */

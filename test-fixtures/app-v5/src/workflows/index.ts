@@ -11,3 +11,4 @@ export * from './invoices';
 export * from './shopDb';
 export * from './ledger';
 export * from './operations';
+export * from './search';
