@@ -106,4 +106,13 @@ describe('API surface', () => {
     assert.deepEqual(missing, []);
     assert.ok(declared.length > 80, `only ${declared.length} statics parsed from dbos.d.ts`);
   });
+
+  test('every export of the real SDK 5.3.0 @dbos-inc/dbos-sdk/datasource exists on the replay module', async () => {
+    // An ES module importing a name the redirect lacks fails to link (SyntaxError) before the program runs.
+    const real = await import('@dbos-inc/dbos-sdk/datasource') as Record<string, unknown>;
+    const { datasourceModule } = await import('../src/sdk/sdkModule.js');
+    const names = Object.keys(real).filter((n) => n !== 'default' && n !== '__esModule');
+    assert.ok(names.length > 15, `only ${names.length} exports read from the real module`);
+    assert.deepEqual(names.filter((n) => !(n in datasourceModule)), []);
+  });
 });

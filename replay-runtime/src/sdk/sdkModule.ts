@@ -63,6 +63,17 @@ export function registerTransaction<F extends AnyFn>(_dsName: string, func: F, c
   return invoker as unknown as F;
 }
 
+/**
+ * The SDK's own class (datasource.js), same name and message: a data source imports it by name, which an ES module
+ * must resolve at link time, and recognizes it with instanceof in its conflict handler.
+ */
+export class DBOSStepAlreadyRecordedError extends Error {
+  constructor(workflowID: string, stepID: number) {
+    super(`Step ${stepID} of workflow ${workflowID} was already recorded by a concurrent execution`);
+    this.name = 'DBOSStepAlreadyRecordedError';
+  }
+}
+
 export const datasourceModule: Record<string, unknown> = {
   __esModule: true,
   runTransaction,
@@ -71,6 +82,7 @@ export const datasourceModule: Record<string, unknown> = {
   PGIsolationLevel: Object.freeze({ ReadUncommitted: 'READ UNCOMMITTED', ReadCommitted: 'READ COMMITTED', RepeatableRead: 'REPEATABLE READ', Serializable: 'SERIALIZABLE' }),
   DBOSError: SdkErrors.DBOSError,
   DBOSWorkflowConflictError: SdkErrors.DBOSWorkflowConflictError,
+  DBOSStepAlreadyRecordedError,
   DATASOURCE_MIGRATIONS_TABLE: 'dbos_transaction_completion_migrations',
   assertStillOwnsWorkflow: async () => undefined,
   // Schema set-up of data sources would touch a database: in replay they succeed without doing anything.
