@@ -12,7 +12,7 @@ export interface Order {
 export const PAYMENT_TOPIC = 'payment';
 
 /** Step bodies run only while the recorder runs them: a replay that runs one fails loudly. */
-function bodyRuns(step: string): void {
+export function bodyRuns(step: string): void {
   if (process.env.ESM_FIXTURE_RECORDING !== '1') throw new Error(`step body ${step} ran outside the recorder`);
 }
 
