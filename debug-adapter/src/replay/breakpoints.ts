@@ -6,6 +6,7 @@ import type { CdpClient } from './cdpClient';
 import type { Location } from './cdpTypes';
 import { Emitter } from './emitter';
 import { urlRegexForPath, type LoadedSourceMap } from './sourceMaps';
+import { gatedCondition } from './travelGate';
 
 export interface BreakpointSpec {
   line0: number;
@@ -44,6 +45,13 @@ interface UserBreakpoint {
 export class BreakpointManager {
   private nextId = 1;
   private readonly bySource = new Map<string, UserBreakpoint[]>();
+  /**
+   * Breakpoints the user removed or replaced that time travel still needs: a re-run must stop where the first run
+   * stopped, so they are bound again in every new debuggee (their gate keeps them from stopping elsewhere).
+   */
+  private readonly retiredBySource = new Map<string, UserBreakpoint[]>();
+  /** Replay: bind every breakpoint through the time travel gate (see travelGate.ts). */
+  private gated = false;
   private readonly byCdpId = new Map<string, UserBreakpoint>();
   /** Original path → CDP id of the breakpoint at 0:0 of that file, which pauses a tsx-compiled module before it runs. */
   private readonly entryBreakpoints = new Map<string, string>();
@@ -58,7 +66,10 @@ export class BreakpointManager {
   setForSource(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
     return this.serialize(async () => {
       const key = path.resolve(sourcePath);
-      for (const old of this.bySource.get(key) ?? []) await this.unbind(old);
+      for (const old of this.bySource.get(key) ?? []) {
+        await this.unbind(old);
+        if (this.gated) this.retire(key, old);
+      }
       const created = specs.map((spec) => this.create(key, spec));
       this.bySource.set(key, created);
       if (this.cdp) await this.bindSource(key);
@@ -74,7 +85,7 @@ export class BreakpointManager {
       this.byCdpId.clear();
       this.entryBreakpoints.clear();
       this.maps.clear();
-      for (const bps of this.bySource.values()) {
+      for (const bps of [...this.bySource.values(), ...this.retiredBySource.values()]) {
         for (const bp of bps) {
           bp.cdpIds.clear();
           bp.boundIn.clear();
@@ -83,12 +94,40 @@ export class BreakpointManager {
         }
       }
       cdp.on('Debugger.breakpointResolved', (e) => this.onResolved(e.breakpointId, e.location));
-      for (const key of this.bySource.keys()) await this.bindSource(key);
+      for (const key of new Set([...this.bySource.keys(), ...this.retiredBySource.keys()])) await this.bindSource(key);
     });
   }
 
   detach(): void {
     this.cdp = undefined;
+  }
+
+  /** Replay sessions bind breakpoints through the time travel gate (set before the first attach). */
+  setGated(gated: boolean): void {
+    this.gated = gated;
+  }
+
+  /** The ids of the breakpoints the user has now (valid ones). */
+  currentIds(): number[] {
+    return [...this.bySource.values()].flat().filter((b) => b.spec.line0 >= 0).map((b) => b.id);
+  }
+
+  /** A current or retired breakpoint by id. */
+  byId(id: number): UserBreakpoint | undefined {
+    return [...this.bySource.values(), ...this.retiredBySource.values()].flat().find((b) => b.id === id);
+  }
+
+  isCurrent(id: number): boolean {
+    return [...this.bySource.values()].flat().some((b) => b.id === id);
+  }
+
+  /** Forgets retired breakpoints that no part of the time travel history needs any more. */
+  retain(ids: ReadonlySet<number>): void {
+    for (const [key, bps] of this.retiredBySource) {
+      const kept = bps.filter((b) => ids.has(b.id));
+      if (kept.length) this.retiredBySource.set(key, kept);
+      else this.retiredBySource.delete(key);
+    }
   }
 
   /** A map became known (a parsed script's, or one predicted from outFiles): bind the breakpoints of its sources. */
@@ -97,7 +136,7 @@ export class BreakpointManager {
       if (this.maps.has(map.generatedPath)) return;
       this.maps.set(map.generatedPath, map);
       for (const source of map.sources) {
-        if (this.bySource.has(source)) await this.bindSource(source);
+        if (this.bySource.has(source) || this.retiredBySource.has(source)) await this.bindSource(source);
       }
     });
   }
@@ -151,7 +190,7 @@ export class BreakpointManager {
   }
 
   private async bindSource(key: string): Promise<void> {
-    const bps = (this.bySource.get(key) ?? []).filter((b) => b.spec.line0 >= 0);
+    const bps = [...this.bySource.get(key) ?? [], ...this.retiredBySource.get(key) ?? []].filter((b) => b.spec.line0 >= 0);
     let bound = false;
     for (const map of this.maps.values()) {
       if (!map.hasSource(key)) continue;
@@ -175,7 +214,7 @@ export class BreakpointManager {
         urlRegex: urlRegexForPath(map.generatedPath),
         lineNumber: generated.line0,
         columnNumber: generated.column0,
-        condition: bp.spec.condition?.trim() ? bp.spec.condition : undefined,
+        condition: this.gated ? gatedCondition(bp.id, bp.spec.condition) : bp.spec.condition?.trim() ? bp.spec.condition : undefined,
       });
       log('breakpoints', `bp ${bp.id} line0 ${bp.spec.line0} → ${path.basename(map.generatedPath)}:${generated.line0}:${generated.column0}, resolved ${JSON.stringify(result.locations)}`);
       bp.cdpIds.set(result.breakpointId, map);
@@ -215,6 +254,12 @@ export class BreakpointManager {
     } catch (e) {
       log('breakpoints', `cannot set the entry breakpoint of ${key}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  private retire(key: string, bp: UserBreakpoint): void {
+    // Its states are no longer the client's business.
+    bp.announced = false;
+    this.retiredBySource.set(key, [...this.retiredBySource.get(key) ?? [], bp]);
   }
 
   private async unbind(bp: UserBreakpoint): Promise<void> {

@@ -8,6 +8,7 @@ import type { Location } from './cdpTypes';
 import { parseHitCondition } from './breakpoints';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
+import { GATE_SCRIPT_URL } from './travelGate';
 
 export const BINDING_NAME = '__dbosReplayEvent';
 /** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
@@ -51,8 +52,6 @@ interface FunctionBreakpoint {
   /** Evaluated in the user's call-site frame; a throw counts as false (like V8's conditional breakpoints). */
   condition?: string;
   hitTest?: (hits: number) => boolean;
-  /** Matches whose condition held, in this run (reset when a new debuggee attaches: time travel re-counts). */
-  hits: number;
   /** An unparsable hit condition: the breakpoint never stops. */
   invalid: boolean;
 }
@@ -71,9 +70,17 @@ export type { OperationEvent };
 
 const FUNCTION_BREAKPOINT_ID_BASE = 100000;
 
+/** What DbosChannel.snapshot() returns: opaque to the controller. */
+export interface DbosSnapshot {
+  readonly functionBreakpoints: readonly FunctionBreakpoint[];
+  readonly filters: { divergence: boolean; recordedStepError: boolean };
+}
+
 export class DbosChannel {
   private nextId = FUNCTION_BREAKPOINT_ID_BASE;
-  private functionBreakpoints: FunctionBreakpoint[] = [];
+  private functionBreakpoints: readonly FunctionBreakpoint[] = [];
+  /** Matches whose condition held, in this run (a new debuggee starts afresh: time travel re-counts). */
+  private hits = new Map<FunctionBreakpoint, number>();
   private filters = { divergence: true, recordedStepError: false };
   private runTo: number | null = null;
   private entry = false;
@@ -98,7 +105,7 @@ export class DbosChannel {
     this.runTo = null;
     this.lastEvent = undefined;
     this.end = undefined;
-    for (const b of this.functionBreakpoints) b.hits = 0;
+    this.hits = new Map();
     cdp.on('Runtime.bindingCalled', (e) => {
       if (e.name === BINDING_NAME) this.onEvent(e.payload);
     });
@@ -113,6 +120,8 @@ export class DbosChannel {
     };
     await cdp.send('Runtime.addBinding', { name: BINDING_NAME });
     await evaluate(`globalThis.__dbosReplayPause = { config: null, wants(ev) {
+  const gate = globalThis.__dbosReplayGate;
+  if (gate && gate.op(ev)) return true;
   const c = this.config;
   if (!c) return false;
   if (ev.type === 'operation') return c.functionIds.includes(ev.functionId) || c.names.includes(ev.name) || c.runTo === ev.functionId
@@ -136,7 +145,7 @@ export class DbosChannel {
 
   /** Whether a script URL is the runtime's or the hook's: its frames are never shown. */
   isHiddenUrl(url: string): boolean {
-    return url === POLICY_SCRIPT_URL || url === PAUSE_SCRIPT_URL || url.endsWith(this.plan.runtimePath) || url === `file://${this.plan.runtimePath}`;
+    return url === POLICY_SCRIPT_URL || url === PAUSE_SCRIPT_URL || url === GATE_SCRIPT_URL || url.endsWith(this.plan.runtimePath) || url === `file://${this.plan.runtimePath}`;
   }
 
   isPauseScript(url: string): boolean {
@@ -149,7 +158,39 @@ export class DbosChannel {
   }
 
   blackboxPatterns(): string[] {
-    return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`];
+    return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`, `^${escapeRegex(GATE_SCRIPT_URL)}$`];
+  }
+
+  /** The function breakpoints and filters in force now, for time travel to re-apply while it re-runs this part. */
+  snapshot(): DbosSnapshot {
+    return { functionBreakpoints: this.functionBreakpoints, filters: this.filters };
+  }
+
+  restore(snapshot: DbosSnapshot): Promise<void> {
+    if (snapshot.functionBreakpoints === this.functionBreakpoints && snapshot.filters === this.filters) return Promise.resolve();
+    this.functionBreakpoints = snapshot.functionBreakpoints;
+    this.filters = snapshot.filters;
+    return this.pushConfig();
+  }
+
+  /**
+   * Recorded operations of a trace that the current function breakpoints stop at (seq → breakpoint ids), counting
+   * hits from the start of the run. Breakpoints with a condition are left out: it can only be tested at the call site.
+   */
+  stopsInTrace(ops: { seq: number; name: string; functionId: number; error: boolean }[]): Map<number, number[]> {
+    const stops = new Map<number, number[]>();
+    const hits = new Map<FunctionBreakpoint, number>();
+    for (const op of ops) {
+      const event = { name: op.name, functionId: op.functionId, errorSummary: op.error ? 'error' : null } as OperationEvent;
+      for (const b of this.functionBreakpoints) {
+        if (b.invalid || b.condition !== undefined || !matches(b, event)) continue;
+        const n = (hits.get(b) ?? 0) + 1;
+        hits.set(b, n);
+        if (b.hitTest && !b.hitTest(n)) continue;
+        stops.set(op.seq, [...stops.get(op.seq) ?? [], b.id]);
+      }
+    }
+    return stops;
   }
 
   setFilters(filters: { divergence: boolean; recordedStepError: boolean }): Promise<void> {
@@ -191,7 +232,7 @@ export class DbosChannel {
   /** Replaces all function breakpoints: `charge` (a step name), `#3` (a function_id), `error` (any recorded error). */
   async setFunctionBreakpoints(specs: FunctionBreakpointSpec[]): Promise<FunctionBreakpointState[]> {
     const ops = this.plan.operations;
-    this.functionBreakpoints = [];
+    const created: FunctionBreakpoint[] = [];
     const states: FunctionBreakpointState[] = [];
     for (const spec of specs) {
       const name = String(spec?.name ?? '').trim();
@@ -200,7 +241,7 @@ export class DbosChannel {
       const condition = typeof spec?.condition === 'string' && spec.condition.trim() !== '' ? spec.condition : undefined;
       const hitText = typeof spec?.hitCondition === 'string' && spec.hitCondition.trim() !== '' ? spec.hitCondition : undefined;
       const hitTest = hitText === undefined ? undefined : parseHitCondition(hitText);
-      const common = { id, name, condition, hitTest, hits: 0, invalid: hitText !== undefined && !hitTest };
+      const common = { id, name, condition, hitTest, invalid: hitText !== undefined && !hitTest };
       let bp: FunctionBreakpoint;
       let found: boolean;
       if (idMatch) {
@@ -213,7 +254,7 @@ export class DbosChannel {
         bp = { ...common, match: { kind: 'name', name } };
         found = ops.some((o) => o.name === name);
       }
-      this.functionBreakpoints.push(bp);
+      created.push(bp);
       if (bp.invalid) {
         states.push({ id, name, verified: false,
           message: `Invalid hit count ${JSON.stringify(hitText)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.` });
@@ -227,6 +268,7 @@ export class DbosChannel {
             `its operations are ${ops.map((o) => `#${o.functionId} ${o.name}`).join(', ') || 'none'}.`,
       });
     }
+    this.functionBreakpoints = created;
     await this.pushConfig();
     return states;
   }
@@ -256,8 +298,9 @@ export class DbosChannel {
     for (const b of passBreakpoints ? [] : this.functionBreakpoints) {
       if (b.invalid || !matches(b, op)) continue;
       if (b.condition !== undefined && !(await evaluate(b.condition))) continue;
-      b.hits++;
-      if (b.hitTest && !b.hitTest(b.hits)) continue;
+      const hits = (this.hits.get(b) ?? 0) + 1;
+      this.hits.set(b, hits);
+      if (b.hitTest && !b.hitTest(hits)) continue;
       ids.push(b.id);
     }
     const runTo = this.runTo === op.functionId;

@@ -10,9 +10,10 @@ import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes'
 import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
-import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
+import { DbosChannel, type DbosSnapshot, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
-import { TimeTravel, type TravelAction } from './timeTravel';
+import { TimeTravel, type Segment, type StopRecord, type TravelAction } from './timeTravel';
+import { installGate, readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
 import { SkipFiles } from './skipFiles';
 import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
 import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
@@ -72,6 +73,18 @@ export interface ExceptionFilters {
 
 export type EvaluateContext = 'watch' | 'hover' | 'repl' | 'clipboard' | 'variables';
 
+/** The breakpoints and filters in force when an action was taken: a re-run applies them again for that part. */
+interface TravelConfig {
+  breakpoints: number[];
+  dbos: DbosSnapshot | undefined;
+  filters: ExceptionFilters;
+}
+
+/** A quiet re-run for reverse continue: the breakpoint passes and operations it recorded, and the clock at each stop. */
+interface TraceRun {
+  seqs: number[];
+}
+
 export class ReplayController {
   private readonly stoppedEmitter = new Emitter<StopInfo>();
   private readonly outputEmitter = new Emitter<OutputInfo>();
@@ -111,7 +124,8 @@ export class ReplayController {
   private stepOutsFromSkipped = 0;
   private standby: { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
-  private readonly travel = new TimeTravel();
+  private readonly travel = new TimeTravel<TravelConfig>();
+  private tracing: TraceRun | undefined;
 
   get state(): ControllerState {
     return this.stateValue;
@@ -146,6 +160,7 @@ export class ReplayController {
       this.dbos = undefined;
     }
     this.dbos?.setEntry(args.stopOnEntry);
+    this.breakpoints.setGated(!!plan.replay);
     this.plan = plan;
     let started: WarmDebuggee;
     try {
@@ -157,8 +172,10 @@ export class ReplayController {
     const debuggee = started.debuggee;
     this.debuggee = debuggee;
     for (const [id, url] of started.scripts) this.scriptUrls.set(id, url);
+    // Time travel keeps the next debuggee ready as soon as this one is taken.
+    if (this.travel.quiet) this.ensureStandby(true);
     debuggee.onOutput((o) => {
-      if (!this.travel.quiet) this.outputEmitter.fire(o);
+      if (!this.travel.quiet && debuggee === this.debuggee) this.outputEmitter.fire(o);
     });
     debuggee.onExit((e) => this.onDebuggeeExit(debuggee, e));
     try {
@@ -177,6 +194,10 @@ export class ReplayController {
       }
       await this.breakpoints.attach(cdp);
       await this.predictFromOutFiles(args.outFiles);
+      if (this.dbos) {
+        await this.applyTravelConfig(this.travel.quiet ? this.travel.currentSegment() : undefined);
+        if (this.tracing) await startTrace(cdp);
+      }
     } catch (e) {
       debuggee.kill('SIGKILL');
       throw e;
@@ -184,9 +205,9 @@ export class ReplayController {
   }
 
   /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
-  private ensureStandby(): void {
+  private ensureStandby(evenIfRunning = false): void {
     const { args, plan } = this;
-    if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
+    if (this.standby || !args || !plan?.replay || (this.stateValue !== 'paused' && !evenIfRunning)) return;
     this.standby = { args, plan, ready: startDebuggee(args, plan).catch(() => undefined) };
   }
 
@@ -209,7 +230,10 @@ export class ReplayController {
   async run(initial: TravelAction = 'continue'): Promise<void> {
     const cdp = this.requireCdp();
     if (this.stateValue !== 'starting') return;
-    if (!this.travel.quiet) this.travel.reset(initial);
+    if (!this.travel.quiet) {
+      this.travel.reset(initial, this.currentConfig());
+      this.retainBreakpoints();
+    }
     if (typeof initial === 'object') {
       this.runningTo = initial.runTo;
       await this.dbos?.setRunTo(initial.runTo);
@@ -219,8 +243,13 @@ export class ReplayController {
     await cdp.send('Runtime.runIfWaitingForDebugger', {});
   }
 
-  setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
-    return this.breakpoints.setForSource(sourcePath, specs);
+  async setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
+    const states = await this.breakpoints.setForSource(sourcePath, specs);
+    // The gate stops only at the breakpoints the user has now (replaced ones stay bound for time travel).
+    if (this.dbos && this.cdp && !this.cdp.isClosed && !this.travel.quiet) {
+      await setGate(this.cdp, { active: this.breakpoints.currentIds(), target: null }).catch(() => undefined);
+    }
+    return states;
   }
 
   async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
@@ -282,12 +311,78 @@ export class ReplayController {
     return this.travelTo(target);
   }
 
-  /** Back to the previous breakpoint (or exception) stop, else to the first stop. */
-  reverseContinue(): Promise<void> {
+  /**
+   * Back to the latest earlier point where a breakpoint the user has now stops (set before or after the program passed
+   * it), a function breakpoint, or an exception stop, else to the first stop.
+   */
+  async reverseContinue(): Promise<void> {
     this.requireReplay();
     this.requirePaused();
     if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
-    return this.travelTo(this.travel.previousBreak());
+    const current = this.currentConfig();
+    if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
+      // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
+      return this.travelTo(this.travel.previousBreak());
+    }
+    // Re-run to here recording every breakpoint pass and operation, then go to the latest one that stops now.
+    const here = this.travel.position;
+    const history = [...this.travel.history];
+    this.tracing = { seqs: [] };
+    let trace: TraceEntry[];
+    let seqs: number[];
+    try {
+      await this.travelTo(here, { announce: false });
+      trace = await takeTrace(this.requireCdp());
+      seqs = this.tracing.seqs;
+    } finally {
+      this.tracing = undefined;
+    }
+    const choice = this.reverseTarget(trace, seqs, history);
+    log('replay', `reverse continue: ${JSON.stringify(choice)}`);
+    if (choice.kind === 'stop') return this.travelTo(choice.index);
+    return this.travelTo(choice.segment, { ending: choice.ending });
+  }
+
+  /** The latest point before the current stop (the end of the trace run) where the user's breakpoints stop now. */
+  private reverseTarget(trace: TraceEntry[], seqs: number[], history: readonly StopRecord[]):
+    { kind: 'stop'; index: number } | { kind: 'pass'; segment: number; ending: NonNullable<Segment<TravelConfig>['target']> } {
+    const here = seqs.length - 1;
+    let boundary = seqs[here] + 1;
+    // Passes made by the pause the user is at now are not before it.
+    const top = this.callFrames[0];
+    const seen = new Set<number>();
+    for (let i = trace.length - 1; i >= 0 && trace[i].seq === boundary - 1; i--) {
+      const t = trace[i];
+      const atTop = t.kind === 'op'
+        ? !!top && this.dbos!.isPauseScript(top.url || this.scriptUrls.get(top.location.scriptId) || '')
+        : !seen.has(t.id) && !!top && !!this.breakpoints.byId(t.id)?.locations.some((l) => l.scriptId === top.location.scriptId
+          && l.lineNumber === top.location.lineNumber && (l.columnNumber ?? 0) === (top.location.columnNumber ?? 0));
+      if (!atTop) break;
+      if (t.kind === 'bp') seen.add(t.id);
+      boundary = t.seq;
+    }
+    // Recorded exception stops (and the first stop) sit just after the passes up to their clock.
+    let best: { key: number; pick: ReturnType<ReplayController['reverseTarget']> } = { key: -1, pick: { kind: 'stop', index: 0 } };
+    for (let j = 0; j < here; j++) {
+      if (history[j].reason === 'exception' || history[j].reason === 'entry') best = { key: seqs[j] + 0.5, pick: { kind: 'stop', index: j } };
+    }
+    const segmentOf = (seq: number) => seqs.findIndex((s) => s >= seq);
+    const functionStops = this.dbos!.stopsInTrace(trace.filter((t): t is Extract<TraceEntry, { kind: 'op' }> => t.kind === 'op' && t.seq < boundary));
+    for (const t of trace) {
+      if (t.seq >= boundary || t.seq <= best.key) continue;
+      if (t.kind === 'bp') {
+        const bp = this.breakpoints.byId(t.id);
+        if (!bp || !this.breakpoints.isCurrent(t.id) || bp.spec.logMessage !== undefined || (bp.hitTest && !bp.hitTest(t.n))) continue;
+        best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
+          gate: { bp: t.id, n: t.n }, stop: { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: [t.id] } } } };
+      } else {
+        const ids = functionStops.get(t.seq);
+        if (!ids) continue;
+        best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
+          gate: { op: t.ops }, stop: { reason: 'function breakpoint', description: `Paused before recorded operation #${t.functionId} ${t.name}`, breakpointIds: ids } } } };
+      }
+    }
+    return best.pick;
   }
 
   async pause(): Promise<void> {
@@ -386,12 +481,15 @@ export class ReplayController {
     await this.relaunch('continue');
   }
 
-  /** Re-runs the program to stop `target` of this run, quietly re-executing the actions that led there. */
-  private async travelTo(target: number): Promise<void> {
-    const { initial, arrived } = this.travel.begin(target);
-    log('replay', `travel to stop ${target}`);
+  /**
+   * Re-runs the program to stop `target` of this run (or to a pass inside segment `target`), quietly re-executing the
+   * actions that led there under the breakpoints in force then.
+   */
+  private async travelTo(target: number, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<void> {
+    const { first, arrived } = this.travel.begin(target, { announce: options.announce ?? true, ending: options.ending });
+    log('replay', `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`);
     try {
-      await this.relaunch(initial);
+      await this.relaunch(first.action);
       await arrived;
     } catch (e) {
       this.travel.abort(e instanceof Error ? e : new Error(String(e)));
@@ -405,8 +503,10 @@ export class ReplayController {
     const plan = this.plan;
     if (!args || !plan) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to run again: launch a program first.');
     if (this.debuggee) {
+      // Nothing to wait for: a replayed program has no I/O to finish, and its exit is silenced.
       this.silenced.add(this.debuggee);
-      await this.terminate();
+      this.cdp?.dispose();
+      this.debuggee.kill('SIGKILL');
     }
     this.cdp?.dispose();
     this.breakpoints.detach();
@@ -478,6 +578,14 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
+    const ending = this.travel.currentSegment()?.target;
+    if (ending && await takeReached(cdp).catch(() => false)) {
+      // The pass reverse continue chose: whatever else this segment's action would do, the re-run ends here.
+      this.runningTo = undefined;
+      await this.dbos?.setRunTo(null);
+      this.reportStop(e, { ...ending.stop });
+      return;
+    }
     if (this.dbos && this.dbos.isPauseScript(topUrl) && top && !this.dbos.isHookBreak(top.location.lineNumber)) {
       // A step from the hook's stop (or into a durable call) passing through the pause script: on out, to the user's code.
       await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
@@ -659,16 +767,7 @@ export class ReplayController {
     this.stateValue = 'paused';
     this.pendingAction = 'continue';
     if (this.travel.quiet) {
-      const r = this.travel.onQuietStop();
-      if (r.arrived) {
-        // The travel request answers first; its stop follows.
-        setImmediate(() => {
-          this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
-          this.ensureStandby();
-        });
-      } else {
-        this.act(r.next).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
-      }
+      this.quietStop(info).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
       return;
     }
     this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
@@ -684,6 +783,43 @@ export class ReplayController {
       this.announceDurableCalls(ops, action, notes);
       this.stoppedEmitter.fire(info);
     });
+  }
+
+  /** A stop while re-running: the destination (shown, under the user's breakpoints again), or on to the next segment. */
+  private async quietStop(info: StopInfo): Promise<void> {
+    const cdp = this.requireCdp();
+    if (this.tracing) this.tracing.seqs.push(await readSeq(cdp));
+    const r = this.travel.onQuietStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
+    if (!r.arrived) {
+      await this.applyTravelConfig(r.next);
+      return this.act(r.next.action);
+    }
+    this.retainBreakpoints();
+    if (!r.announce) return;
+    await this.applyTravelConfig(undefined);
+    // The travel request answers first; its stop follows.
+    setImmediate(() => {
+      this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
+      this.ensureStandby();
+    });
+  }
+
+  private currentConfig(): TravelConfig {
+    return { breakpoints: this.breakpoints.currentIds(), dbos: this.dbos?.snapshot(), filters: this.exceptionFilters };
+  }
+
+  /** Puts a segment's breakpoints and filters (and its target) in force in the debuggee; undefined: the user's own now. */
+  private async applyTravelConfig(segment: Segment<TravelConfig> | undefined): Promise<void> {
+    const cdp = this.requireCdp();
+    const config = segment?.config ?? this.currentConfig();
+    await setGate(cdp, { active: config.breakpoints, target: segment?.target?.gate ?? null });
+    if (config.dbos) await this.dbos?.restore(config.dbos);
+    await this.applyExceptionFilters(config.filters);
+  }
+
+  /** Replaced breakpoints stay bound only while some part of the history still needs them. */
+  private retainBreakpoints(): void {
+    this.breakpoints.retain(new Set(this.travel.allSegments().flatMap((s) => [...s.config.breakpoints, ...s.target && 'bp' in s.target.gate ? [s.target.gate.bp] : []])));
   }
 
   /** Durable calls a step over (or into) just passed, to say what they returned from the recording. */
@@ -708,7 +844,7 @@ export class ReplayController {
   private async act(action: TravelAction): Promise<void> {
     this.requireCdp();
     this.requirePaused();
-    this.travel.recordAction(action);
+    this.travel.recordAction(action, this.currentConfig());
     this.lastAction = action;
     if (this.dbos) this.dbos.consumedSinceResume = [];
     if (typeof action === 'object') {
@@ -741,8 +877,7 @@ export class ReplayController {
     await cdp.send(method, {});
   }
 
-  private async applyExceptionFilters(): Promise<void> {
-    const f = this.exceptionFilters;
+  private async applyExceptionFilters(f: ExceptionFilters = this.exceptionFilters): Promise<void> {
     const state = f.caught ? 'all' : f.uncaught ? 'uncaught' : 'none';
     await this.requireCdp().send('Debugger.setPauseOnExceptions', { state });
   }
@@ -831,11 +966,19 @@ async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan): 
     const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url));
     await cdp.send('Runtime.enable', {});
     await cdp.send('Debugger.enable', {});
-    if (plan.replay) await DbosChannel.installHook(cdp);
+    if (plan.replay) {
+      await installGate(cdp);
+      await DbosChannel.installHook(cdp);
+    }
     listening.dispose();
     return { debuggee, cdp, scripts };
   } catch (e) {
     debuggee.kill('SIGKILL');
     throw e;
   }
+}
+
+function sameConfig(a: TravelConfig, b: TravelConfig): boolean {
+  return a.dbos?.functionBreakpoints === b.dbos?.functionBreakpoints && a.dbos?.filters === b.dbos?.filters && a.filters === b.filters
+    && a.breakpoints.length === b.breakpoints.length && a.breakpoints.every((id, i) => id === b.breakpoints[i]);
 }
