@@ -210,8 +210,10 @@ export class BreakpointManager {
       return;
     }
     try {
+      // V8 keys a breakpoint by its URL pattern and position: a retired and a current breakpoint on one line need
+      // distinct patterns, so gated ones end in a lookahead (naming the breakpoint) that never fails.
       const result = await cdp.send('Debugger.setBreakpointByUrl', {
-        urlRegex: urlRegexForPath(map.generatedPath),
+        urlRegex: urlRegexForPath(map.generatedPath) + (this.gated ? `(?!#bp${bp.id})` : ''),
         lineNumber: generated.line0,
         columnNumber: generated.column0,
         condition: this.gated ? gatedCondition(bp.id, bp.spec.condition) : bp.spec.condition?.trim() ? bp.spec.condition : undefined,

@@ -177,12 +177,12 @@ export class DbosChannel {
    * Recorded operations of a trace that the current function breakpoints stop at (seq → breakpoint ids), counting
    * hits from the start of the run. Breakpoints with a condition are left out: it can only be tested at the call site.
    */
-  stopsInTrace(ops: { seq: number; name: string; functionId: number; error: boolean }[]): Map<number, number[]> {
+  stopsInTrace(ops: { seq: number; name: string; functionId: number; error: boolean }[], snapshot = this.snapshot()): Map<number, number[]> {
     const stops = new Map<number, number[]>();
     const hits = new Map<FunctionBreakpoint, number>();
     for (const op of ops) {
       const event = { name: op.name, functionId: op.functionId, errorSummary: op.error ? 'error' : null } as OperationEvent;
-      for (const b of this.functionBreakpoints) {
+      for (const b of snapshot.functionBreakpoints) {
         if (b.invalid || b.condition !== undefined || !matches(b, event)) continue;
         const n = (hits.get(b) ?? 0) + 1;
         hits.set(b, n);

@@ -318,10 +318,10 @@ export class ReplayController {
   async reverseContinue(): Promise<void> {
     this.requireReplay();
     this.requirePaused();
-    if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
     const current = this.currentConfig();
     if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
       // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
+      if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
       return this.travelTo(this.travel.previousBreak());
     }
     // Re-run to here recording every breakpoint pass and operation, then go to the latest one that stops now.
@@ -337,14 +337,15 @@ export class ReplayController {
     } finally {
       this.tracing = undefined;
     }
-    const choice = this.reverseTarget(trace, seqs, history);
+    log('replay', `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`);
+    const choice = this.reverseTarget(trace, seqs, history, current);
     log('replay', `reverse continue: ${JSON.stringify(choice)}`);
     if (choice.kind === 'stop') return this.travelTo(choice.index);
     return this.travelTo(choice.segment, { ending: choice.ending });
   }
 
   /** The latest point before the current stop (the end of the trace run) where the user's breakpoints stop now. */
-  private reverseTarget(trace: TraceEntry[], seqs: number[], history: readonly StopRecord[]):
+  private reverseTarget(trace: TraceEntry[], seqs: number[], history: readonly StopRecord[], current: TravelConfig):
     { kind: 'stop'; index: number } | { kind: 'pass'; segment: number; ending: NonNullable<Segment<TravelConfig>['target']> } {
     const here = seqs.length - 1;
     let boundary = seqs[here] + 1;
@@ -367,7 +368,7 @@ export class ReplayController {
       if (history[j].reason === 'exception' || history[j].reason === 'entry') best = { key: seqs[j] + 0.5, pick: { kind: 'stop', index: j } };
     }
     const segmentOf = (seq: number) => seqs.findIndex((s) => s >= seq);
-    const functionStops = this.dbos!.stopsInTrace(trace.filter((t): t is Extract<TraceEntry, { kind: 'op' }> => t.kind === 'op' && t.seq < boundary));
+    const functionStops = this.dbos!.stopsInTrace(trace.filter((t): t is Extract<TraceEntry, { kind: 'op' }> => t.kind === 'op' && t.seq < boundary), current.dbos);
     for (const t of trace) {
       if (t.seq >= boundary || t.seq <= best.key) continue;
       if (t.kind === 'bp') {
