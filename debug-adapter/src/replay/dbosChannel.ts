@@ -81,6 +81,8 @@ export class DbosChannel {
   private functionBreakpoints: readonly FunctionBreakpoint[] = [];
   /** Matches whose condition held, in this run (a new debuggee starts afresh: time travel re-counts). */
   private hits = new Map<FunctionBreakpoint, number>();
+  /** While time travel re-runs a part of the program: the breakpoints and filters in force back then. */
+  private applied: DbosSnapshot | undefined;
   private filters = { divergence: true, recordedStepError: false };
   private runTo: number | null = null;
   private entry = false;
@@ -161,16 +163,22 @@ export class DbosChannel {
     return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`, `^${escapeRegex(GATE_SCRIPT_URL)}$`];
   }
 
-  /** The function breakpoints and filters in force now, for time travel to re-apply while it re-runs this part. */
+  /** The user's function breakpoints and filters now, for time travel to re-apply while it re-runs this part. */
   snapshot(): DbosSnapshot {
     return { functionBreakpoints: this.functionBreakpoints, filters: this.filters };
   }
 
+  /** Puts a snapshot in force in the debuggee (the user's own again when it is theirs). */
   restore(snapshot: DbosSnapshot): Promise<void> {
-    if (snapshot.functionBreakpoints === this.functionBreakpoints && snapshot.filters === this.filters) return Promise.resolve();
-    this.functionBreakpoints = snapshot.functionBreakpoints;
-    this.filters = snapshot.filters;
+    const own = snapshot.functionBreakpoints === this.functionBreakpoints && snapshot.filters === this.filters;
+    if (own && !this.applied) return Promise.resolve();
+    this.applied = own ? undefined : snapshot;
     return this.pushConfig();
+  }
+
+  /** What stops the program now: a snapshot time travel applied, else the user's. */
+  private inForce(): DbosSnapshot {
+    return this.applied ?? this.snapshot();
   }
 
   /**
@@ -295,7 +303,8 @@ export class DbosChannel {
     if (event.type !== 'operation') return undefined;
     const op = event;
     const ids: number[] = [];
-    for (const b of passBreakpoints ? [] : this.functionBreakpoints) {
+    const { functionBreakpoints, filters } = this.inForce();
+    for (const b of passBreakpoints ? [] : functionBreakpoints) {
       if (b.invalid || !matches(b, op)) continue;
       if (b.condition !== undefined && !(await evaluate(b.condition))) continue;
       const hits = (this.hits.get(b) ?? 0) + 1;
@@ -310,7 +319,7 @@ export class DbosChannel {
     if (runTo) {
       return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
     }
-    if (!this.filters.recordedStepError || op.errorSummary === null || op.errorSummary === undefined) return undefined;
+    if (!filters.recordedStepError || op.errorSummary === null || op.errorSummary === undefined) return undefined;
     return {
       reason: 'exception',
       description: `Recorded step error at #${op.functionId} ${op.name}: ${summaryText(op.errorSummary ?? null)}`,
@@ -379,12 +388,12 @@ export class DbosChannel {
   }
 
   private config(): PauseConfig {
-    const bps = this.functionBreakpoints;
+    const { functionBreakpoints: bps, filters } = this.inForce();
     return {
       names: bps.flatMap((b) => (b.match.kind === 'name' ? [b.match.name] : [])),
       functionIds: bps.flatMap((b) => (b.match.kind === 'id' ? [b.match.functionId] : [])),
-      errors: this.filters.recordedStepError || bps.some((b) => b.match.kind === 'error'),
-      divergence: this.filters.divergence,
+      errors: filters.recordedStepError || bps.some((b) => b.match.kind === 'error'),
+      divergence: filters.divergence,
       recordingEnd: true,
       runTo: this.runTo,
       entry: this.entry,

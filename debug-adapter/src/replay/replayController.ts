@@ -15,7 +15,7 @@ import { readVerdict, type LaunchPlan } from './launchPlan';
 import { TimeTravel, type Segment, type StopRecord, type TravelAction } from './timeTravel';
 import { installGate, readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
 import { SkipFiles } from './skipFiles';
-import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
+import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath, type LoadedSourceMap } from './sourceMaps';
 import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
 
 export type ControllerState = 'idle' | 'starting' | 'running' | 'paused' | 'exited';
@@ -126,6 +126,7 @@ export class ReplayController {
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
   private readonly travel = new TimeTravel<TravelConfig>();
   private tracing: TraceRun | undefined;
+  private predicted: { key: string; maps: LoadedSourceMap[] } | undefined;
 
   get state(): ControllerState {
     return this.stateValue;
@@ -172,8 +173,6 @@ export class ReplayController {
     const debuggee = started.debuggee;
     this.debuggee = debuggee;
     for (const [id, url] of started.scripts) this.scriptUrls.set(id, url);
-    // Time travel keeps the next debuggee ready as soon as this one is taken.
-    if (this.travel.quiet) this.ensureStandby(true);
     debuggee.onOutput((o) => {
       if (!this.travel.quiet && debuggee === this.debuggee) this.outputEmitter.fire(o);
     });
@@ -183,21 +182,21 @@ export class ReplayController {
       this.cdp = cdp;
       this.wire(cdp);
       const blackbox = [...this.skipFiles.blackboxPatterns(), ...(this.dbos?.blackboxPatterns() ?? [])];
-      await cdp.send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined);
-      if (this.dbos) await this.dbos.attach(cdp);
-      await cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' });
-      await cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true });
-      await this.applyExceptionFilters();
-      if (this.stopOnEntryPending && args.program) {
-        const r = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 });
-        this.programEntryBreakpoint = r.breakpointId;
-      }
-      await this.breakpoints.attach(cdp);
-      await this.predictFromOutFiles(args.outFiles);
-      if (this.dbos) {
-        await this.applyTravelConfig(this.travel.quiet ? this.travel.currentSegment() : undefined);
-        if (this.tracing) await startTrace(cdp);
-      }
+      // The program waits for run(): these are independent, so they go out together (CDP answers in order).
+      await Promise.all([
+        cdp.send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined),
+        this.dbos?.attach(cdp),
+        cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }),
+        cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }),
+        this.applyExceptionFilters(),
+        this.stopOnEntryPending && args.program
+          ? cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 })
+            .then((r) => { this.programEntryBreakpoint = r.breakpointId; })
+          : undefined,
+        this.breakpoints.attach(cdp).then(() => this.predictFromOutFiles(args.outFiles)),
+        this.dbos ? this.applyTravelConfig(this.travel.quiet ? this.travel.currentSegment() : undefined) : undefined,
+        this.tracing ? startTrace(cdp) : undefined,
+      ]);
     } catch (e) {
       debuggee.kill('SIGKILL');
       throw e;
@@ -205,9 +204,9 @@ export class ReplayController {
   }
 
   /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
-  private ensureStandby(evenIfRunning = false): void {
+  private ensureStandby(): void {
     const { args, plan } = this;
-    if (this.standby || !args || !plan?.replay || (this.stateValue !== 'paused' && !evenIfRunning)) return;
+    if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
     this.standby = { args, plan, ready: startDebuggee(args, plan).catch(() => undefined) };
   }
 
@@ -511,8 +510,12 @@ export class ReplayController {
     }
     this.cdp?.dispose();
     this.breakpoints.detach();
-    await this.sourceMaps.dispose();
-    this.sourceMaps = new SourceMapStore();
+    if (this.travel.quiet) {
+      this.sourceMaps.forgetScripts();
+    } else {
+      await this.sourceMaps.dispose();
+      this.sourceMaps = new SourceMapStore();
+    }
     this.scriptUrls.clear();
     this.callFrames = [];
     this.stateValue = 'exited';
@@ -544,6 +547,8 @@ export class ReplayController {
     this.cdp?.dispose();
     this.breakpoints.detach();
     await this.sourceMaps.dispose();
+    for (const m of this.predicted?.maps ?? []) m.dispose();
+    this.predicted = undefined;
     this.dbos?.dispose();
     await this.plan?.replay?.dispose().catch(() => undefined);
     this.travel.abort(new Error('the session ended'));
@@ -796,7 +801,11 @@ export class ReplayController {
       return this.act(r.next.action);
     }
     this.retainBreakpoints();
-    if (!r.announce) return;
+    if (!r.announce) {
+      // Reverse continue's second run follows at once.
+      this.ensureStandby();
+      return;
+    }
     await this.applyTravelConfig(undefined);
     // The travel request answers first; its stop follows.
     setImmediate(() => {
@@ -886,14 +895,21 @@ export class ReplayController {
   /** Reads the source maps of compiled files up front, so breakpoints in them are bound before they load. */
   private async predictFromOutFiles(globs: string[]): Promise<void> {
     if (globs.length === 0) return;
-    const files = (await findFiles(globs)).filter((f) => /\.[cm]?js$/.test(f));
-    for (const file of files) {
-      const mapUrl = await readSourceMappingUrl(file).catch(() => undefined);
-      if (!mapUrl) continue;
-      const map = await loadSourceMap(file, mapUrl);
-      if (map) await this.breakpoints.addSourceMap(map);
+    const key = JSON.stringify(globs);
+    // A time travel re-run is the same program: the maps read for the first run serve every re-run.
+    if (this.predicted?.key !== key || !this.travel.quiet) {
+      for (const m of this.predicted?.maps ?? []) m.dispose();
+      const files = (await findFiles(globs)).filter((f) => /\.[cm]?js$/.test(f));
+      const maps: LoadedSourceMap[] = [];
+      for (const file of files) {
+        const mapUrl = await readSourceMappingUrl(file).catch(() => undefined);
+        const map = mapUrl ? await loadSourceMap(file, mapUrl) : undefined;
+        if (map) maps.push(map);
+      }
+      this.predicted = { key, maps };
+      log('sourcemap', `outFiles: ${files.length} files scanned`);
     }
-    log('sourcemap', `outFiles: ${files.length} files scanned`);
+    for (const map of this.predicted.maps) await this.breakpoints.addSourceMap(map);
   }
 
   private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {

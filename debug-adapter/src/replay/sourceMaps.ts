@@ -88,14 +88,26 @@ export class LoadedSourceMap {
 /** Maps from scripts the debuggee parsed, keyed by CDP scriptId, plus maps predicted from `outFiles` before they load. */
 export class SourceMapStore {
   private readonly byScript = new Map<string, Promise<LoadedSourceMap | undefined>>();
+  /** Every map loaded, by script URL and map URL: a re-run of the same program parses the same scripts again. */
+  private readonly byUrl = new Map<string, Promise<LoadedSourceMap | undefined>>();
 
   /** Starts loading the map of a parsed script; later lookups for that scriptId await it. */
   loadForScript(scriptId: string, scriptUrl: string, sourceMapURL: string | undefined): Promise<LoadedSourceMap | undefined> {
     const existing = this.byScript.get(scriptId);
     if (existing) return existing;
-    const loading = sourceMapURL ? loadSourceMap(scriptUrl, sourceMapURL) : Promise.resolve(undefined);
+    let loading: Promise<LoadedSourceMap | undefined> = Promise.resolve(undefined);
+    if (sourceMapURL) {
+      const key = `${scriptUrl}\n${sourceMapURL}`;
+      loading = this.byUrl.get(key) ?? loadSourceMap(scriptUrl, sourceMapURL);
+      this.byUrl.set(key, loading);
+    }
     this.byScript.set(scriptId, loading);
     return loading;
+  }
+
+  /** A new debuggee of the same program (time travel): its script ids are new, its files and maps are not. */
+  forgetScripts(): void {
+    this.byScript.clear();
   }
 
   forScript(scriptId: string): Promise<LoadedSourceMap | undefined> {
@@ -108,9 +120,10 @@ export class SourceMapStore {
   }
 
   async dispose(): Promise<void> {
-    const maps = await Promise.all(this.byScript.values());
+    const maps = await Promise.all([...this.byScript.values(), ...this.byUrl.values()]);
     this.byScript.clear();
-    for (const m of maps) m?.dispose();
+    this.byUrl.clear();
+    for (const m of new Set(maps)) m?.dispose();
   }
 }
 
