@@ -126,6 +126,8 @@ export class ReplayController {
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
   private readonly travel = new TimeTravel<TravelConfig>();
   private tracing: TraceRun | undefined;
+  /** A standby debuggee that already ran its preloads is paused at the program's first line: run() goes on from there. */
+  private prerunPause: PausedEvent | undefined;
   private predicted: { key: string; maps: LoadedSourceMap[] } | undefined;
 
   get state(): ControllerState {
@@ -172,7 +174,7 @@ export class ReplayController {
     }
     const debuggee = started.debuggee;
     this.debuggee = debuggee;
-    for (const [id, url] of started.scripts) this.scriptUrls.set(id, url);
+    this.prerunPause = started.prerunPause;
     debuggee.onOutput((o) => {
       if (!this.travel.quiet && debuggee === this.debuggee) this.outputEmitter.fire(o);
     });
@@ -181,6 +183,7 @@ export class ReplayController {
       const cdp = started.cdp;
       this.cdp = cdp;
       this.wire(cdp);
+      for (const [id, script] of started.scripts) this.onScriptParsed(id, script.url, script.sourceMapURL);
       const blackbox = [...this.skipFiles.blackboxPatterns(), ...(this.dbos?.blackboxPatterns() ?? [])];
       // The program waits for run(): these are independent, so they go out together (CDP answers in order).
       await Promise.all([
@@ -207,7 +210,10 @@ export class ReplayController {
   private ensureStandby(): void {
     const { args, plan } = this;
     if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
-    this.standby = { args, plan, ready: startDebuggee(args, plan).catch(() => undefined) };
+    this.standby = { args, plan, ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
+      log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }) };
   }
 
   /** The standby debuggee if it was made for these arguments and plan and is still alive; any other one is ended. */
@@ -239,7 +245,11 @@ export class ReplayController {
     }
     this.stateValue = 'running';
     this.pendingAction = 'continue';
-    await cdp.send('Runtime.runIfWaitingForDebugger', {});
+    const prerun = this.prerunPause;
+    this.prerunPause = undefined;
+    // Handled as the program's first pause would be: bind what its maps say, then let it go.
+    if (prerun) await this.handlePause(cdp, { ...prerun, reason: 'Break on start', hitBreakpoints: [] });
+    else await cdp.send('Runtime.runIfWaitingForDebugger', {});
   }
 
   async setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
@@ -559,13 +569,7 @@ export class ReplayController {
   }
 
   private wire(cdp: CdpClient): void {
-    cdp.on('Debugger.scriptParsed', (s) => {
-      this.scriptUrls.set(s.scriptId, s.url);
-      if (!s.sourceMapURL || s.url.startsWith('node:') || this.dbos?.isHiddenUrl(s.url)) return;
-      void this.sourceMaps.loadForScript(s.scriptId, s.url, s.sourceMapURL).then((map) => {
-        if (map) return this.breakpoints.addSourceMap(map);
-      });
-    });
+    cdp.on('Debugger.scriptParsed', (s) => this.onScriptParsed(s.scriptId, s.url, s.sourceMapURL));
     cdp.on('Debugger.paused', (e) => {
       this.handlePause(cdp, e).catch((err) => {
         log('replay', `pause handling failed: ${err instanceof Error ? err.stack : String(err)}`);
@@ -577,6 +581,14 @@ export class ReplayController {
     });
     // Node waits for the debugger to let go before it exits; closing the socket lets it exit with its own code.
     cdp.on('NodeRuntime.waitingForDisconnect', () => cdp.dispose());
+  }
+
+  private onScriptParsed(scriptId: string, url: string, sourceMapURL: string | undefined): void {
+    this.scriptUrls.set(scriptId, url);
+    if (!sourceMapURL || url.startsWith('node:') || this.dbos?.isHiddenUrl(url)) return;
+    void this.sourceMaps.loadForScript(scriptId, url, sourceMapURL).then((map) => {
+      if (map) return this.breakpoints.addSourceMap(map);
+    });
   }
 
   private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
@@ -961,11 +973,56 @@ export class ReplayController {
 interface WarmDebuggee {
   debuggee: DebuggeeProcess;
   cdp: CdpClient;
-  /** URLs of the scripts parsed before the controller took it (the hook's among them). */
-  scripts: Map<string, string>;
+  /** The scripts parsed before the controller took it (the hook's among them; the preloads' and the program's if pre-run). */
+  scripts: Map<string, { url: string; sourceMapURL?: string }>;
+  /** Pre-run: paused at the first line of the program, its preloads (the replay runtime, tsx) already loaded. */
+  prerunPause?: PausedEvent;
 }
 
-async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee> {
+/**
+ * Whether a standby debuggee may run its preloads ahead of time: only ours (the runtime, tsx) run before the program,
+ * so no user code (and no user breakpoint) is passed. A user's own --require/--import, or NODE_OPTIONS, rule it out.
+ */
+function canPrerun(args: ValidatedLaunchArguments): boolean {
+  const preloadFlag = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
+  const nodeOptions = [args.env.NODE_OPTIONS, process.env.NODE_OPTIONS].filter((o): o is string => typeof o === 'string').join(' ');
+  return !!args.program && path.basename(args.runtimeExecutable).replace(/\.exe$/i, '') === 'node'
+    && !args.runtimeArgs.some((a) => preloadFlag.test(a)) && !/(?:^|\s)(?:-r|--require|--import|--loader)/.test(nodeOptions);
+}
+
+/** Runs a standby debuggee up to the first line of its program (see canPrerun); undefined if it went anywhere else. */
+async function prerunToProgram(cdp: CdpClient, program: string, scripts: WarmDebuggee['scripts']): Promise<PausedEvent | undefined> {
+  const entry = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(program), lineNumber: 0, columnNumber: 0 });
+  let listener: { dispose(): void } | undefined;
+  try {
+    return await new Promise<PausedEvent | undefined>((resolve) => {
+      let pauses = 0;
+      const timer = setTimeout(() => resolve(undefined), 10000);
+      timer.unref();
+      cdp.onClose(() => resolve(undefined));
+      listener = cdp.on('Debugger.paused', (e) => {
+        const top = e.callFrames[0];
+        const url = top ? top.url || scripts.get(top.location.scriptId)?.url || '' : '';
+        if (url && urlToPath(url) === program) {
+          clearTimeout(timer);
+          resolve(e);
+        } else if (++pauses > 20) {
+          clearTimeout(timer);
+          resolve(undefined);
+        } else {
+          // Node's break on the first line of a preload: not the program yet.
+          void cdp.send('Debugger.resume', {}).catch(() => resolve(undefined));
+        }
+      });
+      cdp.send('Runtime.runIfWaitingForDebugger', {}).catch(() => resolve(undefined));
+    });
+  } finally {
+    listener?.dispose();
+    await cdp.send('Debugger.removeBreakpoint', { breakpointId: entry.breakpointId }).catch(() => undefined);
+  }
+}
+
+async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan, prerun = false): Promise<WarmDebuggee> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
   for (const k of plan.unsetEnv) delete env[k];
@@ -979,16 +1036,21 @@ async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan): 
   try {
     const cdp = await CdpClient.connect(debuggee.inspectorUrl);
     // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
-    const scripts = new Map<string, string>();
-    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url));
+    const scripts: WarmDebuggee['scripts'] = new Map();
+    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, { url: e.url, sourceMapURL: e.sourceMapURL }));
     await cdp.send('Runtime.enable', {});
     await cdp.send('Debugger.enable', {});
     if (plan.replay) {
       await installGate(cdp);
       await DbosChannel.installHook(cdp);
     }
+    let prerunPause: PausedEvent | undefined;
+    if (prerun && args.program) {
+      prerunPause = await prerunToProgram(cdp, args.program, scripts);
+      if (!prerunPause) throw new Error(`the standby debuggee did not stop at the first line of ${args.program}`);
+    }
     listening.dispose();
-    return { debuggee, cdp, scripts };
+    return { debuggee, cdp, scripts, prerunPause };
   } catch (e) {
     debuggee.kill('SIGKILL');
     throw e;
