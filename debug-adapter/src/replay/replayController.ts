@@ -207,9 +207,9 @@ export class ReplayController {
   }
 
   /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
-  private ensureStandby(): void {
+  private ensureStandby(evenIfRunning = false): void {
     const { args, plan } = this;
-    if (this.standby || !args || !plan?.replay || this.stateValue !== 'paused') return;
+    if (this.standby || !args || !plan?.replay || (this.stateValue !== 'paused' && !evenIfRunning)) return;
     this.standby = { args, plan, ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
       log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
@@ -250,6 +250,8 @@ export class ReplayController {
     // Handled as the program's first pause would be: bind what its maps say, then let it go.
     if (prerun) await this.handlePause(cdp, { ...prerun, reason: 'Break on start', hitBreakpoints: [] });
     else await cdp.send('Runtime.runIfWaitingForDebugger', {});
+    // The first step back may come right after the first stop: have the next debuggee start now.
+    if (!this.travel.quiet) this.ensureStandby(true);
   }
 
   async setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
