@@ -137,7 +137,8 @@ async function stepBackBench(dir: string): Promise<void> {
     const env = { NODE_PATH: path.join(root, 'node_modules'), BENCH_SYS_URL: db.url };
     const t0 = now();
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [app], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      // --no-deprecation: SDK 5.3.0 sends a SET on each new pool connection without awaiting it, and pg warns.
+      const child = spawn(process.execPath, ['--no-deprecation', app], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
       child.on('exit', resolve);
     });
     if (code !== 0) throw new Error(`recording the long workflow failed (exit ${code})`);

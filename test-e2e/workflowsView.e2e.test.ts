@@ -264,9 +264,19 @@ async function replayToBreakpoint(page: Page, folder: string, workflowId: string
   await shot(page, '11e-stepped-over-charge');
   log(`e2e: after a step over (now at shop.ts:${await pausedLine1(page)}), charge.paymentId is "pay_A-1001"`);
 
+  // Step Back (the toolbar shows it because the adapter supports stepBack): the breakpoint line again, charge unset.
+  await page.locator('.debug-toolbar .action-item .codicon-debug-step-back').click();
+  await page.waitForFunction((want) => {
+    const frame = document.querySelector('.debug-call-stack .monaco-list-row .line-number');
+    return (frame?.textContent ?? '').startsWith(`${want}:`);
+  }, line1, { timeout: 60_000 });
+  await variableShows(page, 'charge', 'undefined');
+  await shot(page, '11f-stepped-back');
+  log(`e2e: after Step Back (now at shop.ts:${await pausedLine1(page)}), charge is undefined again`);
+
   await page.keyboard.press('Shift+F5');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-  await shot(page, '11f-breakpoint-session-ended');
+  await shot(page, '11g-breakpoint-session-ended');
 }
 
 test('Workflows view in a real VS Code: list, expand a checkout, open a recorded output, export its trace, replay it', { timeout: 900_000 }, async () => {

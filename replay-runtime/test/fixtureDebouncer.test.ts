@@ -20,22 +20,13 @@ import type { Trace } from '../../history/src/trace/traceModel.js';
 import { loadFixtureManifest } from '../../test-support/fixtureManifest.js';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
 import { runReplay } from '../src/host/runReplay.js';
+import type { DebounceResult } from '../src/sdk/debouncer.js';
 import { traceFromDatabase } from './recording.js';
 
 const appDir = path.resolve(__dirname, '..', '..', 'test-fixtures', 'app-v5');
 const recorded = !!process.env.DBOS_REPLAY_FX_V5_SYS_URL && existsSync(path.join(appDir, 'dist', 'main.js'));
 const skip = !recorded && 'v5 fixtures not recorded';
 const manifest = loadFixtureManifest('v5');
-
-/** The DebounceResult a bounce row recorded (native DBOSJSON; its fields are plain JSON values). */
-interface DebounceResult {
-  bouncedWorkflowID: string | null;
-  holderWorkflowID: string | null;
-  holderIsDebounced: boolean;
-  holderWorkflowName: string | null;
-  holderWorkflowClassName: string | null;
-  holderApplicationName: string | null;
-}
 
 function bounces(trace: Trace): [number, DebounceResult][] {
   return trace.workflows[0].operation_outputs

@@ -11,7 +11,8 @@ import { DBOS, startCall } from './dbos.js';
 
 const INTERNAL_QUEUE_NAME = '_dbos_internal_queue';
 
-interface DebounceResult {
+/** What a bounce records (`DBOS.debounceDelayedWorkflow`'s output). */
+export interface DebounceResult {
   bouncedWorkflowID: string | null;
   holderWorkflowID: string | null;
   holderIsDebounced: boolean;
