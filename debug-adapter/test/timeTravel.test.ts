@@ -48,6 +48,7 @@ describe('time travel with breakpoints changed during the replay', { skip: !reco
     assert.equal((await where(t, 'step')).line, SUMMARIZE);
     await t.dc.stepBackRequest({ threadId: 1 });
     assert.deepEqual(await where(t), { line: CHECKS, c: '-' }, 'the re-run does not stop at the new breakpoint in the loop');
+    await t.waitFor('output', (e) => /^Travelled back: the replay ran again to here \(\d+ recorded operations answered, \d+ ms\)/.test(e.body.output));
     assert.equal(await t.evaluate('totals.length'), '3');
   }));
 

@@ -126,6 +126,8 @@ export class ReplayController {
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
   private readonly travel = new TimeTravel<TravelConfig>();
   private tracing: TraceRun | undefined;
+  /** When the current step back or reverse continue began (a reverse continue may re-run twice). */
+  private travelStarted: number | undefined;
   /** A standby debuggee that already ran its preloads is paused at the program's first line: run() goes on from there. */
   private prerunPause: PausedEvent | undefined;
   private predicted: { key: string; maps: LoadedSourceMap[] } | undefined;
@@ -336,6 +338,7 @@ export class ReplayController {
       return this.travelTo(this.travel.previousBreak());
     }
     // Re-run to here recording every breakpoint pass and operation, then go to the latest one that stops now.
+    this.travelStarted = performance.now();
     const here = this.travel.position;
     const history = [...this.travel.history];
     this.tracing = { seqs: [] };
@@ -499,12 +502,14 @@ export class ReplayController {
    */
   private async travelTo(target: number, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<void> {
     const { first, arrived } = this.travel.begin(target, { announce: options.announce ?? true, ending: options.ending });
+    this.travelStarted ??= performance.now();
     log('replay', `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`);
     try {
       await this.relaunch(first.action);
       await arrived;
     } catch (e) {
       this.travel.abort(e instanceof Error ? e : new Error(String(e)));
+      this.travelStarted = undefined;
       throw new AdapterError(ErrorCode.TimeTravelFailed, `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
@@ -821,6 +826,10 @@ export class ReplayController {
       return;
     }
     await this.applyTravelConfig(undefined);
+    const ms = this.travelStarted === undefined ? undefined : Math.round(performance.now() - this.travelStarted);
+    this.travelStarted = undefined;
+    this.outputEmitter.fire({ category: 'console', text: `Travelled back: the replay ran again to here ` +
+      `(${this.dbos?.consumed.size ?? 0} recorded operations answered${ms === undefined ? '' : `, ${ms} ms`}).\n` });
     // The travel request answers first; its stop follows.
     setImmediate(() => {
       this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
