@@ -8,6 +8,7 @@ import { CustomRequest } from '../src/customRequests';
 import { DapTest, programsDir, repoRoot, tsxLaunch, withAdapter } from './dapHarness';
 
 const sample = path.join(programsDir, 'sample.ts');
+const shopTs = path.join(repoRoot, 'test-fixtures', 'app-v5', 'src', 'workflows', 'shop.ts');
 const COMMANDS = [
   'threads', 'stackTrace', 'scopes', 'variables', 'evaluate', 'setBreakpoints', 'setExceptionBreakpoints', 'continue', 'next',
   'stepIn', 'stepOut', 'pause', 'stepBack', 'reverseContinue', 'source', 'setVariable', 'exceptionInfo', 'completions',
@@ -31,6 +32,9 @@ function randomArgs(rand: () => number): unknown {
     { variablesReference: 1000 }, { expression: '1 + 1', context: 'repl' }, { expression: 42 }, { expression: 'process.pid', frameId: 1000, context: 'hover' },
     { source: {} }, { source: { path: sample }, breakpoints: [{ line: Math.floor(rand() * 40) }] },
     { source: { path: sample }, breakpoints: [{ line: 25, hitCondition: 'not a count' }, { line: 22, condition: ')(' }] },
+    // The replay's own source: breakpoints that come and go while time travel re-runs (and the gate conditions).
+    { source: { path: shopTs }, breakpoints: [{ line: 85 + Math.floor(rand() * 8) }, { line: 86 + Math.floor(rand() * 6), condition: rand() < 0.5 ? 'true' : 'order.orderId.length > 0', hitCondition: rand() < 0.5 ? undefined : '2' }] },
+    { source: { path: shopTs }, breakpoints: [] },
     { filters: ['uncaught', 'bogus'] }, { filters: ['divergence', 'recordedStepError'] }, { functionId: Math.floor(rand() * 10) - 2 }, { functionId: 'x' },
     { breakpoints: [{ name: 'charge' }, { name: '#1' }, { name: 'error' }, { name: '' }, {}] }, { breakpoints: 'x' }, { filters: 'uncaught' }, { program: 42 }, { program: '/no/such/file.ts' }, { startFrame: -1, levels: 'x' },
   ];
@@ -82,6 +86,7 @@ describe('adapter fuzz', () => {
       [{ path: path.join(appDir, 'src', 'workflows', 'shop.ts'), breakpoints: [{ line: 86 }] }]);
     await t.stopped('breakpoint');
     await fuzz(t, 5, 60);
+    await fuzz(t, 6, 60);
   }));
 
   it('answers random requests after the program exited', () => withAdapter(async (t) => {

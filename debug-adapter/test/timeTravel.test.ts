@@ -31,6 +31,22 @@ async function where(t: DapTest, reason?: string): Promise<{ line: number; c: st
   return { line, c: line === LOOP ? await t.evaluate('c') : '-' };
 }
 
+/** A small deterministic PRNG, so a failing walk can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** What a stop looks like: its line and the loop's state there (a TDZ variable reads as -1). */
+async function signature(t: DapTest): Promise<string> {
+  const line = (await t.topFrame()).line;
+  const state = await t.evaluate('[typeof c === "number" ? c : "-", handles.length, (() => { try { return totals.length; } catch { return -1; } })()].join("/")');
+  return `${line}:${state}`;
+}
+
 describe('time travel with breakpoints changed during the replay', { skip: !recorded && 'v5 fixtures not recorded' }, () => {
   let runsBefore: Record<string, number>;
   before(async () => {
@@ -111,6 +127,43 @@ describe('time travel with breakpoints changed during the replay', { skip: !reco
     await t.dc.reverseContinueRequest({ threadId: 1 });
     assert.deepEqual(await where(t), { line: LOOP, c: '0' }, 'no breakpoint stops before: back to the first stop');
   }));
+
+  for (const seed of [11, 12, 13, 16]) {
+    it(`random walk ${seed}: steps, continues and breakpoint changes; every step back lands on the stop before, same values`, () => withAdapter(async (t) => {
+      const rand = prng(seed);
+      const RETURN = SUMMARIZE + 1;
+      await t.launch(launchArgs, [{ path: pipelineTs, breakpoints: [{ line: LOOP }, { line: RETURN }] }]);
+      await t.stopped();
+      const history = [await signature(t)];
+      const log: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const at = Number(history[history.length - 1].split(':')[0]);
+        const r = rand();
+        if (r < 0.3 && history.length > 1) {
+          // Back one to three stops, one request each.
+          for (let k = 1 + Math.floor(rand() * 3); k > 0 && history.length > 1; k--) {
+            log.push('stepBack');
+            await t.dc.stepBackRequest({ threadId: 1 });
+            await t.stopped();
+            history.pop();
+            assert.equal(await signature(t), history[history.length - 1], `seed ${seed}: after ${log.join(', ')}`);
+          }
+        } else if (r < 0.55) {
+          const lines = [LOOP, 88, CHECKS, SUMMARIZE].filter(() => rand() < 0.4);
+          log.push(`breakpoints ${lines.join('+') || 'none'}`);
+          // The return line keeps one stop ahead, so the program never runs off its end.
+          await setBreakpoints(t, [...lines, RETURN].map((line) => ({ line })));
+        } else if (at !== RETURN) {
+          const action = r < 0.85 ? 'next' : 'continue';
+          log.push(action);
+          await (action === 'next' ? t.dc.nextRequest({ threadId: 1 }) : t.dc.continueRequest({ threadId: 1 }));
+          await t.stopped();
+          history.push(await signature(t));
+        }
+      }
+      assert.ok(log.filter((a) => a === 'stepBack').length >= 3, `seed ${seed} stepped back: ${log.join(', ')}`);
+    }));
+  }
 
   it('reverse continue from a step that landed on a breakpoint set there goes to the breakpoint before it', () => withAdapter(async (t) => {
     await t.launch(launchArgs, [{ path: pipelineTs, breakpoints: [{ line: CHECKS }] }]);
