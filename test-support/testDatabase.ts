@@ -17,7 +17,7 @@ export function adminUrl(): string {
 }
 
 /** The system (or app) database URL of a recorded fixture app, e.g. fixtureUrl('v5', 'sys'). */
-export function fixtureUrl(app: 'v5' | 'v4', db: 'sys' | 'app' = 'sys'): string {
+export function fixtureUrl(app: 'v5' | 'v4' | 'esm', db: 'sys' | 'app' = 'sys'): string {
   return requireEnv(`DBOS_REPLAY_FX_${app.toUpperCase()}_${db.toUpperCase()}_URL`);
 }
 

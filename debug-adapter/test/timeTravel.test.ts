@@ -176,3 +176,33 @@ describe('time travel with breakpoints changed during the replay', { skip: !reco
     assert.deepEqual(await where(t, 'breakpoint'), { line: CHECKS, c: '-' });
   }));
 });
+
+const esmDir = path.join(repoRoot, 'test-fixtures', 'app-esm');
+const esmRecorded = !!process.env.DBOS_REPLAY_FX_ESM_SYS_URL && existsSync(path.join(esmDir, 'dist', 'main.js'));
+
+describe('time travel in an ES-module app (top-level await, import)', { skip: !esmRecorded && 'ESM fixture not recorded' }, () => {
+  const workflowsTs = path.join(esmDir, 'src', 'workflows.ts');
+  for (const program of ['dist/main.js', 'src/main.ts']) {
+    it(`${program}: step over a durable call, then step back to the breakpoint with the earlier values`, () => withAdapter(async (t) => {
+      await t.launch({ program: path.join(esmDir, program), cwd: esmDir, workflowId: 'esm-checkout-paid', databaseUrl: fixtureUrl('esm', 'sys') },
+        [{ path: workflowsTs, breakpoints: [{ line: 45 }] }]);
+      await t.stopped('breakpoint');
+      assert.equal((await t.topFrame()).source?.path, workflowsTs);
+      assert.equal((await t.topFrame()).line, 45);
+      await t.dc.nextRequest({ threadId: 1 });
+      await t.stopped('step');
+      assert.equal((await t.topFrame()).line, 46);
+      assert.notEqual((await t.locals()).get('payment')?.value, 'undefined');
+      // Twice: the first re-run may start a debuggee from scratch, the second takes the one pre-run to the program.
+      for (let i = 0; i < 2; i++) {
+        await t.dc.stepBackRequest({ threadId: 1 });
+        await t.stopped('breakpoint');
+        assert.equal((await t.topFrame()).line, 45);
+        assert.equal((await t.locals()).get('payment')?.value, 'undefined');
+        await t.dc.nextRequest({ threadId: 1 });
+        await t.stopped('step');
+        assert.equal((await t.topFrame()).line, 46);
+      }
+    }));
+  }
+});
