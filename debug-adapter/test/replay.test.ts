@@ -201,6 +201,12 @@ describe('DBOS replay over DAP', { skip }, () => {
     await t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 2 });
     await t.stopped('step');
     assert.equal((await t.topFrame()).line, 87, 'ran back to #2 DBOS.setEvent');
+    await t.dc.stepBackRequest({ threadId: 1 });
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 86, 'running back to an operation keeps the history before it: step back reaches the first stop');
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.stopped('function breakpoint');
+    assert.equal((await t.topFrame()).line, 90);
     await t.dc.customRequest(CustomRequest.RunToOperation, { functionId: 6 });
     await t.stopped('step');
     assert.equal((await t.topFrame()).line, 91);

@@ -310,9 +310,14 @@ export class ReplayController {
         `its operations are #${dbos.plan.operations.map((o) => `${o.functionId} ${o.name}`).join(', #')}.`);
     }
     this.requirePaused();
-    // Already consumed: run the program again, straight to it.
-    if (dbos.consumed.has(functionId)) return this.relaunch({ runTo: functionId });
-    return this.act({ runTo: functionId });
+    if (!dbos.consumed.has(functionId)) return this.act({ runTo: functionId });
+    // Already consumed: re-run to the part of this run where it was, and stop at it there (the history before stays).
+    const index = [...dbos.consumed].indexOf(functionId);
+    const segment = this.travel.history.findIndex((stop) => stop.consumed > index);
+    const name = dbos.plan.operations.find((o) => o.functionId === functionId)?.name ?? '';
+    this.travelStarted = performance.now();
+    return this.travelTo(segment < 0 ? this.travel.position : segment, { ending: {
+      gate: { functionId }, stop: { reason: 'step', description: `Ran to recorded operation #${functionId} ${name}`.trimEnd(), breakpointIds: [] } } });
   }
 
   /** Back to the previous stop: re-runs the program and re-executes the recorded actions up to it. */

@@ -13,9 +13,9 @@ export interface StopRecord {
   consumed: number;
 }
 
-/** The stop a segment with a target ends at (a breakpoint pass found by reverse continue). */
+/** The stop a segment with a target ends at (a breakpoint pass found by reverse continue, an operation run back to). */
 export interface TargetStop {
-  reason: 'breakpoint' | 'function breakpoint';
+  reason: 'breakpoint' | 'function breakpoint' | 'step';
   description: string;
   breakpointIds: number[];
 }

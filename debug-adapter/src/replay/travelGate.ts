@@ -7,8 +7,11 @@ import type { CdpClient } from './cdpClient';
 
 export const GATE_SCRIPT_URL = 'dbos-replay-gate.js';
 
-/** Where a re-run must stop: the n-th pass of breakpoint `bp` (whose condition held), or the `op`-th replay event. */
-export type GateTarget = { bp: number; n: number } | { op: number };
+/**
+ * Where a re-run must stop: the n-th pass of breakpoint `bp` (whose condition held), the `op`-th replay event, or the
+ * recorded operation `functionId` (each is consumed once).
+ */
+export type GateTarget = { bp: number; n: number } | { op: number } | { functionId: number };
 
 /** One entry of a trace: a breakpoint pass or a recorded operation, `seq` orders them. */
 export type TraceEntry =
@@ -41,7 +44,10 @@ const GATE_SCRIPT = `globalThis.__dbosReplayGate = {
     if (this.trace && ev.type === 'operation') {
       this.trace.push({ kind: 'op', seq, ops, name: ev.name, functionId: ev.functionId, error: ev.errorSummary != null });
     }
-    if (this.target && this.target.op === ops) { this.reached = true; return true; }
+    if (this.target && (this.target.op === ops || (ev.type === 'operation' && this.target.functionId === ev.functionId))) {
+      this.reached = true;
+      return true;
+    }
     return false;
   },
 };
