@@ -10,7 +10,8 @@ import { AdapterError, ErrorCode, toAdapterError } from './errors';
 import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
 import { log } from './logger';
 import { launchPlan, type LaunchPlan } from './replay/launchPlan';
-import { ReplayController, type EvaluateContext, type StackFrameInfo } from './replay/replayController';
+import type { EvaluateContext, StackFrameInfo } from './replay/controllerTypes';
+import { ReplayController } from './replay/replayController';
 import type { RenderedValue } from './replay/valueRenderer';
 
 const THREAD_ID = 1;

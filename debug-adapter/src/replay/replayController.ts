@@ -5,73 +5,21 @@ import { AdapterError, ErrorCode } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 import { BreakpointManager, logMessageExpression, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
-import { CdpClient } from './cdpClient';
+import type { CdpClient } from './cdpClient';
 import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
-import { DebuggeeProcess, describeExit, type DebuggeeExit } from './debuggeeProcess';
+import { describeExit, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
 import { Emitter } from './emitter';
 import { findFiles } from './glob';
 import { DbosChannel, type DbosSnapshot, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
-import { TimeTravel, type Segment, type StopRecord, type TravelAction } from './timeTravel';
-import { installGate, readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
+import { TimeTravel, type Segment, type TravelAction } from './timeTravel';
+import { latestEarlierStop } from './reverseSearch';
+import { readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
 import { SkipFiles } from './skipFiles';
+import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
+import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
 import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath, type LoadedSourceMap } from './sourceMaps';
 import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
-
-export type ControllerState = 'idle' | 'starting' | 'running' | 'paused' | 'exited';
-
-export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'function breakpoint';
-
-export interface StopInfo {
-  reason: StopReason;
-  /** Short text for the UI (e.g. "Paused on exception"). */
-  description?: string;
-  /** Longer detail, e.g. the exception's message. */
-  text?: string;
-  /** User breakpoint ids that caused the stop. */
-  breakpointIds: number[];
-}
-
-export interface OutputInfo {
-  category: 'stdout' | 'stderr' | 'console' | 'important';
-  text: string;
-}
-
-export interface ExitInfo {
-  code: number | null;
-  signal: string | null;
-  /** One line (plus the first stderr lines after a crash) to show the user. */
-  message: string;
-}
-
-export interface StackFrameInfo {
-  index: number;
-  name: string;
-  /** Original source path when mapped, else the script's path; undefined for Node internals. */
-  path: string | undefined;
-  /** Name to show when there is no path (e.g. `node:internal/…`). */
-  sourceName: string;
-  line0: number;
-  column0: number;
-  /** In skipFiles (Node internals, node_modules): de-emphasize. */
-  skipped: boolean;
-}
-
-export interface ScopeInfo {
-  name: string;
-  objectId: string | undefined;
-  expensive: boolean;
-}
-
-/** Exception stops: V8's (uncaught, caught) and the replay's (divergence, a recorded step error). */
-export interface ExceptionFilters {
-  uncaught: boolean;
-  caught: boolean;
-  divergence: boolean;
-  recordedStepError: boolean;
-}
-
-export type EvaluateContext = 'watch' | 'hover' | 'repl' | 'clipboard' | 'variables';
 
 /** The breakpoints and filters in force when an action was taken: a re-run applies them again for that part. */
 interface TravelConfig {
@@ -122,7 +70,7 @@ export class ReplayController {
   /** runToOperation in progress: other stops are passed quietly. */
   private runningTo: number | undefined;
   private stepOutsFromSkipped = 0;
-  private standby: { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
+  private readonly standby = new StandbyDebuggee();
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
   private readonly travel = new TimeTravel<TravelConfig>();
   private tracing: TraceRun | undefined;
@@ -169,7 +117,7 @@ export class ReplayController {
     this.plan = plan;
     let started: WarmDebuggee;
     try {
-      started = (await this.takeStandby(args, plan)) ?? await startDebuggee(args, plan);
+      started = (await this.standby.take(args, plan)) ?? await startDebuggee(args, plan);
     } catch (e) {
       this.stateValue = 'exited';
       throw e;
@@ -208,29 +156,10 @@ export class ReplayController {
     }
   }
 
-  /** Time travel re-runs the program: once stopped, keep the next debuggee started, connected and hooked, waiting. */
-  private ensureStandby(evenIfRunning = false): void {
-    const { args, plan } = this;
-    if (this.standby || !args || !plan?.replay || (this.stateValue !== 'paused' && !evenIfRunning)) return;
-    this.standby = { args, plan, ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
-      log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    }) };
-  }
-
-  /** The standby debuggee if it was made for these arguments and plan and is still alive; any other one is ended. */
-  private async takeStandby(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<WarmDebuggee | undefined> {
-    const standby = this.standby;
-    this.standby = undefined;
-    if (!standby) return undefined;
-    const warm = await standby.ready;
-    if (!warm) return undefined;
-    if (standby.args !== args || standby.plan !== plan || warm.debuggee.exited || warm.cdp.isClosed) {
-      warm.cdp.dispose();
-      warm.debuggee.dispose();
-      return undefined;
-    }
-    return warm;
+  /** Time travel re-runs the program: keep the next debuggee started, connected, hooked and pre-run, waiting. */
+  private prepareStandby(evenIfRunning = false): void {
+    if (!this.args || !this.plan?.replay || (this.stateValue !== 'paused' && !evenIfRunning)) return;
+    this.standby.start(this.args, this.plan);
   }
 
   /** Lets the program run (after the client finished configuring breakpoints), optionally to a recorded operation. */
@@ -253,7 +182,7 @@ export class ReplayController {
     if (prerun) await this.handlePause(cdp, { ...prerun, reason: 'Break on start', hitBreakpoints: [] });
     else await cdp.send('Runtime.runIfWaitingForDebugger', {});
     // The first step back may come right after the first stop: have the next debuggee start now.
-    if (!this.travel.quiet) this.ensureStandby(true);
+    if (!this.travel.quiet) this.prepareStandby(true);
   }
 
   async setBreakpoints(sourcePath: string, specs: BreakpointSpec[]): Promise<BreakpointState[]> {
@@ -357,52 +286,21 @@ export class ReplayController {
       this.tracing = undefined;
     }
     log('replay', `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`);
-    const choice = this.reverseTarget(trace, seqs, history, current);
+    const top = this.callFrames[0];
+    const choice = latestEarlierStop({
+      trace, seqs, history,
+      pausedAtOperation: !!top && this.dbos!.isPauseScript(top.url || this.scriptUrls.get(top.location.scriptId) || ''),
+      boundHere: (id) => !!top && !!this.breakpoints.byId(id)?.locations.some((l) => l.scriptId === top.location.scriptId
+        && l.lineNumber === top.location.lineNumber && (l.columnNumber ?? 0) === (top.location.columnNumber ?? 0)),
+      stopsAtPass: (id, n) => {
+        const bp = this.breakpoints.byId(id);
+        return !!bp && this.breakpoints.isCurrent(id) && bp.spec.logMessage === undefined && (!bp.hitTest || bp.hitTest(n));
+      },
+      functionStops: (ops) => this.dbos!.stopsInTrace(ops, current.dbos),
+    });
     log('replay', `reverse continue: ${JSON.stringify(choice)}`);
     if (choice.kind === 'stop') return this.travelTo(choice.index);
     return this.travelTo(choice.segment, { ending: choice.ending });
-  }
-
-  /** The latest point before the current stop (the end of the trace run) where the user's breakpoints stop now. */
-  private reverseTarget(trace: TraceEntry[], seqs: number[], history: readonly StopRecord[], current: TravelConfig):
-    { kind: 'stop'; index: number } | { kind: 'pass'; segment: number; ending: NonNullable<Segment<TravelConfig>['target']> } {
-    const here = seqs.length - 1;
-    let boundary = seqs[here] + 1;
-    // Passes made by the pause the user is at now are not before it.
-    const top = this.callFrames[0];
-    const seen = new Set<number>();
-    for (let i = trace.length - 1; i >= 0 && trace[i].seq === boundary - 1; i--) {
-      const t = trace[i];
-      const atTop = t.kind === 'op'
-        ? !!top && this.dbos!.isPauseScript(top.url || this.scriptUrls.get(top.location.scriptId) || '')
-        : !seen.has(t.id) && !!top && !!this.breakpoints.byId(t.id)?.locations.some((l) => l.scriptId === top.location.scriptId
-          && l.lineNumber === top.location.lineNumber && (l.columnNumber ?? 0) === (top.location.columnNumber ?? 0));
-      if (!atTop) break;
-      if (t.kind === 'bp') seen.add(t.id);
-      boundary = t.seq;
-    }
-    // Recorded exception stops (and the first stop) sit just after the passes up to their clock.
-    let best: { key: number; pick: ReturnType<ReplayController['reverseTarget']> } = { key: -1, pick: { kind: 'stop', index: 0 } };
-    for (let j = 0; j < here; j++) {
-      if (history[j].reason === 'exception' || history[j].reason === 'entry') best = { key: seqs[j] + 0.5, pick: { kind: 'stop', index: j } };
-    }
-    const segmentOf = (seq: number) => seqs.findIndex((s) => s >= seq);
-    const functionStops = this.dbos!.stopsInTrace(trace.filter((t): t is Extract<TraceEntry, { kind: 'op' }> => t.kind === 'op' && t.seq < boundary), current.dbos);
-    for (const t of trace) {
-      if (t.seq >= boundary || t.seq <= best.key) continue;
-      if (t.kind === 'bp') {
-        const bp = this.breakpoints.byId(t.id);
-        if (!bp || !this.breakpoints.isCurrent(t.id) || bp.spec.logMessage !== undefined || (bp.hitTest && !bp.hitTest(t.n))) continue;
-        best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
-          gate: { bp: t.id, n: t.n }, stop: { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: [t.id] } } } };
-      } else {
-        const ids = functionStops.get(t.seq);
-        if (!ids) continue;
-        best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
-          gate: { op: t.ops }, stop: { reason: 'function breakpoint', description: `Paused before recorded operation #${t.functionId} ${t.name}`, breakpointIds: ids } } } };
-      }
-    }
-    return best.pick;
   }
 
   async pause(): Promise<void> {
@@ -558,12 +456,7 @@ export class ReplayController {
   /** Disposes in order: process tree (and the standby's), inspector socket, source maps. */
   async dispose(): Promise<void> {
     this.killedByUs = true;
-    const standby = this.standby;
-    this.standby = undefined;
-    void standby?.ready.then((w) => {
-      w?.cdp.dispose();
-      w?.debuggee.dispose();
-    });
+    this.standby.dispose();
     await this.terminate().catch(() => undefined);
     this.debuggee?.dispose();
     this.cdp?.dispose();
@@ -801,7 +694,7 @@ export class ReplayController {
       return;
     }
     this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
-    this.ensureStandby();
+    this.prepareStandby();
     const ops = this.durableCallsToAnnounce(info);
     if (ops.length === 0 || !this.dbos) {
       this.stoppedEmitter.fire(info);
@@ -827,7 +720,7 @@ export class ReplayController {
     this.retainBreakpoints();
     if (!r.announce) {
       // Reverse continue's second run follows at once.
-      this.ensureStandby();
+      this.prepareStandby();
       return;
     }
     await this.applyTravelConfig(undefined);
@@ -838,7 +731,7 @@ export class ReplayController {
     // The travel request answers first; its stop follows.
     setImmediate(() => {
       this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
-      this.ensureStandby();
+      this.prepareStandby();
     });
   }
 
@@ -982,94 +875,6 @@ export class ReplayController {
       throw new AdapterError(ErrorCode.NotLaunched, this.stateValue === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.');
     }
     return this.cdp;
-  }
-}
-
-/** A debuggee waiting at its first line, connected, with the Runtime and Debugger domains on (and the replay hook). */
-interface WarmDebuggee {
-  debuggee: DebuggeeProcess;
-  cdp: CdpClient;
-  /** The scripts parsed before the controller took it (the hook's among them; the preloads' and the program's if pre-run). */
-  scripts: Map<string, { url: string; sourceMapURL?: string }>;
-  /** Pre-run: paused at the first line of the program, its preloads (the replay runtime, tsx) already loaded. */
-  prerunPause?: PausedEvent;
-}
-
-/**
- * Whether a standby debuggee may run its preloads ahead of time: only ours (the runtime, tsx) run before the program,
- * so no user code (and no user breakpoint) is passed. A user's own --require/--import, or NODE_OPTIONS, rule it out.
- */
-function canPrerun(args: ValidatedLaunchArguments): boolean {
-  const preloadFlag = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
-  const nodeOptions = [args.env.NODE_OPTIONS, process.env.NODE_OPTIONS].filter((o): o is string => typeof o === 'string').join(' ');
-  return !!args.program && path.basename(args.runtimeExecutable).replace(/\.exe$/i, '') === 'node'
-    && !args.runtimeArgs.some((a) => preloadFlag.test(a)) && !/(?:^|\s)(?:-r|--require|--import|--loader)/.test(nodeOptions);
-}
-
-/** Runs a standby debuggee up to the first line of its program (see canPrerun); undefined if it went anywhere else. */
-async function prerunToProgram(cdp: CdpClient, program: string, scripts: WarmDebuggee['scripts']): Promise<PausedEvent | undefined> {
-  const entry = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(program), lineNumber: 0, columnNumber: 0 });
-  let listener: { dispose(): void } | undefined;
-  try {
-    return await new Promise<PausedEvent | undefined>((resolve) => {
-      let pauses = 0;
-      const timer = setTimeout(() => resolve(undefined), 10000);
-      timer.unref();
-      cdp.onClose(() => resolve(undefined));
-      listener = cdp.on('Debugger.paused', (e) => {
-        const top = e.callFrames[0];
-        const url = top ? top.url || scripts.get(top.location.scriptId)?.url || '' : '';
-        if (url && urlToPath(url) === program) {
-          clearTimeout(timer);
-          resolve(e);
-        } else if (++pauses > 20) {
-          clearTimeout(timer);
-          resolve(undefined);
-        } else {
-          // Node's break on the first line of a preload: not the program yet.
-          void cdp.send('Debugger.resume', {}).catch(() => resolve(undefined));
-        }
-      });
-      cdp.send('Runtime.runIfWaitingForDebugger', {}).catch(() => resolve(undefined));
-    });
-  } finally {
-    listener?.dispose();
-    await cdp.send('Debugger.removeBreakpoint', { breakpointId: entry.breakpointId }).catch(() => undefined);
-  }
-}
-
-async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan, prerun = false): Promise<WarmDebuggee> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
-  for (const k of plan.unsetEnv) delete env[k];
-  Object.assign(env, plan.env);
-  const programArgs = args.program
-    ? [args.program, ...args.args]
-    : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
-  const debuggee = await DebuggeeProcess.start({
-    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: plan.preload, programArgs, cwd: args.cwd, env,
-  });
-  try {
-    const cdp = await CdpClient.connect(debuggee.inspectorUrl);
-    // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
-    const scripts: WarmDebuggee['scripts'] = new Map();
-    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, { url: e.url, sourceMapURL: e.sourceMapURL }));
-    await cdp.send('Runtime.enable', {});
-    await cdp.send('Debugger.enable', {});
-    if (plan.replay) {
-      await installGate(cdp);
-      await DbosChannel.installHook(cdp);
-    }
-    let prerunPause: PausedEvent | undefined;
-    if (prerun && args.program) {
-      prerunPause = await prerunToProgram(cdp, args.program, scripts);
-      if (!prerunPause) throw new Error(`the standby debuggee did not stop at the first line of ${args.program}`);
-    }
-    listening.dispose();
-    return { debuggee, cdp, scripts, prerunPause };
-  } catch (e) {
-    debuggee.kill('SIGKILL');
-    throw e;
   }
 }
 
