@@ -1,6 +1,5 @@
 // Owns one debuggee: its process, the inspector connection, source maps and breakpoints; turns CDP pauses into typed stops.
 // Runs in the debug adapter process. Speaks 0-based positions and never sees a DAP type.
-import path from 'node:path';
 import { AdapterError, ErrorCode } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
@@ -9,17 +8,17 @@ import type { CdpClient } from './cdpClient';
 import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
 import { describeExit, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
 import { Emitter } from './emitter';
-import { findFiles } from './glob';
 import { DbosChannel, type DbosSnapshot, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
 import { TimeTravel, type Segment, type TravelAction } from './timeTravel';
 import { latestEarlierStop } from './reverseSearch';
 import { readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
+import { evaluateIn, mapStack, scopesOf } from './frameInspector';
 import { SkipFiles } from './skipFiles';
 import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
 import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
-import { loadSourceMap, readSourceMappingUrl, SourceMapStore, urlRegexForPath, urlToPath, type LoadedSourceMap } from './sourceMaps';
-import { listProperties, renderValue, type RenderedProperty, type RenderedValue } from './valueRenderer';
+import { SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
+import { listProperties, type RenderedProperty, type RenderedValue } from './valueRenderer';
 
 /** The breakpoints and filters in force when an action was taken: a re-run applies them again for that part. */
 interface TravelConfig {
@@ -59,7 +58,6 @@ export class ReplayController {
   /** Replay with stopOnEntry: the one-shot CDP breakpoint at the first line of the workflow function. */
   private workflowEntryBreakpoint: string | undefined;
   private killedByUs = false;
-  private readonly scriptUrls = new Map<string, string>();
   /** Debuggees ended by restart: their exit is not the session's end. */
   private readonly silenced = new WeakSet<DebuggeeProcess>();
   private plan: LaunchPlan | undefined;
@@ -78,7 +76,6 @@ export class ReplayController {
   private travelStarted: number | undefined;
   /** A standby debuggee that already ran its preloads is paused at the program's first line: run() goes on from there. */
   private prerunPause: PausedEvent | undefined;
-  private predicted: { key: string; maps: LoadedSourceMap[] } | undefined;
 
   get state(): ControllerState {
     return this.stateValue;
@@ -146,7 +143,9 @@ export class ReplayController {
           ? cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 })
             .then((r) => { this.programEntryBreakpoint = r.breakpointId; })
           : undefined,
-        this.breakpoints.attach(cdp).then(() => this.predictFromOutFiles(args.outFiles)),
+        // A time travel re-run is the same program: the maps read for the first run serve every re-run.
+        this.breakpoints.attach(cdp).then(() => this.sourceMaps.outFilesMaps(args.outFiles, this.travel.quiet))
+          .then(async (maps) => { for (const map of maps) await this.breakpoints.addSourceMap(map); }),
         this.dbos ? this.applyTravelConfig(this.travel.quiet ? this.travel.currentSegment() : undefined) : undefined,
         this.tracing ? startTrace(cdp) : undefined,
       ]);
@@ -289,7 +288,7 @@ export class ReplayController {
     const top = this.callFrames[0];
     const choice = latestEarlierStop({
       trace, seqs, history,
-      pausedAtOperation: !!top && this.dbos!.isPauseScript(top.url || this.scriptUrls.get(top.location.scriptId) || ''),
+      pausedAtOperation: !!top && this.dbos!.isPauseScript(top.url || this.sourceMaps.urlOf(top.location.scriptId) || ''),
       boundHere: (id) => !!top && !!this.breakpoints.byId(id)?.locations.some((l) => l.scriptId === top.location.scriptId
         && l.lineNumber === top.location.lineNumber && (l.columnNumber ?? 0) === (top.location.columnNumber ?? 0)),
       stopsAtPass: (id, n) => {
@@ -324,43 +323,19 @@ export class ReplayController {
   }
 
   /** The current stack, mapped to original sources. */
-  async stackTrace(): Promise<StackFrameInfo[]> {
+  stackTrace(): Promise<StackFrameInfo[]> {
     this.requirePaused();
-    const frames: StackFrameInfo[] = [];
-    const hidden = (f: CallFrame) => !!this.dbos?.isHiddenUrl(f.url || this.scriptUrls.get(f.location.scriptId) || '');
-    // Just my code: the runtime's and the hook's frames are never shown (all of them only if nothing else is left).
-    const showAll = this.callFrames.every(hidden);
-    for (const [index, f] of this.callFrames.entries()) {
-      if (!showAll && hidden(f)) continue;
-      const url = f.url || this.scriptUrls.get(f.location.scriptId) || '';
-      const map = await this.sourceMaps.forScript(f.location.scriptId);
-      const original = map?.originalFor(f.location.lineNumber, f.location.columnNumber ?? 0);
-      const internal = url.startsWith('node:') || url === '';
-      const filePath = original?.path ?? (internal ? undefined : urlToPath(url));
-      frames.push({
-        index,
-        name: f.functionName || (index === this.callFrames.length - 1 || !f.functionName ? '(anonymous)' : f.functionName),
-        path: filePath,
-        sourceName: filePath ? path.basename(filePath) : url || '<unknown>',
-        line0: original?.line0 ?? f.location.lineNumber,
-        column0: original?.column0 ?? f.location.columnNumber ?? 0,
-        skipped: this.skipFiles.matches(filePath ?? url),
-      });
-    }
-    return frames;
+    return mapStack(this.callFrames, {
+      urlOf: (f) => f.url || this.sourceMaps.urlOf(f.location.scriptId) || '',
+      sourceMaps: this.sourceMaps,
+      isHidden: (url) => !!this.dbos?.isHiddenUrl(url),
+      isSkipped: (urlOrPath) => this.skipFiles.matches(urlOrPath),
+    });
   }
 
   async scopes(frameIndex: number): Promise<ScopeInfo[]> {
     const frame = this.frame(frameIndex);
-    const names: Record<string, string> = { local: 'Local', closure: 'Closure', global: 'Global', block: 'Block', script: 'Script', module: 'Module', catch: 'Catch', with: 'With', eval: 'Eval' };
-    const scopes: ScopeInfo[] = frame.scopeChain.map((s) => ({
-      name: s.type === 'closure' && s.name ? `Closure (${s.name})` : names[s.type] ?? s.type,
-      objectId: s.object.objectId,
-      expensive: s.type === 'global',
-    }));
-    const workflow = await this.dbos?.workflowScopeObject().catch(() => undefined);
-    if (workflow) scopes.splice(Math.min(1, scopes.length), 0, { name: 'Workflow', objectId: workflow, expensive: false });
-    return scopes;
+    return scopesOf(frame, await this.dbos?.workflowScopeObject().catch(() => undefined));
   }
 
   properties(objectId: string): Promise<RenderedProperty[]> {
@@ -370,26 +345,10 @@ export class ReplayController {
   /** Evaluates in a paused frame, or globally while running. Errors carry the exception's message. */
   async evaluate(expression: string, frameIndex: number | undefined, context: EvaluateContext): Promise<RenderedValue> {
     const cdp = this.requireCdp();
-    const sideEffectFree = context === 'hover';
-    let result: { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } };
-    if (this.stateValue === 'paused') {
-      const frame = this.frame(frameIndex ?? 0);
-      result = await cdp.send('Debugger.evaluateOnCallFrame', {
-        callFrameId: frame.callFrameId, expression, silent: context !== 'repl', generatePreview: true,
-        throwOnSideEffect: sideEffectFree, includeCommandLineAPI: context === 'repl',
-      });
-    } else if (this.stateValue === 'running') {
-      result = await cdp.send('Runtime.evaluate', {
-        expression, silent: context !== 'repl', generatePreview: true, throwOnSideEffect: sideEffectFree, includeCommandLineAPI: context === 'repl',
-      });
-    } else {
+    if (this.stateValue !== 'paused' && this.stateValue !== 'running') {
       throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to evaluate in: the program is not running.');
     }
-    if (result.exceptionDetails) {
-      const detail = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
-      throw new AdapterError(ErrorCode.EvaluateFailed, detail);
-    }
-    return renderValue(result.result);
+    return evaluateIn(cdp, this.stateValue === 'paused' ? this.frame(frameIndex ?? 0) : undefined, expression, context);
   }
 
   /** Ends the current debuggee quietly and launches the program again with the same breakpoints and filters. */
@@ -436,7 +395,6 @@ export class ReplayController {
       await this.sourceMaps.dispose();
       this.sourceMaps = new SourceMapStore();
     }
-    this.scriptUrls.clear();
     this.callFrames = [];
     this.stateValue = 'exited';
     this.runningTo = undefined;
@@ -462,8 +420,6 @@ export class ReplayController {
     this.cdp?.dispose();
     this.breakpoints.detach();
     await this.sourceMaps.dispose();
-    for (const m of this.predicted?.maps ?? []) m.dispose();
-    this.predicted = undefined;
     this.dbos?.dispose();
     await this.plan?.replay?.dispose().catch(() => undefined);
     this.travel.abort(new Error('the session ended'));
@@ -489,9 +445,8 @@ export class ReplayController {
   }
 
   private onScriptParsed(scriptId: string, url: string, sourceMapURL: string | undefined): void {
-    this.scriptUrls.set(scriptId, url);
-    if (!sourceMapURL || url.startsWith('node:') || this.dbos?.isHiddenUrl(url)) return;
-    void this.sourceMaps.loadForScript(scriptId, url, sourceMapURL).then((map) => {
+    const users = !url.startsWith('node:') && !this.dbos?.isHiddenUrl(url);
+    void this.sourceMaps.scriptParsed(scriptId, url, sourceMapURL, users).then((map) => {
       if (map) return this.breakpoints.addSourceMap(map);
     });
   }
@@ -499,7 +454,7 @@ export class ReplayController {
   private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
     const hits = e.hitBreakpoints ?? [];
     const top = e.callFrames[0];
-    const topUrl = top ? top.url || this.scriptUrls.get(top.location.scriptId) || '' : '';
+    const topUrl = top ? top.url || this.sourceMaps.urlOf(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
     const ending = this.travel.currentSegment()?.target;
     if (ending && await takeReached(cdp).catch(() => false)) {
@@ -649,7 +604,7 @@ export class ReplayController {
 
   /** A function breakpoint's condition, evaluated in the user's frame that made the durable call; a throw counts as false. */
   private async testAtCallSite(e: PausedEvent, condition: string): Promise<boolean> {
-    const frame = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.scriptUrls.get(f.location.scriptId) || ''));
+    const frame = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.sourceMaps.urlOf(f.location.scriptId) || ''));
     if (!frame || !this.cdp) return false;
     try {
       const r = await this.cdp.send('Debugger.evaluateOnCallFrame', {
@@ -811,26 +766,6 @@ export class ReplayController {
   private async applyExceptionFilters(f: ExceptionFilters = this.exceptionFilters): Promise<void> {
     const state = f.caught ? 'all' : f.uncaught ? 'uncaught' : 'none';
     await this.requireCdp().send('Debugger.setPauseOnExceptions', { state });
-  }
-
-  /** Reads the source maps of compiled files up front, so breakpoints in them are bound before they load. */
-  private async predictFromOutFiles(globs: string[]): Promise<void> {
-    if (globs.length === 0) return;
-    const key = JSON.stringify(globs);
-    // A time travel re-run is the same program: the maps read for the first run serve every re-run.
-    if (this.predicted?.key !== key || !this.travel.quiet) {
-      for (const m of this.predicted?.maps ?? []) m.dispose();
-      const files = (await findFiles(globs)).filter((f) => /\.[cm]?js$/.test(f));
-      const maps: LoadedSourceMap[] = [];
-      for (const file of files) {
-        const mapUrl = await readSourceMappingUrl(file).catch(() => undefined);
-        const map = mapUrl ? await loadSourceMap(file, mapUrl) : undefined;
-        if (map) maps.push(map);
-      }
-      this.predicted = { key, maps };
-      log('sourcemap', `outFiles: ${files.length} files scanned`);
-    }
-    for (const map of this.predicted.maps) await this.breakpoints.addSourceMap(map);
   }
 
   private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SourceMapConsumer, type BasicSourceMapConsumer, type IndexedSourceMapConsumer, type RawSourceMap } from 'source-map';
 import { log } from '../logger';
+import { findFiles } from './glob';
 
 export interface SourcePosition {
   /** Absolute path of the original (TypeScript) source. */
@@ -85,9 +86,11 @@ export class LoadedSourceMap {
   }
 }
 
-/** Maps from scripts the debuggee parsed, keyed by CDP scriptId, plus maps predicted from `outFiles` before they load. */
+/** The scripts a debuggee parsed (URLs and maps, keyed by CDP scriptId), plus maps predicted from `outFiles`. */
 export class SourceMapStore {
   private readonly byScript = new Map<string, Promise<LoadedSourceMap | undefined>>();
+  private readonly urls = new Map<string, string>();
+  private predicted: { key: string; maps: LoadedSourceMap[] } | undefined;
   /** Every map loaded, by script URL and map URL: a re-run of the same program parses the same scripts again. */
   private readonly byUrl = new Map<string, Promise<LoadedSourceMap | undefined>>();
 
@@ -108,6 +111,38 @@ export class SourceMapStore {
   /** A new debuggee of the same program (time travel): its script ids are new, its files and maps are not. */
   forgetScripts(): void {
     this.byScript.clear();
+    this.urls.clear();
+  }
+
+  /** A parsed script: its URL is kept; its map loads unless it has none or is not the user's (`withMap` false). */
+  scriptParsed(scriptId: string, url: string, sourceMapURL: string | undefined, withMap: boolean): Promise<LoadedSourceMap | undefined> {
+    this.urls.set(scriptId, url);
+    return withMap ? this.loadForScript(scriptId, url, sourceMapURL) : Promise.resolve(undefined);
+  }
+
+  urlOf(scriptId: string): string | undefined {
+    return this.urls.get(scriptId);
+  }
+
+  /**
+   * The maps of the compiled files `outFiles` names, read before those files load so breakpoints bind first; `reuse`
+   * (a time travel re-run of the same program) keeps what was read for these globs.
+   */
+  async outFilesMaps(globs: string[], reuse: boolean): Promise<LoadedSourceMap[]> {
+    if (globs.length === 0) return [];
+    const key = JSON.stringify(globs);
+    if (this.predicted?.key === key && reuse) return this.predicted.maps;
+    for (const m of this.predicted?.maps ?? []) m.dispose();
+    const files = (await findFiles(globs)).filter((f) => /\.[cm]?js$/.test(f));
+    const maps: LoadedSourceMap[] = [];
+    for (const file of files) {
+      const mapUrl = await readSourceMappingUrl(file).catch(() => undefined);
+      const map = mapUrl ? await loadSourceMap(file, mapUrl) : undefined;
+      if (map) maps.push(map);
+    }
+    this.predicted = { key, maps };
+    log('sourcemap', `outFiles: ${files.length} files scanned`);
+    return maps;
   }
 
   forScript(scriptId: string): Promise<LoadedSourceMap | undefined> {
@@ -121,8 +156,11 @@ export class SourceMapStore {
 
   async dispose(): Promise<void> {
     const maps = await Promise.all([...this.byScript.values(), ...this.byUrl.values()]);
+    maps.push(...this.predicted?.maps ?? []);
+    this.predicted = undefined;
     this.byScript.clear();
     this.byUrl.clear();
+    this.urls.clear();
     for (const m of new Set(maps)) m?.dispose();
   }
 }

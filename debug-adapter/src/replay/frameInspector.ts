@@ -1,0 +1,71 @@
+// What a paused debuggee shows: its stack mapped to original sources (just my code), a frame's scopes with the
+// Workflow scope, and evaluation in a frame or globally. Runs in the debug adapter process.
+import path from 'node:path';
+import { AdapterError, ErrorCode } from '../errors';
+import type { CdpClient } from './cdpClient';
+import type { CallFrame, RemoteObject } from './cdpTypes';
+import type { EvaluateContext, ScopeInfo, StackFrameInfo } from './controllerTypes';
+import { urlToPath, type SourceMapStore } from './sourceMaps';
+import { renderValue, type RenderedValue } from './valueRenderer';
+
+export interface StackContext {
+  urlOf(frame: CallFrame): string;
+  sourceMaps: SourceMapStore;
+  /** The replay runtime's and hook's scripts: never shown. */
+  isHidden(url: string): boolean;
+  /** skipFiles: shown, de-emphasized. */
+  isSkipped(urlOrPath: string): boolean;
+}
+
+/** The stack as the user sees it: hidden frames left out (all shown only if nothing else is left), mapped to sources. */
+export async function mapStack(callFrames: CallFrame[], ctx: StackContext): Promise<StackFrameInfo[]> {
+  const frames: StackFrameInfo[] = [];
+  const hidden = (f: CallFrame) => ctx.isHidden(ctx.urlOf(f));
+  const showAll = callFrames.every(hidden);
+  for (const [index, f] of callFrames.entries()) {
+    if (!showAll && hidden(f)) continue;
+    const url = ctx.urlOf(f);
+    const map = await ctx.sourceMaps.forScript(f.location.scriptId);
+    const original = map?.originalFor(f.location.lineNumber, f.location.columnNumber ?? 0);
+    const internal = url.startsWith('node:') || url === '';
+    const filePath = original?.path ?? (internal ? undefined : urlToPath(url));
+    frames.push({
+      index,
+      name: f.functionName || '(anonymous)',
+      path: filePath,
+      sourceName: filePath ? path.basename(filePath) : url || '<unknown>',
+      line0: original?.line0 ?? f.location.lineNumber,
+      column0: original?.column0 ?? f.location.columnNumber ?? 0,
+      skipped: ctx.isSkipped(filePath ?? url),
+    });
+  }
+  return frames;
+}
+
+const SCOPE_NAMES: Record<string, string> = {
+  local: 'Local', closure: 'Closure', global: 'Global', block: 'Block', script: 'Script', module: 'Module', catch: 'Catch', with: 'With', eval: 'Eval',
+};
+
+/** V8's scope chain with readable names, and the Workflow scope (when replaying) second. */
+export function scopesOf(frame: CallFrame, workflowObjectId: string | undefined): ScopeInfo[] {
+  const scopes: ScopeInfo[] = frame.scopeChain.map((s) => ({
+    name: s.type === 'closure' && s.name ? `Closure (${s.name})` : SCOPE_NAMES[s.type] ?? s.type,
+    objectId: s.object.objectId,
+    expensive: s.type === 'global',
+  }));
+  if (workflowObjectId) scopes.splice(Math.min(1, scopes.length), 0, { name: 'Workflow', objectId: workflowObjectId, expensive: false });
+  return scopes;
+}
+
+/** Evaluates in a paused frame, or globally while running (no frame). Errors carry the exception's message. */
+export async function evaluateIn(cdp: CdpClient, frame: CallFrame | undefined, expression: string, context: EvaluateContext): Promise<RenderedValue> {
+  const common = { expression, silent: context !== 'repl', generatePreview: true, throwOnSideEffect: context === 'hover', includeCommandLineAPI: context === 'repl' };
+  const result: { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } } = frame
+    ? await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, ...common })
+    : await cdp.send('Runtime.evaluate', common);
+  if (result.exceptionDetails) {
+    const detail = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
+    throw new AdapterError(ErrorCode.EvaluateFailed, detail);
+  }
+  return renderValue(result.result);
+}
