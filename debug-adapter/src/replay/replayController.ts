@@ -8,29 +8,17 @@ import type { CdpClient } from './cdpClient';
 import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
 import { describeExit, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
 import { Emitter } from './emitter';
-import { DbosChannel, type DbosSnapshot, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
+import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
-import { TimeTravel, type Segment, type TravelAction } from './timeTravel';
-import { latestEarlierStop } from './reverseSearch';
-import { readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
+import type { TravelAction } from './timeTravel';
+import { TravelDriver } from './travelDriver';
+import { setGate } from './travelGate';
 import { evaluateIn, mapStack, scopesOf } from './frameInspector';
 import { SkipFiles } from './skipFiles';
 import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
 import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
 import { SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
 import { listProperties, type RenderedProperty, type RenderedValue } from './valueRenderer';
-
-/** The breakpoints and filters in force when an action was taken: a re-run applies them again for that part. */
-interface TravelConfig {
-  breakpoints: number[];
-  dbos: DbosSnapshot | undefined;
-  filters: ExceptionFilters;
-}
-
-/** A quiet re-run for reverse continue: the breakpoint passes and operations it recorded, and the clock at each stop. */
-interface TraceRun {
-  seqs: number[];
-}
 
 export class ReplayController {
   private readonly stoppedEmitter = new Emitter<StopInfo>();
@@ -70,10 +58,22 @@ export class ReplayController {
   private stepOutsFromSkipped = 0;
   private readonly standby = new StandbyDebuggee();
   /** Stops along this run, to travel back by re-executing (replay is deterministic). */
-  private readonly travel = new TimeTravel<TravelConfig>();
-  private tracing: TraceRun | undefined;
-  /** When the current step back or reverse continue began (a reverse continue may re-run twice). */
-  private travelStarted: number | undefined;
+  private readonly travel = new TravelDriver({
+    breakpoints: this.breakpoints,
+    cdp: () => this.requireCdp(),
+    dbos: () => this.dbos,
+    exceptionFilters: () => this.exceptionFilters,
+    applyExceptionFilters: (filters) => this.applyExceptionFilters(filters),
+    relaunch: (initial) => this.relaunch(initial),
+    act: (action) => this.act(action),
+    top: () => {
+      const frame = this.callFrames[0];
+      return frame && { frame, url: frame.url || this.sourceMaps.urlOf(frame.location.scriptId) || '' };
+    },
+    output: (text) => this.outputEmitter.fire({ category: 'console', text }),
+    stopped: (info) => this.stoppedEmitter.fire(info),
+    prepareStandby: () => this.prepareStandby(),
+  });
   /** A standby debuggee that already ran its preloads is paused at the program's first line: run() goes on from there. */
   private prerunPause: PausedEvent | undefined;
 
@@ -146,8 +146,7 @@ export class ReplayController {
         // A time travel re-run is the same program: the maps read for the first run serve every re-run.
         this.breakpoints.attach(cdp).then(() => this.sourceMaps.outFilesMaps(args.outFiles, this.travel.quiet))
           .then(async (maps) => { for (const map of maps) await this.breakpoints.addSourceMap(map); }),
-        this.dbos ? this.applyTravelConfig(this.travel.quiet ? this.travel.currentSegment() : undefined) : undefined,
-        this.tracing ? startTrace(cdp) : undefined,
+        this.dbos ? this.travel.prepare(cdp) : undefined,
       ]);
     } catch (e) {
       debuggee.kill('SIGKILL');
@@ -165,10 +164,7 @@ export class ReplayController {
   async run(initial: TravelAction = 'continue'): Promise<void> {
     const cdp = this.requireCdp();
     if (this.stateValue !== 'starting') return;
-    if (!this.travel.quiet) {
-      this.travel.reset(initial, this.currentConfig());
-      this.retainBreakpoints();
-    }
+    if (!this.travel.quiet) this.travel.reset(initial);
     if (typeof initial === 'object') {
       this.runningTo = initial.runTo;
       await this.dbos?.setRunTo(initial.runTo);
@@ -240,66 +236,25 @@ export class ReplayController {
     this.requirePaused();
     if (!dbos.consumed.has(functionId)) return this.act({ runTo: functionId });
     // Already consumed: re-run to the part of this run where it was, and stop at it there (the history before stays).
-    const index = [...dbos.consumed].indexOf(functionId);
-    const segment = this.travel.history.findIndex((stop) => stop.consumed > index);
     const name = dbos.plan.operations.find((o) => o.functionId === functionId)?.name ?? '';
-    this.travelStarted = performance.now();
-    return this.travelTo(segment < 0 ? this.travel.position : segment, { ending: {
-      gate: { functionId }, stop: { reason: 'step', description: `Ran to recorded operation #${functionId} ${name}`.trimEnd(), breakpointIds: [] } } });
+    return this.travel.runBackTo(functionId, name, [...dbos.consumed].indexOf(functionId));
   }
 
   /** Back to the previous stop: re-runs the program and re-executes the recorded actions up to it. */
   stepBack(): Promise<void> {
     this.requireReplay();
     this.requirePaused();
-    const target = this.travel.position - 1;
-    if (target < 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it to step back to.');
-    return this.travelTo(target);
+    return this.travel.stepBack();
   }
 
   /**
    * Back to the latest earlier point where a breakpoint the user has now stops (set before or after the program passed
    * it), a function breakpoint, or an exception stop, else to the first stop.
    */
-  async reverseContinue(): Promise<void> {
+  reverseContinue(): Promise<void> {
     this.requireReplay();
     this.requirePaused();
-    const current = this.currentConfig();
-    if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
-      // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
-      if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
-      return this.travelTo(this.travel.previousBreak());
-    }
-    // Re-run to here recording every breakpoint pass and operation, then go to the latest one that stops now.
-    this.travelStarted = performance.now();
-    const here = this.travel.position;
-    const history = [...this.travel.history];
-    this.tracing = { seqs: [] };
-    let trace: TraceEntry[];
-    let seqs: number[];
-    try {
-      await this.travelTo(here, { announce: false });
-      trace = await takeTrace(this.requireCdp());
-      seqs = this.tracing.seqs;
-    } finally {
-      this.tracing = undefined;
-    }
-    log('replay', `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`);
-    const top = this.callFrames[0];
-    const choice = latestEarlierStop({
-      trace, seqs, history,
-      pausedAtOperation: !!top && this.dbos!.isPauseScript(top.url || this.sourceMaps.urlOf(top.location.scriptId) || ''),
-      boundHere: (id) => !!top && !!this.breakpoints.byId(id)?.locations.some((l) => l.scriptId === top.location.scriptId
-        && l.lineNumber === top.location.lineNumber && (l.columnNumber ?? 0) === (top.location.columnNumber ?? 0)),
-      stopsAtPass: (id, n) => {
-        const bp = this.breakpoints.byId(id);
-        return !!bp && this.breakpoints.isCurrent(id) && bp.spec.logMessage === undefined && (!bp.hitTest || bp.hitTest(n));
-      },
-      functionStops: (ops) => this.dbos!.stopsInTrace(ops, current.dbos),
-    });
-    log('replay', `reverse continue: ${JSON.stringify(choice)}`);
-    if (choice.kind === 'stop') return this.travelTo(choice.index);
-    return this.travelTo(choice.segment, { ending: choice.ending });
+    return this.travel.reverseContinue();
   }
 
   async pause(): Promise<void> {
@@ -356,24 +311,6 @@ export class ReplayController {
     this.args = args;
     this.plan = plan;
     await this.relaunch('continue');
-  }
-
-  /**
-   * Re-runs the program to stop `target` of this run (or to a pass inside segment `target`), quietly re-executing the
-   * actions that led there under the breakpoints in force then.
-   */
-  private async travelTo(target: number, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<void> {
-    const { first, arrived } = this.travel.begin(target, { announce: options.announce ?? true, ending: options.ending });
-    this.travelStarted ??= performance.now();
-    log('replay', `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`);
-    try {
-      await this.relaunch(first.action);
-      await arrived;
-    } catch (e) {
-      this.travel.abort(e instanceof Error ? e : new Error(String(e)));
-      this.travelStarted = undefined;
-      throw new AdapterError(ErrorCode.TimeTravelFailed, `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`);
-    }
   }
 
   /** Replaces the debuggee with a fresh one (same arguments, same trace) that starts with `initial`. */
@@ -456,12 +393,12 @@ export class ReplayController {
     const top = e.callFrames[0];
     const topUrl = top ? top.url || this.sourceMaps.urlOf(top.location.scriptId) || '' : '';
     log('replay', `paused: ${e.reason} hits=${hits.length} at ${topUrl}:${top?.location.lineNumber}:${top?.location.columnNumber} (pending ${this.pendingAction})`);
-    const ending = this.travel.currentSegment()?.target;
-    if (ending && await takeReached(cdp).catch(() => false)) {
-      // The pass reverse continue chose: whatever else this segment's action would do, the re-run ends here.
+    const ending = this.travel.quiet ? await this.travel.endingAt(cdp) : undefined;
+    if (ending) {
+      // The pass reverse continue (or run back to an operation) chose: whatever else this part's action would do, the re-run ends here.
       this.runningTo = undefined;
       await this.dbos?.setRunTo(null);
-      this.reportStop(e, { ...ending.stop });
+      this.reportStop(e, ending);
       return;
     }
     if (this.dbos && this.dbos.isPauseScript(topUrl) && top && !this.dbos.isHookBreak(top.location.lineNumber)) {
@@ -645,10 +582,10 @@ export class ReplayController {
     this.stateValue = 'paused';
     this.pendingAction = 'continue';
     if (this.travel.quiet) {
-      this.quietStop(info).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
+      this.travel.quietStop(info, this.dbos?.consumed.size ?? 0).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
       return;
     }
-    this.travel.recordStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
+    this.travel.recordStop(info, this.dbos?.consumed.size ?? 0);
     this.prepareStandby();
     const ops = this.durableCallsToAnnounce(info);
     if (ops.length === 0 || !this.dbos) {
@@ -661,51 +598,6 @@ export class ReplayController {
       this.announceDurableCalls(ops, action, notes);
       this.stoppedEmitter.fire(info);
     });
-  }
-
-  /** A stop while re-running: the destination (shown, under the user's breakpoints again), or on to the next segment. */
-  private async quietStop(info: StopInfo): Promise<void> {
-    const cdp = this.requireCdp();
-    if (this.tracing) this.tracing.seqs.push(await readSeq(cdp));
-    const r = this.travel.onQuietStop({ reason: info.reason, consumed: this.dbos?.consumed.size ?? 0 });
-    if (!r.arrived) {
-      await this.applyTravelConfig(r.next);
-      return this.act(r.next.action);
-    }
-    this.retainBreakpoints();
-    if (!r.announce) {
-      // Reverse continue's second run follows at once.
-      this.prepareStandby();
-      return;
-    }
-    await this.applyTravelConfig(undefined);
-    const ms = this.travelStarted === undefined ? undefined : Math.round(performance.now() - this.travelStarted);
-    this.travelStarted = undefined;
-    this.outputEmitter.fire({ category: 'console', text: `Travelled back: the replay ran again to here ` +
-      `(${this.dbos?.consumed.size ?? 0} recorded operations answered${ms === undefined ? '' : `, ${ms} ms`}).\n` });
-    // The travel request answers first; its stop follows.
-    setImmediate(() => {
-      this.stoppedEmitter.fire({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
-      this.prepareStandby();
-    });
-  }
-
-  private currentConfig(): TravelConfig {
-    return { breakpoints: this.breakpoints.currentIds(), dbos: this.dbos?.snapshot(), filters: this.exceptionFilters };
-  }
-
-  /** Puts a segment's breakpoints and filters (and its target) in force in the debuggee; undefined: the user's own now. */
-  private async applyTravelConfig(segment: Segment<TravelConfig> | undefined): Promise<void> {
-    const cdp = this.requireCdp();
-    const config = segment?.config ?? this.currentConfig();
-    await setGate(cdp, { active: config.breakpoints, target: segment?.target?.gate ?? null });
-    if (config.dbos) await this.dbos?.restore(config.dbos);
-    await this.applyExceptionFilters(config.filters);
-  }
-
-  /** Replaced breakpoints stay bound only while some part of the history still needs them. */
-  private retainBreakpoints(): void {
-    this.breakpoints.retain(new Set(this.travel.allSegments().flatMap((s) => [...s.config.breakpoints, ...s.target && 'bp' in s.target.gate ? [s.target.gate.bp] : []])));
   }
 
   /** Durable calls a step over (or into) just passed, to say what they returned from the recording. */
@@ -730,7 +622,7 @@ export class ReplayController {
   private async act(action: TravelAction): Promise<void> {
     this.requireCdp();
     this.requirePaused();
-    this.travel.recordAction(action, this.currentConfig());
+    this.travel.recordAction(action);
     this.lastAction = action;
     if (this.dbos) this.dbos.consumedSinceResume = [];
     if (typeof action === 'object') {
@@ -811,9 +703,4 @@ export class ReplayController {
     }
     return this.cdp;
   }
-}
-
-function sameConfig(a: TravelConfig, b: TravelConfig): boolean {
-  return a.dbos?.functionBreakpoints === b.dbos?.functionBreakpoints && a.dbos?.filters === b.dbos?.filters && a.filters === b.filters
-    && a.breakpoints.length === b.breakpoints.length && a.breakpoints.every((id, i) => id === b.breakpoints[i]);
 }
