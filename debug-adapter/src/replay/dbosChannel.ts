@@ -417,6 +417,14 @@ function matches(b: FunctionBreakpoint, op: OperationEvent): boolean {
   }
 }
 
+/** What a stepped-over (or stepped-into) durable call returned, from the recording. */
+export function durableCallMessage(op: OperationEvent, stepIn: boolean, note: string | undefined): string {
+  const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
+  return stepIn
+    ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
+    : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
+}
+
 /** `#3 charge → {"ok":true} (12 ms recorded)` */
 export function trailLine(op: OperationEvent): string {
   const took = op.startedAt !== null && op.completedAt !== null ? ` (${op.completedAt - op.startedAt} ms recorded)` : '';

@@ -187,6 +187,23 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
   return signal ? `signal ${signal}` : `code ${code}`;
 }
 
+/** The session's last words when the program ends: how, the replay's verdict, and the start of stderr after a crash. */
+export function exitMessage(e: DebuggeeExit, c: {
+  program: string; killedByUs: boolean; replay: boolean; verdict: { launched?: boolean; summary: string } | undefined; replayStarted: boolean;
+}): string {
+  let message: string;
+  if (c.killedByUs) message = 'Program terminated by the debugger.';
+  else if (c.replay && (c.verdict ? c.verdict.launched === false : !c.replayStarted)) {
+    // The program failed while loading (or never called DBOS.launch()): the replay never started; its stderr says why.
+    message = `The program ${c.program} ${e.signal ? 'was killed by' : 'exited with'} ${describeExit(e.code, e.signal)} before replay started.`;
+  } else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)} (${c.program}).`;
+  else message = `Program exited with ${describeExit(e.code, e.signal)} (${c.program}).`;
+  if (c.verdict && c.verdict.launched !== false) message = `Replay ${c.verdict.summary}. ${message}`;
+  else if (c.replay && !c.killedByUs && c.replayStarted) message = `Replay ended without a verdict. ${message}`;
+  if (!c.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
+  return message;
+}
+
 function spawnError(options: DebuggeeSpawnOptions, e: unknown): AdapterError {
   const message = e instanceof Error ? e.message : String(e);
   return new AdapterError(ErrorCode.SpawnFailed,

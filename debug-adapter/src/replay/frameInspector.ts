@@ -1,7 +1,9 @@
 // What a paused debuggee shows: its stack mapped to original sources (just my code), a frame's scopes with the
-// Workflow scope, and evaluation in a frame or globally. Runs in the debug adapter process.
+// Workflow scope, and evaluation in a frame or globally (watches, conditions, logpoints). Runs in the debug adapter process.
 import path from 'node:path';
 import { AdapterError, ErrorCode } from '../errors';
+import { log } from '../logger';
+import { logMessageExpression } from './breakpoints';
 import type { CdpClient } from './cdpClient';
 import type { CallFrame, RemoteObject } from './cdpTypes';
 import type { EvaluateContext, ScopeInfo, StackFrameInfo } from './controllerTypes';
@@ -68,4 +70,32 @@ export async function evaluateIn(cdp: CdpClient, frame: CallFrame | undefined, e
     throw new AdapterError(ErrorCode.EvaluateFailed, detail);
   }
   return renderValue(result.result);
+}
+
+/** A condition tested in a frame (a function breakpoint's, at the call site); a throw, or no frame, counts as false. */
+export async function conditionHolds(cdp: CdpClient, frame: CallFrame | undefined, condition: string): Promise<boolean> {
+  if (!frame || cdp.isClosed) return false;
+  try {
+    const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: `!!(${condition}\n)`, silent: true, returnByValue: true });
+    if (r.exceptionDetails) {
+      log('replay', `function breakpoint condition threw: ${r.exceptionDetails.text}`);
+      return false;
+    }
+    return r.result.value === true;
+  } catch (err) {
+    log('replay', `function breakpoint condition failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}
+
+/** A logpoint's line, its `{expressions}` evaluated in the frame (an error says so); undefined if it cannot run. */
+export async function logpointText(cdp: CdpClient, frame: CallFrame | undefined, message: string): Promise<string | undefined> {
+  if (!frame) return undefined;
+  try {
+    const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: logMessageExpression(message), silent: true, returnByValue: true });
+    return r.exceptionDetails ? `Logpoint error: ${r.exceptionDetails.text}` : String(r.result.value);
+  } catch (err) {
+    log('replay', `logpoint failed: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }

@@ -3,17 +3,17 @@
 import { AdapterError, ErrorCode } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
-import { BreakpointManager, logMessageExpression, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
+import { BreakpointManager, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
 import type { CdpClient } from './cdpClient';
 import type { CallFrame, Location, PausedEvent, RemoteObject } from './cdpTypes';
-import { describeExit, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
+import { describeExit, exitMessage, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
 import { Emitter } from './emitter';
-import { DbosChannel, type FunctionBreakpointSpec, type FunctionBreakpointState, type OperationEvent, summaryText } from './dbosChannel';
+import { DbosChannel, durableCallMessage, type FunctionBreakpointSpec, type FunctionBreakpointState } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
 import type { TravelAction } from './timeTravel';
 import { TravelDriver } from './travelDriver';
 import { setGate } from './travelGate';
-import { evaluateIn, mapStack, scopesOf } from './frameInspector';
+import { conditionHolds, evaluateIn, logpointText, mapStack, scopesOf } from './frameInspector';
 import { SkipFiles } from './skipFiles';
 import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
 import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
@@ -423,7 +423,9 @@ export class ReplayController {
     }
     if (this.dbos && this.dbos.isPauseScript(topUrl)) {
       // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
-      const stop = await this.dbos.stopFor(this.dbos.lastEvent, (condition) => this.testAtCallSite(e, condition), this.runningTo !== undefined);
+      // A function breakpoint's condition runs in the user's frame that made the durable call.
+      const callSite = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.sourceMaps.urlOf(f.location.scriptId) || ''));
+      const stop = await this.dbos.stopFor(this.dbos.lastEvent, (condition) => conditionHolds(cdp, callSite, condition), this.runningTo !== undefined);
       if (!stop || (this.runningTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint')) {
         await this.resumeSilently(cdp);
         return;
@@ -471,7 +473,8 @@ export class ReplayController {
       for (const bp of userHits) {
         if (!this.breakpoints.countHit(bp)) continue;
         if (bp.spec.logMessage !== undefined) {
-          await this.logpoint(cdp, e, bp.spec.logMessage);
+          const text = await logpointText(cdp, e.callFrames[0], bp.spec.logMessage);
+          if (text !== undefined) this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
         } else {
           stopping.push(bp.id);
         }
@@ -539,39 +542,6 @@ export class ReplayController {
     this.reportStop(e, { reason: 'entry', description: `Paused before workflow ${name} starts`, breakpointIds: [] });
   }
 
-  /** A function breakpoint's condition, evaluated in the user's frame that made the durable call; a throw counts as false. */
-  private async testAtCallSite(e: PausedEvent, condition: string): Promise<boolean> {
-    const frame = e.callFrames.find((f) => !this.dbos?.isHiddenUrl(f.url || this.sourceMaps.urlOf(f.location.scriptId) || ''));
-    if (!frame || !this.cdp) return false;
-    try {
-      const r = await this.cdp.send('Debugger.evaluateOnCallFrame', {
-        callFrameId: frame.callFrameId, expression: `!!(${condition}\n)`, silent: true, returnByValue: true,
-      });
-      if (r.exceptionDetails) {
-        log('replay', `function breakpoint condition threw: ${r.exceptionDetails.text}`);
-        return false;
-      }
-      return r.result.value === true;
-    } catch (err) {
-      log('replay', `function breakpoint condition failed: ${err instanceof Error ? err.message : String(err)}`);
-      return false;
-    }
-  }
-
-  private async logpoint(cdp: CdpClient, e: PausedEvent, message: string): Promise<void> {
-    const top = e.callFrames[0];
-    if (!top) return;
-    try {
-      const r = await cdp.send('Debugger.evaluateOnCallFrame', {
-        callFrameId: top.callFrameId, expression: logMessageExpression(message), silent: true, returnByValue: true,
-      });
-      const text = r.exceptionDetails ? `Logpoint error: ${r.exceptionDetails.text}` : String(r.result.value);
-      this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
-    } catch (err) {
-      log('replay', `logpoint failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
   private isSkipped(url: string): boolean {
     return !!this.dbos?.isHiddenUrl(url) || this.skipFiles.matches(url);
   }
@@ -587,36 +557,18 @@ export class ReplayController {
     }
     this.travel.recordStop(info, this.dbos?.consumed.size ?? 0);
     this.prepareStandby();
-    const ops = this.durableCallsToAnnounce(info);
+    // A step over (or into) durable calls says what they returned from the recording; their bodies never run.
+    const action = this.lastAction;
+    const ops = info.reason === 'step' && (action === 'next' || action === 'stepIn') ? [...this.dbos?.consumedSinceResume ?? []] : [];
     if (ops.length === 0 || !this.dbos) {
       this.stoppedEmitter.fire(info);
       return;
     }
     // The messages first (they ask the debuggee how the revived values differ), then the stop.
-    const action = this.lastAction;
     void this.dbos.revivalNotes(ops.map((o) => o.functionId)).catch(() => new Map<number, string>()).then((notes) => {
-      this.announceDurableCalls(ops, action, notes);
+      for (const op of ops) this.outputEmitter.fire({ category: 'console', text: `${durableCallMessage(op, action === 'stepIn', notes.get(op.functionId))}\n` });
       this.stoppedEmitter.fire(info);
     });
-  }
-
-  /** Durable calls a step over (or into) just passed, to say what they returned from the recording. */
-  private durableCallsToAnnounce(info: StopInfo): OperationEvent[] {
-    const ops = this.dbos?.consumedSinceResume ?? [];
-    if (info.reason !== 'step' || (this.lastAction !== 'next' && this.lastAction !== 'stepIn')) return [];
-    return [...ops];
-  }
-
-  /** After a step over (or into) durable calls: what they returned from the recording; their bodies never run. */
-  private announceDurableCalls(ops: OperationEvent[], action: TravelAction | undefined, notes: Map<number, string>): void {
-    for (const op of ops) {
-      const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
-      const note = notes.get(op.functionId);
-      const text = action === 'stepIn'
-        ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
-        : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
-      this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
-    }
   }
 
   private async act(action: TravelAction): Promise<void> {
@@ -668,19 +620,10 @@ export class ReplayController {
     this.cdp?.dispose();
     this.breakpoints.detach();
     const program = this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
-    const verdict = this.plan?.replay ? readVerdict(this.plan.replay) : undefined;
-    let message: string;
-    if (this.killedByUs) message = 'Program terminated by the debugger.';
-    else if (this.plan?.replay && (verdict ? verdict.launched === false : !this.dbos?.lastEvent)) {
-      // The program failed while loading (or never called DBOS.launch()): the replay never started; its stderr says why.
-      message = `The program ${program} ${e.signal ? 'was killed by' : 'exited with'} ${describeExit(e.code, e.signal)} before replay started.`;
-    } else if (e.signal) message = `Program was killed by ${describeExit(e.code, e.signal)} (${program}).`;
-    else message = `Program exited with ${describeExit(e.code, e.signal)} (${program}).`;
-    if (verdict && verdict.launched !== false) message = `Replay ${verdict.summary}. ${message}`;
-    else if (this.plan?.replay && !this.killedByUs && this.dbos?.lastEvent) message = `Replay ended without a verdict. ${message}`;
-    if (!this.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) {
-      message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
-    }
+    const message = exitMessage(e, {
+      program, killedByUs: this.killedByUs, replay: !!this.plan?.replay,
+      verdict: this.plan?.replay ? readVerdict(this.plan.replay) : undefined, replayStarted: !!this.dbos?.lastEvent,
+    });
     this.exitedEmitter.fire({ code: e.code, signal: e.signal, message });
   }
 
