@@ -144,3 +144,12 @@ export async function withAdapter(body: (t: DapTest) => Promise<void>): Promise<
     await t.stop();
   }
 }
+
+/** A small deterministic PRNG (an LCG), so a failing random test can be replayed from its seed. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}

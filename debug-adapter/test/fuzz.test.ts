@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixtureUrl } from '../../test-support/testDatabase';
 import { CustomRequest } from '../src/customRequests';
-import { DapTest, programsDir, repoRoot, tsxLaunch, withAdapter } from './dapHarness';
+import { DapTest, prng, programsDir, repoRoot, tsxLaunch, withAdapter } from './dapHarness';
 
 const sample = path.join(programsDir, 'sample.ts');
 const shopTs = path.join(repoRoot, 'test-fixtures', 'app-v5', 'src', 'workflows', 'shop.ts');
@@ -15,15 +15,6 @@ const COMMANDS = [
   'configurationDone', 'launch', 'setFunctionBreakpoints', 'loadedSources', 'bogusCommand', 'terminate',
   CustomRequest.RunToOperation, 'restart',
 ];
-
-/** A small deterministic PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function randomArgs(rand: () => number): unknown {
   const n = () => Math.floor(rand() * 2000) - 10;

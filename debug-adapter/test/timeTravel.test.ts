@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase';
-import { repoRoot, withAdapter, type DapTest } from './dapHarness';
+import { prng, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
 const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
 const pipelineTs = path.join(appDir, 'src', 'workflows', 'pipeline.ts');
@@ -29,15 +29,6 @@ async function where(t: DapTest, reason?: string): Promise<{ line: number; c: st
   await t.stopped(reason);
   const line = (await t.topFrame()).line;
   return { line, c: line === LOOP ? await t.evaluate('c') : '-' };
-}
-
-/** A small deterministic PRNG, so a failing walk can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x * 1664525 + 1013904223) >>> 0;
-    return x / 2 ** 32;
-  };
 }
 
 /** What a stop looks like: its line and the loop's state there (a TDZ variable reads as -1). */
