@@ -2,9 +2,8 @@
 // all with `dbos-replay check` (one program process, batch mode), and re-executes a sample of the same runs the way
 // DBOS recommends today (DBOS.forkWorkflow from the last step + getResult, real SDK, on a scratch copy). Prints both
 // rates and the ratio. Runs as a script (node scripts/with-postgres.mjs --no-fixtures -- npx tsx bench/replayCheck.bench.ts).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { runNode } from '../replay-runtime/test/recording.js';
+import { runNode, type NodeRun } from '../test-support/runNode.js';
 import { scratchDatabase } from '../test-support/testDatabase.js';
 
 /** The figures before traces were read in set-based pages (runtime2: 3-4 queries per workflow, 4 at a time). */
@@ -17,16 +16,8 @@ const app = path.join(root, 'replay-runtime', 'test', 'apps', 'bench');
 const CLI = path.join(root, 'dist', 'cli.js');
 const log = (m: string) => process.stderr.write(m + '\n');
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: app, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string | undefined>): Promise<NodeRun> {
+  return runNode(args, { cwd: app, env });
 }
 
 async function main(): Promise<void> {
@@ -35,7 +26,7 @@ async function main(): Promise<void> {
   try {
     log(`recording ${COUNT} checkout workflows with the real SDK 5.3…`);
     let t = performance.now();
-    const rec = await runNode(['app.js'], { RECORD_URL: db.url, BENCH_RECORD: `checkout:co:${COUNT}` }, app);
+    const rec = await runNode(['app.js'], { cwd: app, env: { RECORD_URL: db.url, BENCH_RECORD: `checkout:co:${COUNT}` } });
     if (rec.code !== 0) throw new Error(rec.out);
     log(`recorded in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { HistoryReader } from '../history/src/reader/historyReader.js';
 import { runReplayBatch } from '../replay-runtime/src/host/runReplay.js';
-import { runNode } from '../replay-runtime/test/recording.js';
+import { runNode } from '../test-support/runNode.js';
 import { scratchDatabase } from '../test-support/testDatabase.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 10_000);
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     log(`recording a ${STEPS}-step workflow with the real SDK 5.3 (this takes a while)…`);
     const t0 = performance.now();
-    const rec = await runNode(['app.js'], { RECORD_URL: db.url, BENCH_RECORD: `steps:steps-1:${STEPS}` }, app);
+    const rec = await runNode(['app.js'], { cwd: app, env: { RECORD_URL: db.url, BENCH_RECORD: `steps:steps-1:${STEPS}` } });
     if (rec.code !== 0) throw new Error(rec.out);
     const recordS = (performance.now() - t0) / 1000;
     log(`recorded in ${recordS.toFixed(1)} s (${((recordS * 1e6) / STEPS).toFixed(0)} µs per step live)`);

@@ -2,15 +2,15 @@
 // and a scratch recording of the basic test app; JSON output, trail, exit codes; and a replay through a Postgres role
 // that can only SELECT. Runs in the test process; every CLI (and the program it replays) is its own process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { adminUrl, fixtureUrl, scratchDatabase } from '../../test-support/testDatabase.js';
-import { runNode, traceFromDatabase } from './recording.js';
+import { traceFromDatabase } from './recording.js';
+import { runNode, type NodeRun as Run } from '../../test-support/runNode.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const CLI = path.join(root, 'dist', 'cli.js');
@@ -20,20 +20,9 @@ const basic = path.join(__dirname, 'apps', 'basic');
 const recorded = !!process.env.DBOS_REPLAY_FX_V4_SYS_URL && !!process.env.DBOS_REPLAY_FX_V5_SYS_URL &&
   existsSync(path.join(v4, 'dist', 'main.js')) && existsSync(path.join(v5, 'dist', 'main.js'));
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env };
-    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([CLI, ...args], { cwd, env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env } });
 }
 
 let tmp: string;
@@ -151,8 +140,8 @@ describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, ()
 
   test('code that diverges from some recordings: reported per workflow, non-zero exit', async () => {
     basicDb = await scratchDatabase();
-    const rec = await runNode(['app.js'], { RECORD_URL: basicDb.url, RECORD_RUNS: 'seq-a:sequence,seq-b:sequence,free-a:free',
-      STEP_COUNTER_FILE: path.join(tmp, 'steps'), OBSERVE_FILE: path.join(tmp, 'observe') }, basic);
+    const rec = await runNode(['app.js'], { cwd: basic, env: { RECORD_URL: basicDb.url, RECORD_RUNS: 'seq-a:sequence,seq-b:sequence,free-a:free',
+      STEP_COUNTER_FILE: path.join(tmp, 'steps'), OBSERVE_FILE: path.join(tmp, 'observe') } });
     assert.equal(rec.code, 0, rec.out);
     const r = await cli(['check', '--program', 'app.js', '--db', basicDb.url], basic, { APP_VARIANT: 'rename' });
     assert.equal(r.code, 3, r.stdout + r.stderr);

@@ -1,19 +1,7 @@
-// Test helpers: record a test app with the real SDK into a scratch database and read its traces back with
-// plain SELECTs (until the history reader is used). Runs in the test process.
-import { spawn } from 'node:child_process';
+// Test helper: reads a recorded workflow's trace (and its children's) back from a scratch database with plain
+// SELECTs, the way the SDK's export shapes it. Runs in the test process.
 import pg from 'pg';
 import type { ExportedWorkflow, Trace } from '../../history/src/trace/traceModel.js';
-
-export function runNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-}
 
 const NUMERIC = ['created_at', 'updated_at', 'recovery_attempts', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
   'started_at_epoch_ms', 'completed_at', 'completed_at_epoch_ms', 'priority', 'function_id', 'offset'];

@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
 import { runReplay, runReplayBatch, type BatchEntry, type RunReplayOptions } from '../src/host/runReplay.js';
-import { runNode, traceFromDatabase } from './recording.js';
+import { traceFromDatabase } from './recording.js';
+import { runNode } from '../../test-support/runNode.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const runtimePath = path.join(root, 'dist', 'replay-runtime.js');
@@ -38,12 +39,12 @@ before(async () => {
   db = await scratchDatabase();
   tmp = mkdtempSync(path.join(tmpdir(), 'replay-basic-'));
   const env = { RECORD_URL: db.url, STEP_COUNTER_FILE: path.join(tmp, 'record-steps'), OBSERVE_FILE: path.join(tmp, 'record-observe') };
-  const rec = await runNode(['app.js'], { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free,late-sleep-1:lateSleep,late-step-1:lateStep' }, basic);
+  const rec = await runNode(['app.js'], { cwd: basic, env: { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free,late-sleep-1:lateSleep,late-step-1:lateStep' } });
   assert.equal(rec.code, 0, rec.out);
   // A run that dies inside its third step: PENDING with steps 0 and 1 recorded.
-  const crash = await runNode(['app.js'], { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' }, basic);
+  const crash = await runNode(['app.js'], { cwd: basic, env: { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' } });
   assert.equal(crash.code, 0, crash.out);
-  const e = await runNode(['app.mjs'], { RECORD_URL: db.url, RECORD_RUNS: 'esm-1' }, esm);
+  const e = await runNode(['app.mjs'], { cwd: esm, env: { RECORD_URL: db.url, RECORD_RUNS: 'esm-1' } });
   assert.equal(e.code, 0, e.out);
   for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1', 'late-sleep-1', 'late-step-1']) traces.set(id, await traceFromDatabase(db.url, id));
 });

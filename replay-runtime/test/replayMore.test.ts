@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
 import { runReplay } from '../src/host/runReplay.js';
-import { runNode, traceFromDatabase } from './recording.js';
+import { traceFromDatabase } from './recording.js';
+import { runNode } from '../../test-support/runNode.js';
 
 const root = path.resolve(__dirname, '..', '..');
 const runtimePath = path.join(root, 'dist', 'replay-runtime.js');
@@ -40,7 +41,7 @@ async function replayMatches(id: string) {
 before(async () => {
   db = await scratchDatabase();
   tmp = mkdtempSync(path.join(tmpdir(), 'replay-more-'));
-  const rec = await runNode(['app.js'], { RECORD_URL: db.url, RECORD_RUNS: RUNS.join(','), STEP_COUNTER_FILE: path.join(tmp, 'record-steps') }, more);
+  const rec = await runNode(['app.js'], { cwd: more, env: { RECORD_URL: db.url, RECORD_RUNS: RUNS.join(','), STEP_COUNTER_FILE: path.join(tmp, 'record-steps') } });
   assert.equal(rec.code, 0, rec.out);
   for (const run of RUNS) {
     const id = run.split(':')[0];

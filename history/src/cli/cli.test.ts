@@ -1,11 +1,11 @@
 // The dbos-replay CLI as users run it: `node dist/cli.js` (built by npm test), JSON output parsed, exit codes.
 // Runs in the test process (node --test); each spawned CLI is its own process.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { runNode, type NodeRun as Run } from '../../../test-support/runNode.js';
 import { adminUrl, withDatabase } from '../../../test-support/testDatabase.js';
 import { readTraceFile } from '../trace/traceFile.js';
 import { sampleRecordingUrl, TRICKY_IDS } from '../testing/sampleRecording.js';
@@ -16,20 +16,9 @@ let url: string;
 let dir: string;
 let password: string;
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], env: Record<string, string | undefined> = {}, entry = CLI): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env };
-    for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-    const child = spawn(process.execPath, [entry, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode([entry, ...args], { env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env } });
 }
 
 /** Every run's output is checked for the password, whatever the test asserts besides. */
