@@ -3,8 +3,9 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import {
-  buildListQuery, decodeCursor, listWorkflows, ListWorkflowsError, readTableFacts, type TableFacts,
+  buildListQuery, decodeCursor, listWorkflows, readTableFacts, type TableFacts,
 } from '../history/src/reader/listWorkflows.js';
+import { errorCodeName, HistoryError } from '../history/src/errors.js';
 import type { SchemaInfo, WorkflowFilter } from '../history/src/reader/readerTypes.js';
 import { SEED_DAY_MS, SEED_RARE_NAME, SEED_T0, seedWorkflows } from './seedWorkflows.js';
 
@@ -219,8 +220,8 @@ async function main() {
       const page = await listWorkflows(pool, SCHEMA, filter, { limit: LIMIT }, { statementTimeoutMs: timeoutMs });
       bounded.push(`- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: finished in ${fmt(ms(t))} ms (${page.workflows.length} rows)`);
     } catch (e) {
-      if (!(e instanceof ListWorkflowsError)) throw e;
-      bounded.push(`- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: ${e.code} after ${fmt(ms(t))} ms: "${e.message}"`);
+      if (!(e instanceof HistoryError)) throw e;
+      bounded.push(`- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: ${errorCodeName(e.code)} after ${fmt(ms(t))} ms: "${e.message}"`);
     }
   }
   client.release();

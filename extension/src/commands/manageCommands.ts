@@ -7,6 +7,7 @@ import type { WorkflowManager } from '../management/workflowManager.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
 import { registerCommand } from './registerCommand.js';
+import { errors } from '../errors.js';
 
 export function registerManageCommands(context: vscode.ExtensionContext, deps: {
   connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; manager: WorkflowManager; log: vscode.LogOutputChannel;
@@ -29,19 +30,19 @@ export function registerManageCommands(context: vscode.ExtensionContext, deps: {
 
   const workflowNode = (node?: WorkflowNode) => {
     const n = node ?? view.selection[0];
-    if (n?.kind !== 'workflow') throw new Error('Select a workflow in the DBOS Replay Workflows view first.');
+    if (n?.kind !== 'workflow') throw errors.noWorkflowSelected();
     return n.summary;
   };
 
   register('dbosReplay.cancelWorkflow', async (node?: WorkflowNode) => {
     const s = workflowNode(node);
-    if (!canCancel(s.status)) throw new Error(`Workflow '${s.workflowId}' is ${s.status}: only PENDING or ENQUEUED workflows can be cancelled.`);
+    if (!canCancel(s.status)) throw errors.cannotCancel(s.workflowId, s.status);
     await perform({ kind: 'cancel', workflowId: s.workflowId, name: s.name, status: s.status });
   });
 
   register('dbosReplay.resumeWorkflow', async (node?: WorkflowNode) => {
     const s = workflowNode(node);
-    if (!canResume(s.status)) throw new Error(`Workflow '${s.workflowId}' is ${s.status}: only a cancelled, failed, stuck or enqueued workflow can be resumed.`);
+    if (!canResume(s.status)) throw errors.cannotResume(s.workflowId, s.status);
     await perform({ kind: 'resume', workflowId: s.workflowId, name: s.name, status: s.status });
   });
 

@@ -12,6 +12,7 @@ import { checkTraceFile } from '../history/checkTraceFile.js';
 import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import { registerCommand } from './registerCommand.js';
+import { errors } from '../errors.js';
 
 /** The workflow a tree node stands for (a workflow row, or a step / value row of one). */
 export function workflowIdOf(node: WorkflowNode | undefined): string | undefined {
@@ -83,7 +84,7 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
 
   register('dbosReplay.exportTrace', async (node?: WorkflowNode) => {
     const history = connection.history;
-    if (!history) throw new Error('Not connected to a DBOS system database. Connect in the Workflows view first.');
+    if (!history) throw errors.notConnected();
     const id = selected(node) ?? (await pickWorkflow(connection, { title: 'Export the trace of which workflow?' }));
     if (!id) return;
     const folder = folderFor();

@@ -9,6 +9,7 @@ import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
 import { registerCommand } from './registerCommand.js';
 import { workflowIdOf } from './replayCommands.js';
+import { errors } from '../errors.js';
 
 const STATUSES = ['SUCCESS', 'ERROR', 'PENDING', 'ENQUEUED', 'CANCELLED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
 
@@ -87,7 +88,7 @@ export function registerWorkflowCommands(
 
   // "Show runs" lens: the view filtered to that workflow (name and class), revealed.
   register('dbosReplay.showRuns', async (args?: unknown) => {
-    if (!isWorkflowCommandArgs(args)) throw new Error('Show runs needs a workflow: use the "Show runs" lens above a DBOS workflow.');
+    if (!isWorkflowCommandArgs(args)) throw errors.noWorkflowForRuns();
     tree.setFilter(filterForWorkflow(args));
     showFilter();
     await vscode.commands.executeCommand('dbosReplay.workflows.focus');

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { errors } from '../errors.js';
 
 export class ReplayAdapterDescriptorFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionPath: string, private readonly logDir: string, private readonly log: vscode.LogOutputChannel) {}
@@ -10,7 +11,7 @@ export class ReplayAdapterDescriptorFactory implements vscode.DebugAdapterDescri
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     const adapter = path.join(this.extensionPath, 'dist', 'debug-adapter.js');
     if (!existsSync(adapter)) {
-      throw new Error(`The DBOS Replay debug adapter is missing at ${adapter}. Reinstall the extension (or run \`npm run build\` in a checkout).`);
+      throw errors.adapterMissing(adapter);
     }
     mkdirSync(this.logDir, { recursive: true });
     const logFile = path.join(this.logDir, `debug-adapter-${session.id}.log`);

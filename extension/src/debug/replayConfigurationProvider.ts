@@ -8,6 +8,7 @@ import { resolveProgram, type ProgramSources } from './programResolver.js';
 import { stopOnEntryFor } from './stopOnEntry.js';
 import { pickWorkflow } from './workflowPicker.js';
 import { mentionsWorkflow } from './workflowSource.js';
+import { errors } from '../errors.js';
 
 export const DEBUG_TYPE = 'dbos-replay';
 const REMEMBERED_PROGRAM = 'dbosReplay.program';
@@ -40,7 +41,7 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
       config = { type: DEBUG_TYPE, request: 'launch', name: 'Replay a DBOS workflow' };
     }
     if (config.request !== 'launch') {
-      void vscode.window.showErrorMessage(`DBOS Replay only launches ("request": "launch"), got ${JSON.stringify(config.request)}. Fix it in launch.json.`);
+      void vscode.window.showErrorMessage(errors.notALaunchRequest(config.request).message);
       return undefined;
     }
     folder ??= vscode.workspace.workspaceFolders?.[0];

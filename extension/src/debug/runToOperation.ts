@@ -6,6 +6,7 @@ import type { ConnectionManager } from '../connection/connectionManager.js';
 import { messageForExtension } from '../history/workflowHistory.js';
 import { functionIdFromArgument } from './operationArgument.js';
 import { DEBUG_TYPE } from './replayConfigurationProvider.js';
+import { errors } from '../errors.js';
 
 type OperationItem = vscode.QuickPickItem & { functionId: number };
 
@@ -36,7 +37,7 @@ async function askFunctionId(connection: ConnectionManager, workflowId: string |
 export async function runToOperation(connection: ConnectionManager, arg?: unknown): Promise<void> {
   const session = vscode.debug.activeDebugSession;
   if (!session || session.type !== DEBUG_TYPE) {
-    void vscode.window.showErrorMessage('DBOS Replay: no replay is being debugged. Start one with Replay in the Workflows view, then run to an operation.');
+    void vscode.window.showErrorMessage(errors.noReplaySession().message);
     return;
   }
   const workflowId = typeof session.configuration.workflowId === 'string' ? session.configuration.workflowId : undefined;

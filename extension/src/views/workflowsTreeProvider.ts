@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { messageForExtension, type WorkflowDetail, type WorkflowSummary } from '../history/workflowHistory.js';
 import { splitViewFilter, type ViewFilter } from '../languageServer/lensArguments.js';
+import { errors } from '../errors.js';
 import {
   eventItem, eventVersionItem, groupItem, infoItem, loadMoreItem, messageItem, operationItem, workflowItem, type WorkflowNode,
 } from './workflowNodes.js';
@@ -108,7 +109,7 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     let p = this.details.get(workflowId);
     if (!p) {
       const history = this.connection.history;
-      p = history ? history.getWorkflow(workflowId) : Promise.reject(new Error('Not connected to a DBOS system database.'));
+      p = history ? history.getWorkflow(workflowId) : Promise.reject(errors.notConnected());
       p.catch(() => this.details.delete(workflowId));
       this.details.set(workflowId, p);
     }

@@ -2,7 +2,7 @@
 // Runs in the CLI process.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { scrubSecrets } from '../db/connection.js';
-import { ErrorCode, HistoryError, UsageError } from '../errors.js';
+import { errors, UsageError } from '../errors.js';
 
 /** Where a command writes; tests and the demo read stdout, messages go to stderr. */
 export interface CliIo {
@@ -40,8 +40,7 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
 export function resolveDbUrl(db: string | undefined, io: CliIo): string {
   const url = db || io.env.DBOS_SYSTEM_DATABASE_URL || io.env.DATABASE_URL;
   if (!url) {
-    throw new HistoryError(ErrorCode.NoDatabaseUrl,
-      'No database to read: pass --db postgresql://user:password@host:5432/<app name>_dbos_sys, ' +
+    throw errors.noDatabaseUrl('No database to read: pass --db postgresql://user:password@host:5432/<app name>_dbos_sys, ' +
       'or set DBOS_SYSTEM_DATABASE_URL (or DATABASE_URL) to the DBOS system database.');
   }
   io.urls.push(url);

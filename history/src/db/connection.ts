@@ -1,7 +1,7 @@
 // Opens read-only connection pools to a DBOS system database and turns connection failures into clear messages.
 // Shared code (CLI, debug adapter, extension host); never logs or returns a password.
 import pg from 'pg';
-import { ErrorCode, HistoryError } from '../errors.js';
+import { errors, HistoryError } from '../errors.js';
 
 export interface ConnectOptions {
   /** Per-statement limit, ms (default 30 s): a stuck query never holds the UI. */
@@ -12,8 +12,6 @@ export interface ConnectOptions {
   maxConnections?: number;
 }
 
-/** Where the fix goes, repeated in every connection message. */
-export const DB_URL_HINT = '--db / DBOS_SYSTEM_DATABASE_URL';
 
 const MAX_POOL = 10;
 const INT8_OID = 20;
@@ -31,13 +29,10 @@ function parseUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new HistoryError(ErrorCode.InvalidDatabaseUrl,
-      `The database URL is not a valid URL. Use the form postgresql://user:password@host:5432/dbname in ${DB_URL_HINT}.`);
+    throw errors.invalidDatabaseUrl('is not a valid URL');
   }
   if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') {
-    throw new HistoryError(ErrorCode.InvalidDatabaseUrl,
-      `The database URL has scheme '${u.protocol.replace(/:$/, '')}', not postgresql. ` +
-      `Use the form postgresql://user:password@host:5432/dbname in ${DB_URL_HINT}.`);
+    throw errors.invalidDatabaseUrl(`has scheme '${u.protocol.replace(/:$/, '')}', not postgresql`);
   }
   return u;
 }
@@ -160,9 +155,7 @@ export function classifyDatabaseError(e: unknown, url: string): HistoryError {
       return 'postgres';
     }
   })();
-  const reach = (why: string) => new HistoryError(ErrorCode.ServerUnreachable,
-    `Cannot reach the Postgres server at ${target} (${why}). ` +
-    `Check that the server is running and the host and port in ${DB_URL_HINT}.`, { cause: e });
+  const reach = (why: string) => errors.serverUnreachable(target, why, e);
   switch (code) {
     case 'ECONNREFUSED':
       return reach('connection refused');
@@ -176,28 +169,18 @@ export function classifyDatabaseError(e: unknown, url: string): HistoryError {
     case 'ECONNRESET':
       return reach('connection reset');
     case '28P01':
-      return new HistoryError(ErrorCode.AuthenticationFailed,
-        `The Postgres server at ${target} rejected the password for user '${user}'. Fix the password in ${DB_URL_HINT}.`,
-        { cause: e });
+      return errors.passwordRejected(target, user, e);
     case '28000':
-      return new HistoryError(ErrorCode.AuthenticationFailed,
-        `The Postgres server at ${target} refused user '${user}' (${raw}). Fix the user in ${DB_URL_HINT} or the server's pg_hba.conf.`,
-        { cause: e });
+      return errors.userRefused(target, user, raw, e);
     case '3D000':
-      return new HistoryError(ErrorCode.DatabaseMissing,
-        `Database '${databaseName(url)}' does not exist on the Postgres server at ${target.slice(0, target.indexOf('/'))}. ` +
-        `Point ${DB_URL_HINT} at the DBOS system database (usually <app name>_dbos_sys).`, { cause: e });
+      return errors.databaseMissing(databaseName(url), target.slice(0, target.indexOf('/')), e);
     case '42501':
-      return new HistoryError(ErrorCode.PermissionDenied,
-        `User '${user}' may not read the DBOS tables at ${target} (${raw}). Grant it SELECT or use another user in ${DB_URL_HINT}.`,
-        { cause: e });
+      return errors.permissionDenied(user, target, raw, e);
     case '57014':
-      return new HistoryError(ErrorCode.QueryTimeout,
-        `A query to ${target} ran past the statement timeout and was cancelled. Narrow the filter or raise the timeout.`,
-        { cause: e });
+      return errors.queryTimeout(target, e);
     default:
       break;
   }
   if (/timeout|timed out/i.test(raw)) return reach('timed out');
-  return new HistoryError(ErrorCode.DatabaseError, `Database error at ${target}: ${raw}`, { cause: e });
+  return errors.databaseError(target, raw, e);
 }

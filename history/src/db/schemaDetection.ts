@@ -1,7 +1,7 @@
 // Detects which DBOS system schema a database holds (migration version, payload tables, columns) and refuses
 // what the reader cannot read. Shared code (any process); reads the catalog only, never creates anything.
 import type pg from 'pg';
-import { ErrorCode, HistoryError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { SchemaInfo } from '../reader/readerTypes.js';
 
 export const DEFAULT_SCHEMA = 'dbos';
@@ -57,14 +57,10 @@ export async function detectSchema(db: pg.Pool | pg.PoolClient, schema: string, 
 
   const q = `${quoteIdent(schema)}`;
   if (!columns.workflow_status) {
-    throw new HistoryError(ErrorCode.NotASystemDatabase,
-      `${target} is not a DBOS system database: no table ${schema}.workflow_status. ` +
-      `Point --db at the system database (<app name>_dbos_sys) or set --schema.`);
+    throw errors.notASystemDatabase(target, schema);
   }
   if (!columns.dbos_migrations) {
-    throw new HistoryError(ErrorCode.UnsupportedSchemaVersion,
-      `${target} has ${schema}.workflow_status but no ${schema}.dbos_migrations: it was made by a DBOS SDK older than ` +
-      `this reader supports. Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`);
+    throw errors.schemaTooOld(target, schema);
   }
   const v = await db.query<{ version: number | string | null }>(`SELECT max(version) AS version FROM ${q}.dbos_migrations`);
   const migrationVersion = Number(v.rows[0]?.version ?? 0);
@@ -74,9 +70,7 @@ export async function detectSchema(db: pg.Pool | pg.PoolClient, schema: string, 
     const missing = required.filter((c) => !have.has(c));
     if (!columns[table] || missing.length > 0) {
       const what = !columns[table] ? `no table ${schema}.${table}` : `${schema}.${table} lacks ${missing.join(', ')}`;
-      throw new HistoryError(ErrorCode.UnsupportedSchemaVersion,
-        `${target} has a DBOS schema at migration version ${migrationVersion} that this reader cannot read: ${what}. ` +
-        `Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`);
+      throw errors.schemaUnreadable(target, migrationVersion, what);
     }
   }
   const hasPayloadTables = Boolean(columns.workflow_input && columns.workflow_output);

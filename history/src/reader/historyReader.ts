@@ -3,13 +3,13 @@
 import type pg from 'pg';
 import { classifyDatabaseError, describeDatabase, openPool, type ConnectOptions } from '../db/connection.js';
 import { DEFAULT_SCHEMA, detectSchema, quoteIdent, type DetectedSchema, type SystemTable } from '../db/schemaDetection.js';
-import { ErrorCode, HistoryError, type ErrorCodeValue } from '../errors.js';
+import { ErrorCode, errors, HistoryError } from '../errors.js';
 import {
   TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type NotificationRow, type OperationOutputRow,
   type StreamRow, type Trace, type WorkflowEventHistoryRow, type WorkflowEventRow, type WorkflowStatusRow,
 } from '../trace/traceModel.js';
 import type { PageRequest, SchemaInfo, WorkflowDetail, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
-import { listWorkflows, ListWorkflowsError, type ListWorkflowsErrorCode } from './listWorkflows.js';
+import { listWorkflows } from './listWorkflows.js';
 
 /** Upper bounds on what one call reads; past them the reader refuses instead of exhausting memory. */
 export interface ReaderLimits {
@@ -35,15 +35,6 @@ export interface HistoryReaderOptions extends ConnectOptions {
   schema?: string;
   limits?: Partial<ReaderLimits>;
 }
-
-/** The listing's own error codes, in the reader's catalogue. */
-const LISTING_ERROR_CODES: Record<ListWorkflowsErrorCode, ErrorCodeValue> = {
-  LIST_BAD_CURSOR: ErrorCode.InvalidCursor,
-  LIST_BAD_LIMIT: ErrorCode.InvalidFilter,
-  LIST_BAD_FILTER: ErrorCode.InvalidFilter,
-  LIST_UNSUPPORTED_FILTER: ErrorCode.InvalidFilter,
-  LIST_TIMEOUT: ErrorCode.ListingTimeout,
-};
 
 /** Columns every status row carries in the trace, NULL when the schema predates them. */
 const STATUS_KEYS = [
@@ -110,7 +101,7 @@ export class HistoryReader {
   }
 
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-    if (this.closed) throw new HistoryError(ErrorCode.Internal, 'The history reader was used after close().');
+    if (this.closed) throw errors.internal('The history reader was used after close().');
     try {
       return (await this.pool.query<R>(sql, params)).rows;
     } catch (e) {
@@ -123,17 +114,13 @@ export class HistoryReader {
   private async bounded<R extends pg.QueryResultRow>(sql: string, params: unknown[], limit: number, what: string): Promise<R[]> {
     const rows = await this.query<R>(`${sql} LIMIT ${Number(limit) + 1}`, params);
     if (rows.length > limit) {
-      throw new HistoryError(ErrorCode.TooManyRows,
-        `${what} has more than ${limit} rows in ${this.detected.schema} at ${this.target}; dbos-replay reads at most ${limit}.`);
+      throw errors.tooManyRows(what, limit, this.detected.schema, this.target);
     }
     return rows;
   }
 
   listWorkflows(filter: WorkflowFilter = {}, page: PageRequest = {}): Promise<WorkflowPage> {
     return listWorkflows(this.pool, this.detected, filter, page).catch((e) => {
-      if (e instanceof ListWorkflowsError) {
-        throw new HistoryError(LISTING_ERROR_CODES[e.code], e.message, { cause: e });
-      }
       throw classifyDatabaseError(e, `postgresql://${this.target}`);
     });
   }
@@ -228,9 +215,7 @@ export class HistoryReader {
   }
 
   private notFound(id: string): HistoryError {
-    return new HistoryError(ErrorCode.WorkflowNotFound,
-      `No recorded workflow '${id}' in ${this.detected.schema}.workflow_status at ${this.target}. ` +
-      'Check the ID with `dbos-replay list`.');
+    return errors.workflowNotFound(id, this.detected.schema, this.target);
   }
 
   /** One workflow in the SDK's export shape, or undefined when there is no such status row. */
@@ -249,8 +234,7 @@ export class HistoryReader {
    */
   async exportWorkflows(ids: string[]): Promise<(ExportedWorkflow | undefined)[]> {
     if (ids.length > this.limits.workflowsPerTrace) {
-      throw new HistoryError(ErrorCode.TooManyRows,
-        `exportWorkflows was asked for ${ids.length} workflows at once; it reads at most ${this.limits.workflowsPerTrace} per call.`);
+      throw errors.tooManyWorkflowsAsked(ids.length, this.limits.workflowsPerTrace);
     }
     if (ids.length === 0) return [];
     let parts: [WorkflowStatusRow[], OperationOutputRow[], WorkflowEventRow[], WorkflowEventHistoryRow[], StreamRow[]];
@@ -321,9 +305,7 @@ export class HistoryReader {
         const child = await this.exportWorkflow(cid);
         if (!child) continue;
         if (workflows.length >= this.limits.workflowsPerTrace) {
-          throw new HistoryError(ErrorCode.TooManyRows,
-            `Workflow '${id}' has more than ${this.limits.workflowsPerTrace} descendants at ${this.target}; ` +
-            `a trace holds at most ${this.limits.workflowsPerTrace} workflows.`);
+          throw errors.tooManyDescendants(id, this.limits.workflowsPerTrace, this.target);
         }
         workflows.push(child);
       }

@@ -7,8 +7,9 @@ import pg from 'pg';
 import { seedWorkflows } from '../../../bench/seedWorkflows.js';
 import { scratchDatabase } from '../../../test-support/testDatabase.js';
 import {
-  buildListQuery, decodeCursor, encodeCursor, listWorkflows, ListWorkflowsError, readTableFacts,
+  buildListQuery, decodeCursor, encodeCursor, listWorkflows, readTableFacts,
 } from './listWorkflows.js';
+import { ErrorCode, HistoryError, type ErrorCodeValue } from '../errors.js';
 import type { SchemaInfo, WorkflowFilter, WorkflowSummary } from './readerTypes.js';
 
 const SCHEMA: SchemaInfo = { schema: 'dbos', migrationVersion: 123, generation: 'v5', hasPayloadTables: true };
@@ -73,9 +74,9 @@ async function listAll(pool: pg.Pool, filter: WorkflowFilter, limit: number): Pr
   }
 }
 
-async function rejectsWith(p: Promise<unknown>, code: string, pattern: RegExp) {
+async function rejectsWith(p: Promise<unknown>, code: ErrorCodeValue, pattern: RegExp) {
   await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof ListWorkflowsError, `expected ListWorkflowsError, got ${String(e)}`);
+    assert.ok(e instanceof HistoryError, `expected HistoryError, got ${String(e)}`);
     assert.equal(e.code, code);
     assert.match(e.message, pattern);
     return true;
@@ -195,7 +196,7 @@ describe('listWorkflows on a few hundred rows', () => {
 
   test('a schema name with a quote is quoted as an identifier', async () => {
     await rejectsWith(listWorkflows(pool, { ...SCHEMA, schema: `dbos"; DROP TABLE x; --` }, {}, {}),
-      'LIST_UNSUPPORTED_FILTER', /No table "dbos""; DROP TABLE x; --"\.workflow_status/);
+      ErrorCode.InvalidFilter, /No table "dbos""; DROP TABLE x; --"\.workflow_status/);
   });
 
   test('malformed cursors are a clear error', async () => {
@@ -203,7 +204,7 @@ describe('listWorkflows on a few hundred rows', () => {
       Buffer.from('["12a","x"]').toString('base64url'), Buffer.from('["99999999999999999999","x"]').toString('base64url'),
       Buffer.from('not json').toString('base64url')];
     for (const cursor of bad) {
-      await rejectsWith(listWorkflows(pool, SCHEMA, {}, { cursor }), 'LIST_BAD_CURSOR', /Malformed workflow listing cursor.*nextCursor/);
+      await rejectsWith(listWorkflows(pool, SCHEMA, {}, { cursor }), ErrorCode.InvalidCursor, /Malformed workflow listing cursor.*nextCursor/);
     }
     assert.deepEqual(decodeCursor(encodeCursor('1700000000000', `o'b"r`)), { createdAt: '1700000000000', workflowId: `o'b"r` });
   });
@@ -213,7 +214,7 @@ describe('listWorkflows on a few hundred rows', () => {
     assert.equal((await listWorkflows(pool, SCHEMA, {}, { limit: 1 })).workflows.length, 1);
     assert.equal((await listWorkflows(pool, SCHEMA, {}, { limit: 1000 })).workflows.length, rows.length);
     for (const limit of [0, -1, 1001, 2.5, Number.NaN]) {
-      await rejectsWith(listWorkflows(pool, SCHEMA, {}, { limit }), 'LIST_BAD_LIMIT', /page size .* out of range: use an integer from 1 to 1000/);
+      await rejectsWith(listWorkflows(pool, SCHEMA, {}, { limit }), ErrorCode.InvalidFilter, /page size .* out of range: use an integer from 1 to 1000/);
     }
   });
 
@@ -256,7 +257,7 @@ describe('listWorkflows on 200,000 seeded rows', () => {
 
   test('a filter no index serves hits the statement timeout with a "narrow the filter" message', async () => {
     const filter = { name: 'no-such-workflow', applicationVersion: 'v0' };
-    await rejectsWith(listWorkflows(pool, SCHEMA, filter, {}, { statementTimeoutMs: 1 }), 'LIST_TIMEOUT',
+    await rejectsWith(listWorkflows(pool, SCHEMA, filter, {}, { statementTimeoutMs: 1 }), ErrorCode.ListingTimeout,
       /name="no-such-workflow".*longer than 1 ms.*no index of the DBOS schema serves name, applicationVersion\. Narrow the filter: add a created-at range, status or ID prefix\./);
     // The same query with the default bound finishes: the timeout, not the query, failed above; the pool still works.
     const page = await listWorkflows(pool, SCHEMA, filter, {});

@@ -1,6 +1,7 @@
 // The workflow listing: filters and keyset pagination over <schema>.workflow_status, read-only, newest first.
 // Shared code (CLI, extension host, debug adapter): one bounded, parameterized query per page.
 import type pg from 'pg';
+import { errors } from '../errors.js';
 import type { PageRequest, SchemaInfo, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
 
 export const DEFAULT_PAGE_LIMIT = 50;
@@ -11,21 +12,6 @@ export const DEFAULT_LIST_TIMEOUT_MS = 2000;
 export interface ListWorkflowsOptions {
   /** statement_timeout of the page query, in ms (default 2000). */
   statementTimeoutMs?: number;
-}
-
-export type ListWorkflowsErrorCode =
-  | 'LIST_BAD_CURSOR'
-  | 'LIST_BAD_LIMIT'
-  | 'LIST_BAD_FILTER'
-  | 'LIST_UNSUPPORTED_FILTER'
-  | 'LIST_TIMEOUT';
-
-/** A user error of the listing: says what failed, the value, and what to change. */
-export class ListWorkflowsError extends Error {
-  override name = 'ListWorkflowsError';
-  constructor(readonly code: ListWorkflowsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 // The SDK's partial-index predicates on status (5.3.0, as `\d dbos.workflow_status` prints them). A branch for one
@@ -92,9 +78,7 @@ export async function readTableFacts(client: pg.ClientBase, schema: string): Pro
   );
   if (cols.rows.length === 0) {
     const dbName = (await client.query<{ d: string }>('SELECT current_database() AS d')).rows[0].d;
-    throw new ListWorkflowsError('LIST_UNSUPPORTED_FILTER',
-      `No table ${quoteIdent(schema)}.workflow_status in database ${dbName}. ` +
-      'Point the connection at the DBOS system database, or fix the schema name.');
+    throw errors.noStatusTable(quoteIdent(schema), dbName);
   }
   // The collation the PK index compares workflow_uuid with; 'default' means the database's.
   const coll = await client.query<{ collname: string; collcollate: string | null; datcollate: string | null }>(
@@ -122,9 +106,7 @@ export function encodeCursor(createdAt: string | number, workflowId: string): st
 }
 
 export function decodeCursor(cursor: string): { createdAt: string; workflowId: string } {
-  const bad = (why: string) => new ListWorkflowsError('LIST_BAD_CURSOR',
-    `Malformed workflow listing cursor '${cursor.length > 80 ? cursor.slice(0, 80) + '…' : cursor}': ${why}. ` +
-    'Pass the nextCursor of the previous page unchanged, or null for the first page.');
+  const bad = (why: string) => errors.badCursor(cursor, why);
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad('not base64url');
   let value: unknown;
   try {
@@ -160,8 +142,7 @@ export function likePrefixPattern(prefix: string): string {
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw new ListWorkflowsError('LIST_BAD_LIMIT',
-      `Workflow listing page size ${String(limit)} is out of range: use an integer from 1 to ${MAX_PAGE_LIMIT}.`);
+    throw errors.badPageSize(limit, MAX_PAGE_LIMIT);
   }
   return limit;
 }
@@ -171,17 +152,17 @@ function checkFilter(filter: WorkflowFilter): void {
   for (const key of strings) {
     const v = filter[key];
     if (v !== undefined && typeof v !== 'string') {
-      throw new ListWorkflowsError('LIST_BAD_FILTER', `Workflow filter ${key} must be a string, got ${JSON.stringify(v)}.`);
+      throw errors.badFilter(`Workflow filter ${key}`, 'a string', v);
     }
   }
   for (const key of ['createdAfter', 'createdBefore'] as const) {
     const v = filter[key];
     if (v !== undefined && !Number.isSafeInteger(v)) {
-      throw new ListWorkflowsError('LIST_BAD_FILTER', `Workflow filter ${key} must be epoch milliseconds (an integer), got ${JSON.stringify(v)}.`);
+      throw errors.badFilter(`Workflow filter ${key}`, 'epoch milliseconds (an integer)', v);
     }
   }
   if (filter.status !== undefined && (!Array.isArray(filter.status) || filter.status.some((s) => typeof s !== 'string'))) {
-    throw new ListWorkflowsError('LIST_BAD_FILTER', `Workflow filter status must be a list of status strings, got ${JSON.stringify(filter.status)}.`);
+    throw errors.badFilter('Workflow filter status', 'a list of status strings', filter.status);
   }
 }
 
@@ -206,8 +187,7 @@ export function buildListQuery(schema: string, facts: TableFacts, filter: Workfl
   };
   const need = (column: string, key: string) => {
     if (!facts.columns.has(column)) {
-      throw new ListWorkflowsError('LIST_UNSUPPORTED_FILTER',
-        `Workflow filter ${key} needs column ${column}, which ${quoteIdent(schema)}.workflow_status of this DBOS version lacks. Remove that filter.`);
+      throw errors.unsupportedFilter(key, column, quoteIdent(schema));
     }
   };
   const common: string[] = [];
@@ -337,7 +317,7 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
   const cursor = page.cursor ? decodeCursor(page.cursor) : null;
   const timeoutMs = options.statementTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-    throw new ListWorkflowsError('LIST_BAD_FILTER', `statementTimeoutMs ${String(timeoutMs)} must be a positive integer (ms).`);
+    throw errors.badOption('statementTimeoutMs', timeoutMs, 'a positive integer (ms)');
   }
 
   const isClient = typeof (db as pg.PoolClient).release === 'function';
@@ -358,10 +338,7 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
       if ((e as { code?: string }).code === '57014') {
         const slow = q.unindexed.length ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}`
           : 'the indexes that serve this filter still read too many rows for one page';
-        throw new ListWorkflowsError('LIST_TIMEOUT',
-          `Listing workflows in ${quoteIdent(schema.schema)}.workflow_status with ${describeFilter(filter)} ` +
-          `took longer than ${timeoutMs} ms and was cancelled: ${slow}. ` +
-          'Narrow the filter: add a created-at range, status or ID prefix.', { cause: e });
+        throw errors.listingTimeout(quoteIdent(schema.schema), describeFilter(filter), timeoutMs, slow, e);
       }
       throw e;
     }

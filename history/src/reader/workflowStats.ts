@@ -3,7 +3,7 @@
 import type pg from 'pg';
 import { classifyDatabaseError } from '../db/connection.js';
 import { quoteIdent } from '../db/schemaDetection.js';
-import { ErrorCode, HistoryError } from '../errors.js';
+import { errors } from '../errors.js';
 import type { SchemaInfo } from './readerTypes.js';
 
 /**
@@ -50,7 +50,7 @@ export interface WorkflowStatsOptions {
 function timeoutOf(options: WorkflowStatsOptions): number {
   const ms = options.statementTimeoutMs ?? DEFAULT_STATS_TIMEOUT_MS;
   if (!Number.isInteger(ms) || ms < 1) {
-    throw new HistoryError(ErrorCode.InvalidFilter, `statementTimeoutMs ${String(ms)} must be a positive integer (ms).`);
+    throw errors.badOption('statementTimeoutMs', ms, 'a positive integer (ms)');
   }
   return ms;
 }
@@ -81,10 +81,7 @@ async function readOnly<R extends pg.QueryResultRow>(db: pg.Pool | pg.PoolClient
     } catch (e) {
       await client.query('ROLLBACK').catch((re: Error) => (broken = re));
       if ((e as { code?: string }).code === '57014') {
-        throw new HistoryError(ErrorCode.StatsTimeout,
-          `Reading ${what} at ${target} took longer than ${timeoutMs} ms and was cancelled: no index of the DBOS schema ` +
-          'serves a count by workflow name, so it reads the whole workflow_status table. Raise the timeout, or delete ' +
-          'old workflows (DBOS system database retention).', { cause: e });
+        throw errors.statsTimeout(what, target, timeoutMs, e);
       }
       throw e;
     }
@@ -103,7 +100,7 @@ export async function workflowRunCounts(db: pg.Pool | pg.PoolClient, schema: Sch
   options: WorkflowStatsOptions & { maxGroups?: number } = {}): Promise<WorkflowRunCounts> {
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
   if (!Number.isInteger(maxGroups) || maxGroups < 1) {
-    throw new HistoryError(ErrorCode.InvalidFilter, `maxGroups ${String(maxGroups)} must be a positive integer.`);
+    throw errors.badOption('maxGroups', maxGroups, 'a positive integer');
   }
   const failed = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
   const rows = await readOnly<{ name: string | null; class_name: string; recorded: number | string; failed: number | string }>(db,
@@ -138,10 +135,10 @@ export async function recordedStepNames(db: pg.Pool | pg.PoolClient, schema: Sch
   options: WorkflowStatsOptions & { runs?: number } = {}): Promise<RecordedStepNames> {
   const runs = options.runs ?? DEFAULT_STEP_NAME_RUNS;
   if (!Number.isInteger(runs) || runs < 1) {
-    throw new HistoryError(ErrorCode.InvalidFilter, `runs ${String(runs)} must be a positive integer.`);
+    throw errors.badOption('runs', runs, 'a positive integer');
   }
   if (typeof name !== 'string' || typeof className !== 'string') {
-    throw new HistoryError(ErrorCode.InvalidFilter, `Workflow name and class must be strings, got ${JSON.stringify([name, className])}.`);
+    throw errors.badFilter('Workflow name and class', 'strings', [name, className]);
   }
   const s = quoteIdent(schema.schema);
   const rows = await readOnly<{ function_name: string | null; runs: number | string }>(db,

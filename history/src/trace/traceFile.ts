@@ -4,10 +4,9 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { ErrorCode, HistoryError } from '../errors.js';
+import { errors } from '../errors.js';
 import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type Trace } from './traceModel.js';
 
-const REEXPORT = 'Re-export it with `dbos-replay export`.';
 const CHUNK = 1 << 16;
 
 /** Writes `trace` to `file` through a temporary file (renamed at the end, so a reader never sees half a file). */
@@ -73,8 +72,7 @@ export async function writeTraceFile(file: string, trace: Trace): Promise<void> 
   } catch (e) {
     out.destroy();
     await rm(tmp, { force: true }).catch(() => {});
-    throw new HistoryError(ErrorCode.TraceFileUnwritable,
-      `Cannot write the trace file '${file}': ${(e as Error).message}. Choose another path with -o.`, { cause: e });
+    throw errors.traceUnwritable(file, (e as Error).message, e);
   }
 }
 
@@ -86,9 +84,7 @@ export async function readTraceFile(file: string): Promise<Trace> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    throw new HistoryError(ErrorCode.TraceFileUnreadable,
-      `Cannot read the trace file '${file}': ${why}. Check the path, or make one with \`dbos-replay export <id> -o ${file}\`.`,
-      { cause: e });
+    throw errors.traceUnreadable(file, why, e);
   }
   return parseTrace(text, file);
 }
@@ -96,14 +92,13 @@ export async function readTraceFile(file: string): Promise<Trace> {
 /** Parses trace text; `label` names the file in messages. */
 export function parseTrace(text: string, label: string): Trace {
   if (text.trim() === '') {
-    throw new HistoryError(ErrorCode.TraceNotJson, `Trace file '${label}' is empty. ${REEXPORT}`);
+    throw errors.traceEmpty(label);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new HistoryError(ErrorCode.TraceNotJson,
-      `Trace file '${label}' is not valid JSON (${(e as Error).message}); it may be truncated. ${REEXPORT}`);
+    throw errors.traceNotJson(label, (e as Error).message);
   }
   return validateTrace(doc, label);
 }
@@ -118,8 +113,7 @@ class Checker {
   constructor(private readonly label: string) {}
 
   fail(where: string, expected: string): never {
-    throw new HistoryError(ErrorCode.TraceFieldMissing,
-      `Trace file '${this.label}' is missing field ${where.replace(/^\./, '')} (${expected}). ${REEXPORT}`);
+    throw errors.traceFieldMissing(this.label, where.replace(/^\./, ''), expected);
   }
 
   obj(o: Obj, key: string, where: string): Obj {
@@ -229,14 +223,10 @@ export function validateTrace(doc: unknown, label: string): Trace {
     const what = isObj(doc)
       ? (doc.format === undefined ? 'it has no "format" field' : `its "format" is ${JSON.stringify(doc.format)}`)
       : `it is a JSON ${doc === null ? 'null' : typeof doc}`;
-    throw new HistoryError(ErrorCode.NotATrace,
-      `'${label}' is not a dbos-replay trace: ${what}. Expected "format": "${TRACE_FORMAT}" ` +
-      `or a DBOS workflow export (an array of exported workflows).`);
+    throw errors.notATrace(label, what, TRACE_FORMAT);
   }
   if (doc.version !== TRACE_FORMAT_VERSION) {
-    throw new HistoryError(ErrorCode.UnsupportedTraceVersion,
-      `Trace file '${label}' has format version ${JSON.stringify(doc.version)}; this dbos-replay reads version ` +
-      `${TRACE_FORMAT_VERSION}. Update dbos-replay, or export the trace again with this version.`);
+    throw errors.unsupportedTraceVersion(label, doc.version, TRACE_FORMAT_VERSION);
   }
   c.str(doc, 'createdAt', '');
   const source = c.obj(doc, 'source', '');

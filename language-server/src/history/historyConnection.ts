@@ -1,7 +1,7 @@
 // The language server's connection to the DBOS system database: one read-only HistoryReader, opened lazily, replaced
 // when the URL changes, dropped when the server is unreachable. Runs in the language server process; never logs a password.
 import { describeDatabase } from '../../../history/src/db/connection.js';
-import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
+import { ErrorCode, errors, HistoryError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 
 export interface HistoryLog {
@@ -80,7 +80,7 @@ export class HistoryConnection {
   /** The reader, connecting on first use; rejects with a HistoryError (unreachable, not DBOS, …). */
   reader(): Promise<HistoryReader> {
     if (this.url === undefined) {
-      return Promise.reject(new HistoryError(ErrorCode.NoDatabaseUrl, 'No DBOS system database is configured.'));
+      return Promise.reject(errors.noDatabaseUrl('No DBOS system database is configured.'));
     }
     if (!this.opening) {
       const opening = HistoryReader.connect(this.url, {
