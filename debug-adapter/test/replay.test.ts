@@ -9,7 +9,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { HistoryReader } from '../../history/src/reader/historyReader';
 import { writeTraceFile } from '../../history/src/trace/traceFile';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase';
-import { CustomRequest } from '../src/customRequests';
+import { CustomRequest } from '../../protocol/dapProtocol';
 import { programsDir, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
 const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
