@@ -122,6 +122,19 @@ describe('DBOS replay over DAP', { skip }, () => {
     }));
   }
 
+  it('"modules" instead of "program": the launcher\'s entry loads them and launches; breakpoint, then the verdict', () => withAdapter(async (t) => {
+    // program: undefined is dropped when the launch request is serialized.
+    await t.launch(compiled('checkout-ok', { program: undefined, modules: [path.join(appDir, 'dist', 'workflows', 'index.js')] }),
+      [{ path: shopTs, breakpoints: [{ line: 86 }] }]);
+    await t.stopped('breakpoint');
+    const top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs);
+    assert.equal(top.line, 86);
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+    assert.match(output(t), /Replay match/);
+  }));
+
   it('catalog-export: variables show recorded outputs, a Date and a BigInt among them', () => withAdapter(async (t) => {
     await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 125 }] }]);
     await t.stopped('breakpoint');
