@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HistoryReader } from '../history/src/reader/historyReader.js';
 import { writeTraceFile } from '../history/src/trace/traceFile.js';
+import { replayRuntimePath } from '../launcher/src/replayLauncher.js';
+import { ReplayEnv } from '../protocol/replayProtocol.js';
 import { fixtureUrl, scratchDatabase } from '../test-support/testDatabase.js';
 
 const root = path.resolve(__dirname, '..');
 const adapter = path.join(root, 'dist', 'debug-adapter.js');
-const runtime = path.join(root, 'dist', 'replay-runtime.js');
+const runtime = replayRuntimePath();
 const appDir = path.join(root, 'test-fixtures', 'app-v5');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const LONG_OPS = 1100;
@@ -89,7 +91,7 @@ async function launchBench(dir: string): Promise<void> {
   const replayNoDebugger: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     plainNode.push(await timeProcess(['-e', `require(${JSON.stringify(runtime)}); process.exit(0)`], {}, appDir));
-    replayNoDebugger.push(await timeProcess(['--require', runtime, program], { DBOS_REPLAY_TRACE_FILE: traceFile }, appDir));
+    replayNoDebugger.push(await timeProcess(['--require', runtime, program], { [ReplayEnv.traceFile]: traceFile }, appDir));
     const s = new Session();
     await s.start();
     try {

@@ -4,7 +4,8 @@
 // Runs as a script (node scripts/with-postgres.mjs --no-fixtures -- npx tsx bench/replayOverhead.bench.ts); prints, never asserts.
 import path from 'node:path';
 import { HistoryReader } from '../history/src/reader/historyReader.js';
-import { runReplayBatch } from '../replay-runtime/src/host/runReplay.js';
+import { runReplayBatch } from '../launcher/src/runReplay.js';
+import { ReplayEnv } from '../protocol/replayProtocol.js';
 import { runNode } from '../test-support/runNode.js';
 import { scratchDatabase } from '../test-support/testDatabase.js';
 
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const r = await runReplayBatch({
       entries: Array.from({ length: ROUNDS }, () => ({ trace })), program: 'app.js', cwd: app,
-      env: { DBOS_REPLAY_MEASURE_FLOOR: '1' }, timeoutMs: 300_000,
+      env: { [ReplayEnv.measureFloor]: '1' }, timeoutMs: 300_000,
     });
     const wall = performance.now() - t1;
     for (const v of r.verdicts) if (v.verdict !== 'match') throw new Error(`replay verdict ${v.verdict}: ${JSON.stringify(v.error ?? v.divergence)}`);

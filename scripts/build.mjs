@@ -10,7 +10,7 @@ const watch = process.argv.includes('--watch');
 
 /** One bundle per process the product runs in. Only the extension may import 'vscode'. */
 const entries = [
-  { in: 'history/src/cli/main.ts', out: 'cli', external: [] },
+  { in: 'cli/src/main.ts', out: 'cli', external: [] },
   { in: 'replay-runtime/src/index.ts', out: 'replay-runtime', external: [] },
   // ESM resolve/load hooks the runtime registers with module.register(); must be an ES module.
   { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },

@@ -59,9 +59,9 @@ function importsOf(file: string): ImportSite[] {
   return sites;
 }
 
-/** Product code of a part (tests excluded: they may reach across to check contracts). */
+/** Product code of a part (tests excluded: they may reach across to check contracts). protocol/ has no src/ folder. */
 function productImports(part: string): ImportSite[] {
-  return sourceFiles(path.join(ROOT, part, 'src'))
+  return sourceFiles(path.join(ROOT, part, part === 'protocol' ? '' : 'src'))
     .filter((f) => !/\.test\.ts$/.test(f) && !f.includes(`${path.sep}testing${path.sep}`))
     .flatMap(importsOf);
 }
@@ -70,25 +70,57 @@ function where(s: ImportSite): string {
   return `${s.file}:${s.line1} imports '${s.specifier}'`;
 }
 
+const PARTS = ['history', 'replay-runtime', 'debug-adapter', 'language-server', 'cli', 'launcher', 'protocol'];
+
 test('only extension/ imports vscode', () => {
-  const offenders = ['history', 'replay-runtime', 'debug-adapter', 'language-server']
+  const offenders = PARTS
     .flatMap(productImports)
     .filter((s) => s.specifier === 'vscode' && !s.typeOnly);
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('no other part imports from extension/', () => {
-  const offenders = ['history', 'replay-runtime', 'debug-adapter', 'language-server']
+  const offenders = PARTS
     .flatMap(productImports)
     .filter((s) => s.target?.startsWith('extension/'));
   assert.deepEqual(offenders.map(where), []);
 });
 
-test('code preloaded into the user program (replay-runtime/src, host/ excepted) imports only trace types from elsewhere', () => {
+test('code preloaded into the user program (replay-runtime/src) imports only protocol/ (and the trace types) from elsewhere', () => {
   const offenders = productImports('replay-runtime')
-    .filter((s) => !s.file.startsWith('replay-runtime/src/host/'))
     .filter((s) => s.target !== undefined && !s.target.startsWith('replay-runtime/') && !s.target.startsWith('node_modules/'))
+    .filter((s) => !s.target!.startsWith('protocol/'))
+    // The runtime reads the trace the host hands over: its types (only) come from the trace model.
     .filter((s) => !(s.typeOnly && s.target!.startsWith('history/src/trace/traceModel')));
+  assert.deepEqual(offenders.map(where), []);
+});
+
+test('history/ (the shared read side) imports neither the replay runtime, the CLI nor the launcher', () => {
+  const offenders = productImports('history')
+    .filter((s) => ['replay-runtime/', 'cli/', 'launcher/'].some((p) => s.target?.startsWith(p)));
+  assert.deepEqual(offenders.map(where), []);
+});
+
+test('protocol/ imports nothing outside protocol/ (every side can bundle it)', () => {
+  const offenders = productImports('protocol')
+    .filter((s) => s.target === undefined ? !s.typeOnly : !s.target.startsWith('protocol/'));
+  assert.deepEqual(offenders.map(where), []);
+});
+
+test('cli/ imports only history/, launcher/, protocol/ and the runtime\'s value renderer', () => {
+  const allowed = ['cli/', 'history/', 'launcher/', 'protocol/', 'replay-runtime/src/values/'];
+  const offenders = productImports('cli')
+    .filter((s) => s.target !== undefined && !allowed.some((p) => s.target!.startsWith(p)));
+  assert.deepEqual(offenders.map(where), []);
+});
+
+test('the debug adapter does not import the CLI', () => {
+  assert.deepEqual(productImports('debug-adapter').filter((s) => s.target?.startsWith('cli/')).map(where), []);
+});
+
+test('launcher/ imports only history/ and protocol/', () => {
+  const offenders = productImports('launcher')
+    .filter((s) => s.target !== undefined && !['launcher/', 'history/', 'protocol/'].some((p) => s.target!.startsWith(p)));
   assert.deepEqual(offenders.map(where), []);
 });
 
@@ -105,4 +137,8 @@ test('the boundary checks see real imports (a check that finds nothing proves no
   assert.ok(runtime.some((s) => s.target?.startsWith('history/src/trace/traceModel') && s.typeOnly));
   assert.ok(productImports('extension').some((s) => s.specifier === 'vscode'));
   assert.ok(productImports('debug-adapter').some((s) => s.target?.startsWith('history/src/')));
+  assert.ok(runtime.some((s) => s.target?.startsWith('protocol/')));
+  assert.ok(productImports('launcher').some((s) => s.target?.startsWith('protocol/')));
+  assert.ok(productImports('cli').some((s) => s.target?.startsWith('launcher/')));
+  assert.ok(productImports('history').length > 0);
 });

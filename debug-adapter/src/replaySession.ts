@@ -5,7 +5,7 @@ import {
   OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { CustomRequest, type RunToOperationArguments } from './customRequests';
+import { CustomRequest, type RunToOperationArguments } from '../../protocol/dapProtocol';
 import { AdapterError, ErrorCode, toAdapterError } from './errors';
 import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
 import { log } from './logger';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixtureUrl } from '../../test-support/testDatabase';
-import { CustomRequest } from '../src/customRequests';
+import { CustomRequest } from '../../protocol/dapProtocol';
 import { DapTest, prng, programsDir, repoRoot, tsxLaunch, withAdapter } from './dapHarness';
 
 const sample = path.join(programsDir, 'sample.ts');

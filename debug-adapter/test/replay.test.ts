@@ -9,7 +9,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { HistoryReader } from '../../history/src/reader/historyReader';
 import { writeTraceFile } from '../../history/src/trace/traceFile';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase';
-import { CustomRequest } from '../src/customRequests';
+import { CustomRequest } from '../../protocol/dapProtocol';
 import { programsDir, repoRoot, withAdapter, type DapTest } from './dapHarness';
 
 const appDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
@@ -121,6 +121,19 @@ describe('DBOS replay over DAP', { skip }, () => {
       assert.equal((await t.topFrame()).line, 85, 'time travel goes back to the entry stop');
     }));
   }
+
+  it('"modules" instead of "program": the launcher\'s entry loads them and launches; breakpoint, then the verdict', () => withAdapter(async (t) => {
+    // program: undefined is dropped when the launch request is serialized.
+    await t.launch(compiled('checkout-ok', { program: undefined, modules: [path.join(appDir, 'dist', 'workflows', 'index.js')] }),
+      [{ path: shopTs, breakpoints: [{ line: 86 }] }]);
+    await t.stopped('breakpoint');
+    const top = await t.topFrame();
+    assert.equal(top.source?.path, shopTs);
+    assert.equal(top.line, 86);
+    await t.dc.continueRequest({ threadId: 1 });
+    await t.waitFor('terminated');
+    assert.match(output(t), /Replay match/);
+  }));
 
   it('catalog-export: variables show recorded outputs, a Date and a BigInt among them', () => withAdapter(async (t) => {
     await t.launch(compiled('catalog-export'), [{ path: catalogTs, breakpoints: [{ line: 125 }] }]);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CustomRequests, SETTINGS_SECTION, type InitializationOptions, type RefreshHistoryResult, type ServerSettings,
-} from '../../language-server/src/protocol.js';
+} from '../../protocol/languageServerProtocol.js';
 import type { ConnectionManager } from './connection/connectionManager.js';
 import { redactingLogChannel } from './languageServer/redactingLogChannel.js';
 

@@ -2,7 +2,7 @@
 // Runs in the language server process; counts come from the RunCountsProvider cache, never from a query here.
 import type { CodeLens } from 'vscode-languageserver';
 import type { WorkflowDefinition } from './analysis/dbosModel';
-import { Commands, type WorkflowCommandArgs } from './protocol';
+import { Commands, type WorkflowCommandArgs } from '../../protocol/languageServerProtocol';
 import type { RunCountsProvider } from './providers';
 
 export { Commands, type WorkflowCommandArgs };

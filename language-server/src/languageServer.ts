@@ -15,7 +15,7 @@ import { workflowCodeLenses } from './codeLenses';
 import { HistoryService, type HistoryServiceOptions } from './history/historyService';
 import {
   CustomRequests, SETTINGS_SECTION, type InitializationOptions, type RefreshHistoryResult, type ServerSettings,
-} from './protocol';
+} from '../../protocol/languageServerProtocol';
 import { noRecordedStepNames, noRunCounts, type RecordedStepNamesProvider, type RunCountsProvider } from './providers';
 
 export interface LanguageServerOptions {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import type { CodeLens } from 'vscode-languageserver';
 import { describeDatabase } from '../../history/src/db/connection.js';
 import { adminUrl, fixtureUrl } from '../../test-support/testDatabase';
-import { CustomRequests, type RefreshHistoryResult, type WorkflowCommandArgs } from '../src/protocol';
+import { CustomRequests, type RefreshHistoryResult, type WorkflowCommandArgs } from '../../protocol/languageServerProtocol';
 import { LspTestClient, repoRoot } from './lspTestClient';
 
 const FAILED = new Set(['ERROR', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED']);

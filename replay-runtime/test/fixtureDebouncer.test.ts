@@ -19,7 +19,7 @@ import { before, describe, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { loadFixtureManifest } from '../../test-support/fixtureManifest.js';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
-import { runReplay } from '../src/host/runReplay.js';
+import { runReplay } from '../../launcher/src/runReplay.js';
 import type { DebounceResult } from '../src/sdk/debouncer.js';
 import { traceFromDatabase } from './recording.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { fixtureUrl } from '../../test-support/testDatabase.js';
-import { runReplay } from '../src/host/runReplay.js';
+import { runReplay } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import { runReplay, runReplayBatch, type BatchEntry } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type BatchEntry } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
-import { runReplay, runReplayBatch, type BatchEntry, type RunReplayResult } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type BatchEntry, type RunReplayResult } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Trace } from '../../history/src/trace/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
-import { runReplay, runReplayBatch, type BatchEntry, type RunReplayOptions } from '../src/host/runReplay.js';
+import { runReplay, runReplayBatch, type BatchEntry, type RunReplayOptions } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';
 import { runNode } from '../../test-support/runNode.js';
 
@@ -259,7 +259,8 @@ describe('debugger channel and process end', () => {
     const r = await replay('seq-1', { env: { APP_VARIANT: 'hang' } });
     assert.equal(r.verdict.verdict, 'error');
     assert.match(r.verdict.error!.message, /exited \(code 0\) before the replayed workflow finished/);
-    assert.equal(r.exitCode, 2);
+    // ExitCode.error: the runtime's exit codes are the CLI's (0 match, 3 diverged, 4 incomplete, 1 error).
+    assert.equal(r.exitCode, 1);
   });
 });
 

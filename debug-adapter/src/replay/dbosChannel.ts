@@ -1,7 +1,7 @@
 // The DBOS half of a debuggee: the `__dbosReplayEvent` binding, the pause hook the runtime calls after each event,
 // operation/divergence bookkeeping, function breakpoints on recorded operations, and the Workflow scope.
 // Runs in the debug adapter process (the hook scripts it installs run in the user's program).
-import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../replay-runtime/src/engine/events';
+import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../protocol/replayProtocol';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
 import type { Location } from './cdpTypes';

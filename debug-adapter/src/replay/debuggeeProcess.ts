@@ -9,7 +9,7 @@ export interface DebuggeeSpawnOptions {
   /** Executable to run: `node` or a wrapper such as `tsx` that passes node flags through. */
   runtimeExecutable: string;
   runtimeArgs: string[];
-  /** Extra node arguments placed before the program, e.g. `--require <replay runtime>` (see launchPlan). */
+  /** Extra node arguments placed after the inspector flag and before the program: the replay launcher's `--require <runtime>`. */
   preload: string[];
   /** Program and its arguments (or `-e <code>`). */
   programArgs: string[];

@@ -1,29 +1,22 @@
-// The seam between a launch configuration and the debuggee's command line: loads the recorded trace (file or database),
-// writes it where the replay runtime reads it, and returns the preload arguments and environment.
-// Runs in the debug adapter process. The only module that knows where the built replay runtime lives.
+// The seam between a launch configuration and the debuggee's command line: loads the recorded trace (file or database)
+// and hands it to the replay launcher, which writes it where the runtime reads it and builds the preload, entry and
+// environment (the same launcher the CLI's run and check use). Runs in the debug adapter process.
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { systemUrlFromDbosConfig } from '../../../history/src/db/dbosConfig';
 import { HistoryError } from '../../../history/src/errors';
 import { HistoryReader } from '../../../history/src/reader/historyReader';
-import { readTraceFile, writeTraceFile } from '../../../history/src/trace/traceFile';
+import { readTraceFile } from '../../../history/src/trace/traceFile';
 import type { Trace, WorkflowStatusRow } from '../../../history/src/trace/traceModel';
-import { defaultRuntimePath } from '../../../replay-runtime/src/host/runReplay';
+import { prepareReplayLaunch, replayRuntimePath } from '../../../launcher/src/replayLauncher';
+import type { Verdict } from '../../../protocol/replayProtocol';
 import { AdapterError, ErrorCode } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 
 export interface LaunchPlan {
-  /** Node arguments placed before the program, e.g. `--require <dist/replay-runtime.js>`. */
-  preload: string[];
-  /** Environment added to the debuggee's, e.g. where the runtime finds the trace. Never a database URL. */
-  env: Record<string, string>;
-  /** Variables removed from the debuggee's environment (database URLs and passwords). */
-  unsetEnv: string[];
-  /** Present when a recorded workflow is replayed. */
+  /** Present when a recorded workflow is replayed; plain Node debugging otherwise. */
   replay?: ReplayPlan;
 }
 
@@ -39,16 +32,14 @@ export interface ReplayPlan {
   status: string;
   /** Recorded operations of the replayed workflow, by function_id. */
   operations: { functionId: number; name: string; error: boolean }[];
+  /** Node arguments placed after the inspector flag and before the entry: `--require <runtime>` (and tsx). */
+  preload: string[];
+  /** The script the debuggee runs: the program, or the launcher's generated entry for `modules`. */
+  entry: string;
+  /** The debuggee's whole environment (the launch's "env" applied): the hand-off variables, never a database URL. */
+  env: Record<string, string>;
   /** Removes the temporary directory holding the trace and the verdict. */
   dispose(): Promise<void>;
-}
-
-/** Variables that could reach a database; the debuggee never gets one. */
-const DATABASE_ENV = ['DBOS_SYSTEM_DATABASE_URL', 'DBOS_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD'];
-
-/** The built replay runtime (dist/replay-runtime.js next to the adapter bundle, or the checkout's dist/). */
-export function replayRuntimePath(): string {
-  return defaultRuntimePath();
 }
 
 /**
@@ -56,7 +47,7 @@ export function replayRuntimePath(): string {
  * from the system database through the history reader), writes it to a temporary file, and preloads the runtime.
  */
 export async function launchPlan(args: ValidatedLaunchArguments): Promise<LaunchPlan> {
-  if (!args.workflowId && !args.traceFile) return { preload: [], env: {}, unsetEnv: [] };
+  if (!args.workflowId && !args.traceFile) return {};
   const runtimePath = replayRuntimePath();
   if (!existsSync(runtimePath)) {
     throw new AdapterError(ErrorCode.RuntimeMissing, `The replay runtime ${runtimePath} is missing. Build dbos-replay (npm run build) or reinstall the extension.`);
@@ -68,28 +59,26 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
     throw new AdapterError(ErrorCode.NoSuchWorkflow,
       `No recorded workflow '${id}' in the trace ${args.traceFile ?? ''} (it holds ${trace.workflows.map((w) => w.workflow_status.workflow_uuid).join(', ')}). Fix "workflowId" in launch.json.`);
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'dbos-replay-dap-'));
-  const traceFile = path.join(dir, 'trace.json');
-  const resultFile = path.join(dir, 'verdict.json');
-  await writeTraceFile(traceFile, trace);
+  const launch = await prepareReplayLaunch({
+    program: args.program, modules: args.modules, cwd: args.cwd, runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs,
+    env: args.env, runtimePath, handoff: { trace, workflowId: id },
+  });
   const st: WorkflowStatusRow = target.workflow_status;
-  const preload = ['--require', runtimePath];
-  if (needsTsx(args)) preload.push('--import', tsxLoaderUrl());
-  log('replay', `replaying ${id} (${target.operation_outputs.length} operations) from ${traceFile}`);
+  log('replay', `replaying ${id} (${target.operation_outputs.length} operations) from ${launch.traceFile}`);
   return {
-    preload,
-    env: { DBOS_REPLAY_TRACE_FILE: traceFile, DBOS_REPLAY_WORKFLOW_ID: id, DBOS_REPLAY_RESULT_FILE: resultFile },
-    unsetEnv: DATABASE_ENV,
     replay: {
       runtimePath,
-      traceFile,
-      resultFile,
+      traceFile: launch.traceFile!,
+      resultFile: launch.resultFile,
+      preload: launch.preload,
+      entry: launch.entry,
+      env: launch.env,
       workflowId: id,
       workflowName: st.class_name ? `${st.class_name}.${st.name}` : st.name,
       status: st.status,
       operations: target.operation_outputs.map((o) => ({ functionId: Number(o.function_id), name: o.function_name, error: o.error !== null && o.error !== undefined }))
         .sort((a, b) => a.functionId - b.functionId),
-      dispose: () => rm(dir, { recursive: true, force: true }),
+      dispose: launch.dispose,
     },
   };
 }
@@ -131,27 +120,10 @@ async function databaseUrl(args: ValidatedLaunchArguments): Promise<string> {
     `No system database to read workflow '${args.workflowId}' from: set "databaseUrl" in launch.json, DBOS_SYSTEM_DATABASE_URL, or system_database_url in ${config}.`);
 }
 
-/** A TypeScript program runs through tsx unless the launch already brings a loader. */
-function needsTsx(args: ValidatedLaunchArguments): boolean {
-  const ts = [args.program, ...args.modules].some((p) => p && /\.[cm]?tsx?$/.test(p));
-  const hasLoader = /tsx|ts-node/.test(path.basename(args.runtimeExecutable)) || args.runtimeArgs.some((a) => /tsx|ts-node/.test(a));
-  return ts && !hasLoader;
-}
-
-/** tsx's `--import` entry, found next to the adapter (the extension ships it) or in the checkout's node_modules. */
-function tsxLoaderUrl(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', 'tsx', 'dist', 'loader.mjs');
-    if (existsSync(candidate)) return pathToFileURL(candidate).href;
-    if (path.dirname(dir) === dir) return 'tsx';
-  }
-}
-
 /** The verdict the runtime wrote, if any. */
 export function readVerdict(plan: ReplayPlan): { verdict: string; summary: string; launched?: boolean } | undefined {
   try {
-    const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as { verdict: string; workflowId: string; operations: { consumed: number; recorded: number };
-      divergence?: { message: string }; incomplete?: { message: string }; error?: { message: string }; launched?: boolean };
+    const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as Verdict;
     const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message;
     return { verdict: v.verdict, launched: v.launched,
       summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)` };

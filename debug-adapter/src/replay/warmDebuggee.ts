@@ -66,15 +66,15 @@ async function prerunToProgram(cdp: CdpClient, program: string, scripts: WarmDeb
 }
 
 export async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan, prerun = false): Promise<WarmDebuggee> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
-  for (const k of plan.unsetEnv) delete env[k];
-  Object.assign(env, plan.env);
-  const programArgs = args.program
-    ? [args.program, ...args.args]
-    : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
+  const replay = plan.replay;
+  // A replay starts as the replay launcher built it (preload, entry, environment); plain debugging as launch.json says.
+  const env: Record<string, string | undefined> = replay ? { ...replay.env } : { ...process.env };
+  if (!replay) for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
+  const programArgs = replay ? [replay.entry, ...args.args]
+    : args.program ? [args.program, ...args.args]
+      : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
   const debuggee = await DebuggeeProcess.start({
-    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: plan.preload, programArgs, cwd: args.cwd, env,
+    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: replay?.preload ?? [], programArgs, cwd: args.cwd, env,
   });
   try {
     const cdp = await CdpClient.connect(debuggee.inspectorUrl);

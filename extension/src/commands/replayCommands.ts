@@ -7,7 +7,7 @@ import type { ConnectionManager } from '../connection/connectionManager.js';
 import { DEBUG_TYPE, LAST_REPLAY, type LastReplay } from '../debug/replayConfigurationProvider.js';
 import { pickWorkflow } from '../debug/workflowPicker.js';
 import { runToOperation } from '../debug/runToOperation.js';
-import type { WorkflowCommandArgs } from '../../../language-server/src/protocol.js';
+import type { WorkflowCommandArgs } from '../../../protocol/languageServerProtocol.js';
 import { checkTraceFile } from '../history/checkTraceFile.js';
 import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';

@@ -1,7 +1,7 @@
 // "Run to Recorded Operation…": moves a running replay (forward, or back by re-running) to the call of a recorded
 // operation, through the adapter's custom request. Runs in the extension host.
 import * as vscode from 'vscode';
-import { CustomRequest, type RunToOperationArguments } from '../../../debug-adapter/src/customRequests.js';
+import { CustomRequest, type RunToOperationArguments } from '../../../protocol/dapProtocol.js';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { messageForExtension } from '../history/workflowHistory.js';
 import { functionIdFromArgument } from './operationArgument.js';

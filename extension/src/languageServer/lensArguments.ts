@@ -1,6 +1,6 @@
 // The language server's lens commands' argument ({ name, className, uri }) as a Workflows view filter.
 // Runs in the extension host; pure (no 'vscode'), unit-tested.
-import type { WorkflowCommandArgs } from '../../../language-server/src/protocol.js';
+import type { WorkflowCommandArgs } from '../../../protocol/languageServerProtocol.js';
 import type { WorkflowFilter, WorkflowSummary } from '../history/workflowHistory.js';
 
 /**

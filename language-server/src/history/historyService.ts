@@ -3,7 +3,7 @@
 import { HistoryConnection, isConnectionProblem, type HistoryLog } from './historyConnection';
 import { HistoryRecordedStepNamesProvider, type StepNamesSource } from './historyRecordedStepNamesProvider';
 import { HistoryRunCountsProvider } from './historyRunCountsProvider';
-import type { RefreshHistoryResult } from '../protocol';
+import type { RefreshHistoryResult } from '../../../protocol/languageServerProtocol';
 import type { HistoryReader } from '../../../history/src/reader/historyReader.js';
 
 export interface HistoryServiceOptions {

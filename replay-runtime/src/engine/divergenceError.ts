@@ -1,8 +1,7 @@
 // The typed error thrown into user code at a divergence; extends the SDK's own determinism error
 // (DBOSUnexpectedStepError, code 26) so code that matches on it keeps working. Runs in the user's program.
 import { DBOSUnexpectedStepError } from '@dbos-inc/dbos-sdk/internal/error';
-import type { SourceLocation } from './location.js';
-import type { DivergenceKind } from './events.js';
+import type { DivergenceKind, SourceLocation } from '../../../protocol/replayProtocol.js';
 
 export class DBOSReplayDivergenceError extends DBOSUnexpectedStepError {
   readonly functionId: number;

@@ -1,49 +1,7 @@
 // The channel to the debug adapter: calls `globalThis.__dbosReplayEvent(json)` when the adapter installed
 // that binding (CDP Runtime.addBinding), and exposes the replay state as `globalThis.__dbosReplay.state`.
 // Runs in the user's program.
-import type { ErrorSummary } from './values.js';
-import type { SourceLocation } from './location.js';
-
-export interface OperationEvent {
-  type: 'operation';
-  workflowId: string;
-  functionId: number;
-  name: string;
-  outputSummary?: string | null;
-  errorSummary?: string | null;
-  childWorkflowId?: string | null;
-  startedAt: number | null;
-  completedAt: number | null;
-}
-
-export interface DivergenceEvent {
-  type: 'divergence';
-  workflowId: string;
-  functionId: number | null;
-  kind: DivergenceKind;
-  recorded: string | null;
-  called: string | null;
-  location: SourceLocation | null;
-  message: string;
-}
-
-export interface EndEvent {
-  type: 'end';
-  workflowId: string;
-  verdict: string;
-  /** The verdict's one-line summary (e.g. where an incomplete recording ends). */
-  summary?: string;
-}
-
-/** Just before the registered workflow function is invoked (the pause hook gets the function as its subject). */
-export interface StartEvent {
-  type: 'start';
-  workflowId: string;
-  name: string;
-}
-
-export type DivergenceKind = 'renamed' | 'extra-call' | 'missing-call' | 'result';
-export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent | StartEvent;
+import type { DivergenceEvent, ErrorSummary, ReplayEvent } from '../../../protocol/replayProtocol.js';
 
 type Binding = (payload: string) => void;
 

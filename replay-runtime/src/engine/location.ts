@@ -1,16 +1,6 @@
 // Finds the user's call site of a durable call: the first stack frame outside the replay runtime.
 // Runs in the user's program.
-
-export interface SourceLocation {
-  file: string;
-  /** 1-based, as in stack traces. */
-  line1: number;
-  /** 1-based, as in stack traces. */
-  column1: number;
-  functionName?: string;
-  /** `file:line:column`. */
-  text: string;
-}
+import type { SourceLocation } from '../../../protocol/replayProtocol.js';
 
 const selfFiles = new Set<string>([__filename]);
 

@@ -1,60 +1,23 @@
 // The replay session: the trace, the workflow being replayed, the verdict and how the process ends. In batch mode
-// (DBOS_REPLAY_BATCH_FILE, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
+// (ReplayEnv.batchFile, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
 // verdict per workflow to the result file. Runs in the user's program (created by the preload; started by DBOS.launch()).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
 import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
-import { emit, hasListener, type ConsumedOperation, type DivergenceEvent, type ReplayStateView } from './events.js';
-import type { SourceLocation } from './location.js';
+import { emit, hasListener, type ConsumedOperation, type ReplayStateView } from './events.js';
+import {
+  ExitCode, ReplayEnv, VERDICT_LINE_PREFIX, type BatchLine, type DivergenceEvent, type ResultView, type TrailEntry, type Verdict, type VerdictKind,
+} from '../../../protocol/replayProtocol.js';
 import {
   findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
 } from './registry.js';
 import {
   errorSummary, recordedSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
-  RecordedValueError, type ErrorSummary,
+  RecordedValueError,
 } from './values.js';
 import { WorkflowReplay } from './workflowReplay.js';
 
-export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
-
-export interface ResultView {
-  status: string;
-  value?: unknown;
-  error?: ErrorSummary;
-}
-
-export interface Verdict {
-  workflowId: string;
-  workflowName?: string;
-  verdict: VerdictKind;
-  recordedResult: ResultView | null;
-  replayedResult: ResultView | null;
-  operations: { consumed: number; recorded: number };
-  divergence?: { functionId: number | null; kind: string; recorded: string | null; called: string | null; location: SourceLocation | null; message: string };
-  /** For `incomplete`: where the recording ends. */
-  incomplete?: { functionId: number | null; called: string | null; message: string };
-  error?: { message: string; stack?: string };
-  /** Single replays (and batches with DBOS_REPLAY_TRAIL=1): every consumed operation in the order the code consumed it. */
-  trail?: TrailEntry[];
-  /** From reviving the inputs to the verdict, in this process; floorMs only with DBOS_REPLAY_MEASURE_FLOOR. */
-  timings?: { replayMs: number; floorMs?: number };
-  /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
-  launched?: boolean;
-}
-
-/** One line of the trail: the consumed operation and a short summary of what was recorded for it. */
-export interface TrailEntry {
-  functionId: number;
-  name: string;
-  outcome: 'output' | 'error';
-  /** The recorded output (its JSON, clipped) or, for an error, `Name: message`; absent for void results. */
-  summary?: string;
-  /** The child workflow this operation started or waited for. */
-  childWorkflowId?: string;
-}
-
-export const EXIT_CODES: Record<VerdictKind, number> = { match: 0, diverged: 3, incomplete: 4, error: 2 };
 const SUPPORTED_TRACE_VERSIONS = [1];
 
 export class ReplaySession {
@@ -76,8 +39,8 @@ export class ReplaySession {
   private requestedId?: string;
 
   constructor(private readonly env: NodeJS.ProcessEnv) {
-    this.batchFile = env.DBOS_REPLAY_BATCH_FILE || undefined;
-    this.requestedId = env.DBOS_REPLAY_WORKFLOW_ID || undefined;
+    this.batchFile = env[ReplayEnv.batchFile] || undefined;
+    this.requestedId = env[ReplayEnv.workflowId] || undefined;
     this.resetRun();
     if (!this.batchFile) this.load();
   }
@@ -102,9 +65,9 @@ export class ReplaySession {
   }
 
   private load(): void {
-    const file = this.env.DBOS_REPLAY_TRACE_FILE;
+    const file = this.env[ReplayEnv.traceFile];
     if (!file) {
-      this.loadError = 'DBOS_REPLAY_TRACE_FILE is not set: the replay runtime needs the recorded trace (a dbos-replay trace JSON file).';
+      this.loadError = `${ReplayEnv.traceFile} is not set: the replay runtime needs the recorded trace (a dbos-replay trace JSON file).`;
       return;
     }
     let trace: Trace;
@@ -150,7 +113,7 @@ export class ReplaySession {
     if (this.batchFile) {
       void this.runBatch(this.batchFile).catch((e) => {
         process.stderr.write(`dbos-replay: batch failed: ${(e as Error).stack ?? e}\n`);
-        process.exit(EXIT_CODES.error);
+        process.exit(ExitCode.error);
       });
       return;
     }
@@ -168,7 +131,8 @@ export class ReplaySession {
       let requested: string | undefined;
       let trace: Trace | undefined;
       try {
-        const entry = JSON.parse(lines[i]) as Trace & { trace?: Trace; workflowId?: string };
+        // A BatchLine; a bare trace per line is accepted too.
+        const entry = JSON.parse(lines[i]) as Trace & Partial<BatchLine<Trace>>;
         trace = entry.trace ?? entry;
         requested = entry.trace ? entry.workflowId : undefined;
       } catch (e) {
@@ -183,7 +147,7 @@ export class ReplaySession {
       // Let the abandoned code of this run (an end-of-recording throw, a never-settling await) unwind first.
       await new Promise((r) => setImmediate(r));
     }
-    process.exit(allMatch ? 0 : 1);
+    process.exit(allMatch ? ExitCode.match : ExitCode.error);
   }
 
   private lastVerdict?: VerdictKind;
@@ -223,7 +187,7 @@ export class ReplaySession {
           `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`));
       }
     }
-    if (this.env.DBOS_REPLAY_MEASURE_FLOOR) await this.measureFloor();
+    if (this.env[ReplayEnv.measureFloor]) await this.measureFloor();
     this.replayStart = performance.now();
     let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
     const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
@@ -328,7 +292,7 @@ export class ReplaySession {
     if (this.replayStart !== undefined) {
       v.timings = { replayMs: performance.now() - this.replayStart, ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}) };
     }
-    if ((!this.batchFile || this.env.DBOS_REPLAY_TRAIL === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
+    if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) {
       const d = this.divergence;
       v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
@@ -386,7 +350,7 @@ export class ReplaySession {
     };
     if (!this.started) v.launched = false;
     this.write(v);
-    if (code === 0) process.exitCode = EXIT_CODES.error;
+    if (code === 0) process.exitCode = ExitCode.error;
   }
 
   private finish(v: Verdict): void {
@@ -398,13 +362,13 @@ export class ReplaySession {
       this.runEnded?.();
       return;
     }
-    process.exit(EXIT_CODES[v.verdict]);
+    process.exit(ExitCode[v.verdict]);
   }
 
   private write(v: Verdict): void {
     this.finished = true;
     emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict, summary: summaryLine(v) });
-    const file = this.env.DBOS_REPLAY_RESULT_FILE;
+    const file = this.env[ReplayEnv.resultFile];
     if (file) {
       try {
         if (this.batchFile) appendFileSync(file, `${JSON.stringify(v)}\n`);
@@ -413,7 +377,7 @@ export class ReplaySession {
         process.stderr.write(`dbos-replay: cannot write the verdict to ${file}: ${(e as Error).message}\n`);
       }
     }
-    process.stderr.write(`dbos-replay: ${summaryLine(v)}\n`);
+    process.stderr.write(`${VERDICT_LINE_PREFIX}${summaryAfterWorkflow(v)}\n`);
   }
 }
 
@@ -440,13 +404,19 @@ function truncate(s: string | null, n = 300): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
+/** The verdict in one line, `workflow <id> replayed: match (…)` (the end event's summary). */
 export function summaryLine(v: Verdict): string {
+  return `workflow ${summaryAfterWorkflow(v)}`;
+}
+
+/** The one line without its leading `workflow ` (stderr writes it after VERDICT_LINE_PREFIX). */
+function summaryAfterWorkflow(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
-    case 'match': return `workflow ${v.workflowId} replayed: match (${ops})`;
-    case 'diverged': return `workflow ${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
-    case 'incomplete': return `workflow ${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
-    default: return `workflow ${v.workflowId || '?'} replay error: ${v.error?.message}`;
+    case 'match': return `${v.workflowId} replayed: match (${ops})`;
+    case 'diverged': return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
+    case 'incomplete': return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
+    default: return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
   }
 }
 

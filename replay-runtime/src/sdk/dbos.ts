@@ -10,6 +10,7 @@ import {
   ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type Registration,
 } from '../engine/registry.js';
 import { appSerializer, setAppSerializer } from '../engine/values.js';
+import { ReplayEnv } from '../../../protocol/replayProtocol.js';
 import { DBOSReplayUnsupportedError, answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
 
@@ -503,7 +504,7 @@ const replayLogger = {
 };
 
 function log(level: string, a: unknown[]): void {
-  if (process.env.DBOS_REPLAY_SHOW_LOGS) process.stderr.write(`[${level}] ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}\n`);
+  if (process.env[ReplayEnv.showLogs]) process.stderr.write(`[${level}] ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}\n`);
 }
 
 export { toWorkflowStatus };

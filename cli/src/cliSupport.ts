@@ -1,8 +1,8 @@
 // Shared pieces of the dbos-replay subcommands: the command contract, --db resolution, argument parsing, tables.
 // Runs in the CLI process.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { scrubSecrets } from '../db/connection.js';
-import { errors, UsageError } from '../errors.js';
+import { scrubSecrets } from '../../history/src/db/connection.js';
+import { errors, UsageError } from '../../history/src/errors.js';
 
 /** Where a command writes; tests and the demo read stdout, messages go to stderr. */
 export interface CliIo {

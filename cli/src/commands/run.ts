@@ -1,13 +1,14 @@
 // `dbos-replay run <workflow-id> --program <entry>` / `run --trace <file> --program <entry>`: replays one recorded
 // workflow headlessly in the program's own process (replay runtime preloaded) and prints the trail and the verdict.
 // Runs in the CLI process; the program's process gets the trace, never a database URL.
-import { runReplay } from '../../../../replay-runtime/src/host/runReplay.js';
-import { UsageError } from '../../errors.js';
-import { HistoryReader } from '../../reader/historyReader.js';
-import { readTraceFile } from '../../trace/traceFile.js';
-import type { Trace } from '../../trace/traceModel.js';
+import { runReplay } from '../../../launcher/src/runReplay.js';
+import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
+import { UsageError } from '../../../history/src/errors.js';
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
+import { readTraceFile } from '../../../history/src/trace/traceFile.js';
+import type { Trace } from '../../../history/src/trace/traceModel.js';
 import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, VERDICT_EXIT, programOptions, trailLine, verdictJson } from '../../../../replay-runtime/src/host/replayCli.js';
+import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson } from '../replayCli.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -43,11 +44,11 @@ export const runCommand: Command = {
       io.stdout(`${summary(v)}\n`);
       if (v.verdict === 'error' && r.stderr.trim()) io.stderr(scrub(lastLines(r.stderr, 15), io));
     }
-    return VERDICT_EXIT[v.verdict];
+    return ExitCode[v.verdict];
   },
 };
 
-function summary(v: import('../../../../replay-runtime/src/engine/session.js').Verdict): string {
+function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
     case 'match': return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;

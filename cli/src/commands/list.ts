@@ -1,7 +1,7 @@
 // `dbos-replay list`: recorded workflows, newest first, filtered and paged.
 // Runs in the CLI process.
-import { HistoryReader } from '../../reader/historyReader.js';
-import type { WorkflowFilter } from '../../reader/readerTypes.js';
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
+import type { WorkflowFilter } from '../../../history/src/reader/readerTypes.js';
 import { DB_OPTIONS, formatTable, iso, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 

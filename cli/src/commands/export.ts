@@ -1,9 +1,9 @@
 // `dbos-replay export <id> -o <file>`: writes the trace (the workflow and all its descendants) to a file.
 // Runs in the CLI process.
 import { stat } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
-import { HistoryReader } from '../../reader/historyReader.js';
-import { writeTraceFile } from '../../trace/traceFile.js';
+import { UsageError } from '../../../history/src/errors.js';
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
+import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
 import { DB_OPTIONS, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 export const exportCommand: Command = {

@@ -1,6 +1,7 @@
-// Entry of the dbos-replay CLI: dispatches `dbos-replay <command>` to history/src/cli/commands/<command>.ts.
-// Runs in the CLI process (bundled to dist/cli.js). Exit codes: 0 ok, 1 runtime error, 2 usage error.
-import { ErrorCode, HistoryError, UsageError } from '../errors.js';
+// Entry of the dbos-replay CLI: dispatches `dbos-replay <command>` to cli/src/commands/<command>.ts.
+// Runs in the CLI process (bundled to dist/cli.js). Exit codes (ExitCode): 0 ok, 1 runtime error, 2 usage error.
+import { ErrorCode, HistoryError, UsageError } from '../../history/src/errors.js';
+import { ExitCode } from '../../protocol/replayProtocol.js';
 import { scrub, type CliIo, type Command } from './cliSupport.js';
 import { dapCommand } from './commands/dap.js';
 import { exportCommand } from './commands/export.js';
@@ -32,12 +33,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
-    return name ? 0 : 2;
+    return name ? 0 : ExitCode.usage;
   }
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`dbos-replay: unknown command '${name}'.\n\n${usage()}`);
-    return 2;
+    return ExitCode.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`usage: ${command.usage}\n`);
@@ -48,15 +49,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError || (e instanceof HistoryError && e.code === ErrorCode.NoDatabaseUrl)) {
       io.stderr(scrub(`dbos-replay ${name}: ${e.message}\n\nusage: ${command.usage}\n`, io));
-      return 2;
+      return ExitCode.usage;
     }
     if (e instanceof HistoryError && e.userError) {
       io.stderr(scrub(`dbos-replay ${name}: ${e.message}\n`, io));
-      return 1;
+      return ExitCode.error;
     }
     // A bug: keep the stack, but never a password.
     io.stderr(scrub(`dbos-replay ${name}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`, io));
-    return 1;
+    return ExitCode.error;
   }
 }
 

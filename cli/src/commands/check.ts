@@ -1,14 +1,14 @@
 // `dbos-replay check --program <entry> [filters]`: replays many recorded workflows against the current code, in one
 // process of the program (batch mode), and reports per workflow — the determinism gate before a deploy.
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
-import type { Verdict } from '../../../../replay-runtime/src/engine/session.js';
-import { runReplayBatch, type BatchEntry } from '../../../../replay-runtime/src/host/runReplay.js';
-import { ErrorCode, HistoryError } from '../../errors.js';
-import { HistoryReader } from '../../reader/historyReader.js';
-import type { WorkflowFilter, WorkflowSummary } from '../../reader/readerTypes.js';
-import type { Trace } from '../../trace/traceModel.js';
+import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
+import { runReplayBatch, type BatchEntry } from '../../../launcher/src/runReplay.js';
+import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
+import type { WorkflowFilter, WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
+import type { Trace } from '../../../history/src/trace/traceModel.js';
 import { DB_OPTIONS, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../../../../replay-runtime/src/host/replayCli.js';
+import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../replayCli.js';
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
@@ -94,7 +94,7 @@ export const checkCommand: Command = {
       io.stdout(`\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
         `${c.error} error (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`);
     }
-    return c.diverged > 0 ? 3 : c.error > 0 ? 1 : 0;
+    return c.diverged > 0 ? ExitCode.diverged : c.error > 0 ? ExitCode.error : ExitCode.match;
   },
 };
 

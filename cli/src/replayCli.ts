@@ -1,8 +1,8 @@
-// Shared pieces of `dbos-replay run` and `check` (history/src/cli/commands/): program options, verdict printing.
+// Shared pieces of `dbos-replay run` and `check` (cli/src/commands/): program options, verdict printing.
 // Runs in the CLI process.
-import type { TrailEntry, Verdict, VerdictKind } from '../engine/session.js';
-import type { ProgramOptions } from './runReplay.js';
-import { UsageError } from '../../../history/src/errors.js';
+import { UsageError } from '../../history/src/errors.js';
+import type { ProgramOptions } from '../../launcher/src/runReplay.js';
+import type { TrailEntry, Verdict } from '../../protocol/replayProtocol.js';
 
 export const PROGRAM_OPTIONS = {
   program: { type: 'string' },
@@ -10,9 +10,6 @@ export const PROGRAM_OPTIONS = {
   timeout: { type: 'string' },
   trail: { type: 'boolean' },
 } as const;
-
-/** Exit codes of a replay: 0 only for `match`. */
-export const VERDICT_EXIT: Record<VerdictKind, number> = { match: 0, error: 1, diverged: 3, incomplete: 4 };
 
 /** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
 export function programOptions(values: { program?: string; modules?: string; timeout?: string; trail?: boolean }, command: string): ProgramOptions {

@@ -1,9 +1,9 @@
 // `dbos-replay show <id>`: one workflow's record, values decoded: a header and the operations table.
 // Runs in the CLI process.
-import { UsageError } from '../../errors.js';
-import { HistoryReader } from '../../reader/historyReader.js';
-import type { JsonValue } from '../../values/renderValue.js';
-import { renderWorkflowDetail, type WorkflowView } from '../../values/workflowView.js';
+import { UsageError } from '../../../history/src/errors.js';
+import { HistoryReader } from '../../../history/src/reader/historyReader.js';
+import type { JsonValue } from '../../../history/src/values/renderValue.js';
+import { renderWorkflowDetail, type WorkflowView } from '../../../history/src/values/workflowView.js';
 import { clip, DB_OPTIONS, formatTable, iso, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 const WIDTH = 70;

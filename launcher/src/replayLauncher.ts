@@ -1,0 +1,147 @@
+// How a replayed program starts: the runtime preload and tsx, the entry (the program, or one generated for --modules),
+// its environment and the trace hand-off files. Runs in the CLI or the debug adapter process, never in the debuggee.
+// The only module that knows where the built replay runtime lives; the CLI's run/check and the adapter both launch through it.
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeTraceFile } from '../../history/src/trace/traceFile.js';
+import type { Trace } from '../../history/src/trace/traceModel.js';
+import { DATABASE_ENV, HANDOFF_ENV, ReplayEnv, type BatchLine } from '../../protocol/replayProtocol.js';
+
+/** What the runtime gets to replay: one trace (and which workflow of it), or a batch replayed in turn in one process. */
+export type TraceHandoff =
+  | { trace: Trace; workflowId?: string }
+  | { batch: BatchLine<Trace>[]; trail?: boolean };
+
+export interface ReplayLaunchOptions {
+  /** The program's entry (.js/.cjs/.mjs, or .ts run through tsx), relative to cwd or absolute. */
+  program?: string;
+  /** Instead of an entry: modules that register the workflows; the generated entry imports them, then DBOS.launch(). */
+  modules?: string[];
+  cwd: string;
+  /** The executable and its flags the caller runs the program with: a TypeScript loader among them means no tsx is added. */
+  runtimeExecutable?: string;
+  runtimeArgs?: string[];
+  /** Variables for the program over this process's environment; null or undefined removes one. */
+  env?: Record<string, string | null | undefined>;
+  /** The built runtime (default: replayRuntimePath()). */
+  runtimePath?: string;
+  handoff: TraceHandoff;
+}
+
+export interface ReplayLaunch {
+  runtimePath: string;
+  /** Node flags placed after the caller's own and before the entry: `--require <runtime>` and, when needed, `--import <tsx>`. */
+  preload: string[];
+  /** The script node runs: the program, or the generated modules entry. */
+  entry: string;
+  /** The program's whole environment: the hand-off variables set, stale ones and every database variable removed. */
+  env: Record<string, string>;
+  /** The hand-off files, in a private temporary directory. */
+  traceFile?: string;
+  batchFile?: string;
+  /** Where the runtime writes the verdict (read after the program exits). */
+  resultFile: string;
+  /** Removes the temporary directory (trace, batch, verdict, generated entry). */
+  dispose(): Promise<void>;
+}
+
+/** The built runtime: dist/replay-runtime.js next to this bundle (dist/cli.js, dist/debug-adapter.js) or the checkout's dist/. */
+export function replayRuntimePath(): string {
+  const candidates = [
+    path.join(__dirname, 'replay-runtime.js'),
+    path.resolve(__dirname, '..', '..', 'dist', 'replay-runtime.js'),
+  ];
+  return candidates.find((c) => existsSync(c)) ?? candidates[1];
+}
+
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+const TS_LOADER = /tsx|ts-node/;
+
+/**
+ * Writes the hand-off files (0600, in a fresh 0700 temporary directory) and returns how to start the program with the
+ * replay runtime preloaded. The caller spawns `executable [its flags] ...preload entry [program args]` with `env`, then
+ * calls dispose().
+ */
+export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<ReplayLaunch> {
+  if (!o.program && !o.modules?.length) throw new Error('dbos-replay: give a program or the modules to load');
+  const runtimePath = o.runtimePath ?? replayRuntimePath();
+  const dir = await mkdtemp(path.join(tmpdir(), 'dbos-replay-'));
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  try {
+    const resultFile = path.join(dir, 'verdict.json');
+    const handoffEnv: Record<string, string> = { [ReplayEnv.resultFile]: resultFile };
+    let traceFile: string | undefined;
+    let batchFile: string | undefined;
+    if ('trace' in o.handoff) {
+      traceFile = path.join(dir, 'trace.json');
+      await writeTraceFile(traceFile, o.handoff.trace);
+      await chmod(traceFile, 0o600);
+      handoffEnv[ReplayEnv.traceFile] = traceFile;
+      if (o.handoff.workflowId) handoffEnv[ReplayEnv.workflowId] = o.handoff.workflowId;
+    } else {
+      batchFile = path.join(dir, 'batch.ndjson');
+      await writeFile(batchFile, o.handoff.batch.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+      handoffEnv[ReplayEnv.batchFile] = batchFile;
+      if (o.handoff.trail) handoffEnv[ReplayEnv.trail] = '1';
+    }
+    const entry = o.program ? path.resolve(o.cwd, o.program) : await writeModulesEntry(dir, o.cwd, o.modules!);
+    const preload = ['--require', runtimePath];
+    if (needsTsx(o)) preload.push('--import', tsxLoader(o));
+    return { runtimePath, preload, entry, env: programEnv(o.env, handoffEnv), traceFile, batchFile, resultFile, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}
+
+/** The entry for --modules: imports each (ESM or CommonJS, by URL), then starts the replay the way the app would. */
+async function writeModulesEntry(dir: string, cwd: string, modules: string[]): Promise<string> {
+  const entry = path.join(dir, 'entry.mjs');
+  const urls = modules.map((m) => JSON.stringify(pathToFileURL(path.resolve(cwd, m)).href));
+  await writeFile(entry, `${urls.map((u) => `await import(${u});`).join('\n')}\n` +
+    `const { DBOS } = await import('@dbos-inc/dbos-sdk');\nawait DBOS.launch();\n`, { mode: 0o600 });
+  return entry;
+}
+
+/** This process's environment, the caller's variables over it, then no stale hand-off and no database variable. */
+function programEnv(overrides: ReplayLaunchOptions['env'], handoff: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    if (v === null || v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  for (const k of HANDOFF_ENV) delete env[k];
+  // The debuggee never gets a database URL: it replays from the trace.
+  for (const k of DATABASE_ENV) delete env[k];
+  return Object.assign(env, handoff);
+}
+
+/** A TypeScript entry or module runs through tsx, unless the caller's executable or flags already bring a loader. */
+function needsTsx(o: ReplayLaunchOptions): boolean {
+  const ts = [o.program, ...(o.modules ?? [])].some((p) => p !== undefined && TYPESCRIPT.test(p));
+  const hasLoader = TS_LOADER.test(path.basename(o.runtimeExecutable ?? '')) || (o.runtimeArgs ?? []).some((a) => TS_LOADER.test(a));
+  return ts && !hasLoader;
+}
+
+/** tsx's `--import` entry: the program's own tsx (from its folder, then cwd) first, then the one installed with dbos-replay. */
+function tsxLoader(o: ReplayLaunchOptions): string {
+  const from = [
+    ...(o.program ? [path.dirname(path.resolve(o.cwd, o.program))] : []),
+    o.cwd,
+  ].map((d) => path.join(d, 'noop.js'));
+  for (const f of [...from, __filename]) {
+    try {
+      const pkg = createRequire(f).resolve('tsx/package.json');
+      const exp = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports?: { '.'?: unknown } }).exports?.['.'];
+      const rel = typeof exp === 'string' ? exp : (exp as { import?: string; default?: string } | undefined)?.import ?? './dist/loader.mjs';
+      return pathToFileURL(path.join(path.dirname(pkg), rel)).href;
+    } catch { /* next */ }
+  }
+  // Node resolves a bare --import from the working directory.
+  return 'tsx';
+}

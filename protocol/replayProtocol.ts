@@ -1,0 +1,156 @@
+// The contract between a host (the CLI, the debug adapter) and the replay runtime preloaded into the user's program:
+// environment variables, the trace hand-off, the events the runtime emits, the verdict, the exit codes. Imports nothing.
+
+/** The environment variables the replay runtime reads. Only protocol names: every side imports them from here. */
+export const ReplayEnv = {
+  /** Single replay: the trace file (history/TRACE_FORMAT.md) to replay. */
+  traceFile: 'DBOS_REPLAY_TRACE_FILE',
+  /** Batch replay: an NDJSON file of BatchLine, replayed in turn in one process. */
+  batchFile: 'DBOS_REPLAY_BATCH_FILE',
+  /** Which workflow of the trace to replay (default: its root). */
+  workflowId: 'DBOS_REPLAY_WORKFLOW_ID',
+  /** Where the runtime writes the verdict (single: one JSON object; batch: one NDJSON line per workflow). */
+  resultFile: 'DBOS_REPLAY_RESULT_FILE',
+  /** `1`: batch verdicts carry their trail too (single replays always do). */
+  trail: 'DBOS_REPLAY_TRAIL',
+  /** Benchmarks: also time deserializing every recorded output alone (Verdict.timings.floorMs). */
+  measureFloor: 'DBOS_REPLAY_MEASURE_FLOOR',
+  /** Write the program's DBOS.logger lines to stderr (silent otherwise). */
+  showLogs: 'DBOS_REPLAY_SHOW_LOGS',
+} as const;
+
+export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
+
+/**
+ * The variables a host sets for each run to hand the trace over; a launch clears any it does not set, so a stale one
+ * inherited from the host's environment never reaches the program. (measureFloor and showLogs are knobs a user may set.)
+ */
+export const HANDOFF_ENV: readonly ReplayEnvName[] = [
+  ReplayEnv.traceFile, ReplayEnv.batchFile, ReplayEnv.workflowId, ReplayEnv.resultFile, ReplayEnv.trail,
+];
+
+/** Variables that could reach a database: removed from the replayed program's environment (it gets the trace, never a URL). */
+export const DATABASE_ENV: readonly string[] = ['DBOS_SYSTEM_DATABASE_URL', 'DBOS_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD'];
+
+/** One line of the batch file: a trace and which of its workflows to replay (default: the trace's root). */
+export interface BatchLine<Trace = unknown> {
+  trace: Trace;
+  workflowId?: string;
+}
+
+/** Each verdict is also written to stderr as one line starting with this; a host watching for hangs restarts its timer on it. */
+export const VERDICT_LINE_PREFIX = 'dbos-replay: workflow ';
+
+/**
+ * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match. `usage` is the
+ * CLI's alone (bad arguments). A batch process exits `match` when every workflow matched, else `error`.
+ */
+export const ExitCode = { match: 0, error: 1, usage: 2, diverged: 3, incomplete: 4 } as const satisfies Record<VerdictKind | 'usage', number>;
+
+export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
+
+/** An error as the runtime reports it: its name, message and own enumerable fields (JSON-safe). */
+export interface ErrorSummary {
+  name: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+/** Where in the user's code a durable call was made: the first stack frame outside the replay runtime. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based, as in stack traces. */
+  line1: number;
+  /** 1-based, as in stack traces. */
+  column1: number;
+  functionName?: string;
+  /** `file:line:column`. */
+  text: string;
+}
+
+/** A workflow's end, recorded or replayed. */
+export interface ResultView {
+  status: string;
+  value?: unknown;
+  error?: ErrorSummary;
+}
+
+export type DivergenceKind = 'renamed' | 'extra-call' | 'missing-call' | 'result';
+
+/** Where and how the replayed code left the recording. */
+export interface Divergence {
+  /** The recorded step, or null for the workflow's result. */
+  functionId: number | null;
+  kind: DivergenceKind;
+  recorded: string | null;
+  called: string | null;
+  location: SourceLocation | null;
+  message: string;
+}
+
+/** What the runtime writes to the result file: one per replayed workflow. */
+export interface Verdict {
+  workflowId: string;
+  workflowName?: string;
+  verdict: VerdictKind;
+  recordedResult: ResultView | null;
+  replayedResult: ResultView | null;
+  operations: { consumed: number; recorded: number };
+  divergence?: Divergence;
+  /** For `incomplete`: where the recording ends. */
+  incomplete?: { functionId: number | null; called: string | null; message: string };
+  error?: { message: string; stack?: string };
+  /** Single replays (and batches with ReplayEnv.trail=1): every consumed operation in the order the code consumed it. */
+  trail?: TrailEntry[];
+  /** From reviving the inputs to the verdict, in the program's process; floorMs only with ReplayEnv.measureFloor. */
+  timings?: { replayMs: number; floorMs?: number };
+  /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
+  launched?: boolean;
+}
+
+/** One line of the trail: the consumed operation and a short summary of what was recorded for it. */
+export interface TrailEntry {
+  functionId: number;
+  name: string;
+  outcome: 'output' | 'error';
+  /** The recorded output (its JSON, clipped) or, for an error, `Name: message`; absent for void results. */
+  summary?: string;
+  /** The child workflow this operation started or waited for. */
+  childWorkflowId?: string;
+}
+
+// Events the runtime emits to a debugger (through the binding the adapter installs), one JSON object each.
+
+export interface OperationEvent {
+  type: 'operation';
+  workflowId: string;
+  functionId: number;
+  name: string;
+  outputSummary?: string | null;
+  errorSummary?: string | null;
+  childWorkflowId?: string | null;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
+export interface DivergenceEvent extends Divergence {
+  type: 'divergence';
+  workflowId: string;
+}
+
+export interface EndEvent {
+  type: 'end';
+  workflowId: string;
+  verdict: VerdictKind;
+  /** The verdict's one-line summary (e.g. where an incomplete recording ends). */
+  summary?: string;
+}
+
+/** Just before the registered workflow function is invoked (the pause hook gets the function as its subject). */
+export interface StartEvent {
+  type: 'start';
+  workflowId: string;
+  name: string;
+}
+
+export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent | StartEvent;
