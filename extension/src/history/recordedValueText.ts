@@ -1,6 +1,6 @@
 // Which recorded value a document shows (a step's output or error, an event, a message) and its readable text.
-// Runs in the extension host; pure (no 'vscode'), unit-tested. Values are rendered by the shared history/src/values.
-import { displayValue, renderError, renderValue, type JsonValue } from '../../../history/src/values/renderValue.js';
+// Runs in the extension host; pure (no 'vscode'), unit-tested. Values are rendered by the one renderer, replay-runtime/src/values.
+import { displayValue, renderError, renderValue, type JsonValue } from '../../../replay-runtime/src/values/renderValue.js';
 import type { WorkflowDetail } from './workflowHistory.js';
 
 export type ValueKey =

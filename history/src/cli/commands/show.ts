@@ -2,8 +2,9 @@
 // Runs in the CLI process.
 import { UsageError } from '../../errors.js';
 import { HistoryReader } from '../../reader/historyReader.js';
-import type { JsonValue } from '../../values/renderValue.js';
-import { renderWorkflowDetail, type WorkflowView } from '../../values/workflowView.js';
+import type { WorkflowSummary } from '../../reader/readerTypes.js';
+import type { JsonValue } from '../../../../replay-runtime/src/values/renderValue.js';
+import { renderWorkflowDetail, type WorkflowView } from '../../../../replay-runtime/src/values/workflowView.js';
 import { clip, DB_OPTIONS, formatTable, iso, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 const WIDTH = 70;
@@ -19,7 +20,7 @@ function errorLine(e: JsonValue): string {
   return text(e);
 }
 
-function human(view: WorkflowView): string {
+function human(view: WorkflowView<WorkflowSummary>): string {
   const w = view.workflow;
   const lines: [string, string][] = [
     ['Workflow', w.workflowId],

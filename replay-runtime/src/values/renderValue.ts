@@ -1,5 +1,5 @@
 // Renders recorded (serialized) values as readable JSON for display, decoding them with the SDK's own module.
-// Shared code (CLI, extension host). Never throws on a bad value: it returns the raw text, flagged.
+// Shared code (CLI, extension host, the replay runtime). Never throws on a bad value: it returns the raw text, flagged.
 import { DBOSJSON, deserializeResError, deserializeValue } from '@dbos-inc/dbos-sdk/internal/serialization';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
