@@ -56,7 +56,7 @@ export async function renderWorkflowDetail<S extends object>(d: RecordedWorkflow
   const operations = await Promise.all(d.exported.operation_outputs.map(async (op) => ({
     functionId: op.function_id,
     name: op.function_name,
-    output: await v(op.output, op.serialization),
+    output: displayValue(await renderValue(op.output, op.serialization, op.function_name)),
     error: op.error === null ? null : displayValue(await renderError(op.error, op.serialization)),
     childWorkflowId: op.child_workflow_id,
     startedAt: op.started_at_epoch_ms ?? null,
