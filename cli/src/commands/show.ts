@@ -2,24 +2,14 @@
 // Runs in the CLI process.
 import { UsageError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
-import type { JsonValue } from '../../../history/src/values/renderValue.js';
-import { renderWorkflowDetail, type WorkflowView } from '../../../history/src/values/workflowView.js';
-import { clip, DB_OPTIONS, formatTable, iso, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import type { WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
+import { renderText } from '../../../replay-runtime/src/values/valueText.js';
+import { renderWorkflowDetail, type WorkflowView } from '../../../replay-runtime/src/values/workflowView.js';
+import { DB_OPTIONS, formatTable, iso, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 const WIDTH = 70;
 
-function text(v: JsonValue): string {
-  return JSON.stringify(v) ?? 'undefined';
-}
-
-function errorLine(e: JsonValue): string {
-  if (e && typeof e === 'object' && !Array.isArray(e) && typeof e.message === 'string') {
-    return `${typeof e.name === 'string' ? e.name : 'Error'}: ${e.message}`;
-  }
-  return text(e);
-}
-
-function human(view: WorkflowView): string {
+function human(view: WorkflowView<WorkflowSummary>): string {
   const w = view.workflow;
   const lines: [string, string][] = [
     ['Workflow', w.workflowId],
@@ -31,13 +21,13 @@ function human(view: WorkflowView): string {
   if (w.queueName) lines.push(['Queue', w.queueName]);
   if (w.applicationVersion) lines.push(['App version', w.applicationVersion]);
   if (w.forkedFrom) lines.push(['Forked from', w.forkedFrom]);
-  lines.push(['Inputs', clip(text(w.inputs), 100)]);
-  if (w.error !== null) lines.push(['Error', clip(errorLine(w.error), 100)]);
-  else lines.push(['Output', clip(text(w.output), 100)]);
+  lines.push(['Inputs', renderText(w.inputs, { max: 100 })]);
+  if (w.error !== null) lines.push(['Error', renderText(w.error, { error: true, max: 100 })]);
+  else lines.push(['Output', renderText(w.output, { max: 100 })]);
   if (view.children.length) {
     lines.push(['Children', view.children.map((c) => `${c.workflowId} (${c.name}, ${c.status})`).join(', ')]);
   }
-  if (view.events.length) lines.push(['Events', view.events.map((e) => `${e.key}=${clip(text(e.value), 40)}`).join(', ')]);
+  if (view.events.length) lines.push(['Events', view.events.map((e) => `${e.key}=${renderText(e.value, { max: 40 })}`).join(', ')]);
   if (view.streams.length) {
     const counts = new Map<string, number>();
     for (const s of view.streams) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
@@ -54,7 +44,7 @@ function human(view: WorkflowView): string {
     op.name || '(anonymous)',
     op.startedAt !== null && op.completedAt !== null ? `${op.completedAt - op.startedAt} ms` : '-',
     op.childWorkflowId ?? '-',
-    clip(op.error !== null ? `✗ ${errorLine(op.error)}` : text(op.output), WIDTH),
+    op.error !== null ? `✗ ${renderText(op.error, { error: true, max: WIDTH - 2 })}` : renderText(op.output, { max: WIDTH }),
   ]));
   return out;
 }

@@ -9,6 +9,9 @@ import { parseHitCondition } from './breakpoints';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
 import { GATE_SCRIPT_URL } from './travelGate';
+import { durableCallMessage, summaryText, trailLine } from './operationText';
+
+export { durableCallMessage, trailLine };
 
 export const BINDING_NAME = '__dbosReplayEvent';
 /** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
@@ -415,40 +418,6 @@ function matches(b: FunctionBreakpoint, op: OperationEvent): boolean {
     case 'id': return b.match.functionId === op.functionId;
     default: return op.errorSummary !== null && op.errorSummary !== undefined;
   }
-}
-
-/** What a stepped-over (or stepped-into) durable call returned, from the recording. */
-export function durableCallMessage(op: OperationEvent, stepIn: boolean, note: string | undefined): string {
-  const outcome = op.errorSummary != null ? `threw the recorded error ${summaryText(op.errorSummary)}` : `returned the recorded ${summaryText(op.outputSummary ?? null)}`;
-  return stepIn
-    ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
-    : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
-}
-
-/** `#3 charge → {"ok":true} (12 ms recorded)` */
-export function trailLine(op: OperationEvent): string {
-  const took = op.startedAt !== null && op.completedAt !== null ? ` (${op.completedAt - op.startedAt} ms recorded)` : '';
-  const outcome = op.errorSummary !== null && op.errorSummary !== undefined ? `threw ${summaryText(op.errorSummary)}` : summaryText(op.outputSummary ?? null);
-  const child = op.childWorkflowId ? ` [child ${op.childWorkflowId}]` : '';
-  return `#${op.functionId} ${op.name} → ${outcome}${child}${took}`;
-}
-
-/** A recorded text made readable: superjson's `{"json":…,"meta":…}` envelope shows its `json` part. */
-export function summaryText(text: string | null): string {
-  if (text === null) return 'null';
-  try {
-    const v = JSON.parse(text) as unknown;
-    // superjson as DBOS stores it: { json, meta?, __dbos_serializer: 'superjson' } (transactions omit the marker).
-    if (v && typeof v === 'object' && !Array.isArray(v) && 'json' in v &&
-      Object.keys(v).every((k) => k === 'json' || k === 'meta' || k === '__dbos_serializer')) {
-      const sj = v as { json: unknown; meta?: { values?: unknown } };
-      if (sj.json === null && Array.isArray(sj.meta?.values) && sj.meta.values[0] === 'undefined') return 'undefined';
-      return JSON.stringify(sj.json) ?? 'undefined';
-    }
-  } catch {
-    // shortened or not JSON: shown as recorded
-  }
-  return text;
 }
 
 function escapeRegex(s: string): string {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DBOSJSON } from '@dbos-inc/dbos-sdk/internal/serialization';
+import { STORED_SAMPLES, assertNoEnvelope } from '../../../replay-runtime/src/values/testing/storedValues.js';
 import { decodeValueKey, encodeValueKey, recordedValueText, valueFileName, type ValueKey } from './recordedValueText.js';
 import type { WorkflowDetail } from './workflowHistory.js';
 
@@ -62,12 +63,26 @@ test('a step that threw shows its error; events, their history and messages reso
   assert.equal(await recordedValueText(d, { kind: 'operation', workflowId: 'checkout-ok', functionId: 99 }), undefined);
 });
 
-test('large values are cut with a note; huge ones are shown as stored, not decoded', async () => {
+test('large values are cut with a note; huge ones say how to get them, never showing the stored text', async () => {
   const key: ValueKey = { kind: 'operation', workflowId: 'checkout-ok', functionId: 2 };
   const cut = await recordedValueText(detail(), key, { pretty: 100 });
   assert.match(cut!, /\/\/ … cut: \d+ more characters of step 2\. Export the trace for the whole value\.\n$/);
   const raw = await recordedValueText(detail(), key, { raw: 50 });
-  assert.match(raw!, /showing the first 50 as stored, not decoded/);
+  assert.match(raw!, /The stored value is \d+ characters, more than the 50 decoded here\. `dbos-replay show checkout-ok --json` prints it decoded/);
+  for (const re of [/"json":/, /__dbos_serializer/, /"meta":/, /xxxx/]) assert.doesNotMatch(raw!, re, 'never the stored text');
+});
+
+test('no document shows the stored envelope: values and errors of every kind, short and long, whole or cut', async () => {
+  const d = detail();
+  d.exported.operation_outputs = STORED_SAMPLES.map((x, i) => ({ ...x.row, workflow_uuid: 'checkout-ok', function_id: i,
+    started_at_epoch_ms: 1, completed_at_epoch_ms: 2 }));
+  for (const [i, { label }] of STORED_SAMPLES.entries()) {
+    for (const pretty of [100, 1_000_000]) {
+      const text = await recordedValueText(d, { kind: 'operation', workflowId: 'checkout-ok', functionId: i }, { pretty });
+      assert.ok(text);
+      assertNoEnvelope(text, `${label} (document cut at ${pretty})`);
+    }
+  }
 });
 
 test('keys survive the URI query; file names read well in a tab', () => {

@@ -1,6 +1,6 @@
 // Which recorded value a document shows (a step's output or error, an event, a message) and its readable text.
-// Runs in the extension host; pure (no 'vscode'), unit-tested. Values are rendered by the shared history/src/values.
-import { displayValue, renderError, renderValue, type JsonValue } from '../../../history/src/values/renderValue.js';
+// Runs in the extension host; pure (no 'vscode'), unit-tested. Values are rendered by the one renderer, replay-runtime/src/values.
+import { displayValue, renderError, renderValue, type JsonValue } from '../../../replay-runtime/src/values/renderValue.js';
 import type { WorkflowDetail } from './workflowHistory.js';
 
 export type ValueKey =
@@ -10,7 +10,7 @@ export type ValueKey =
   | { kind: 'message'; workflowId: string; messageId: string }
   | { kind: 'workflow'; workflowId: string; part: 'inputs' | 'result' };
 
-/** Above this, a document shows the start of the stored text instead of decoding it. */
+/** Above this, a document says how to get the value instead of decoding it in the extension host. */
 export const RAW_PREVIEW_LIMIT = 4_000_000;
 /** Above this, the pretty-printed text is cut with a note. */
 export const PRETTY_LIMIT = 1_000_000;
@@ -46,6 +46,8 @@ export function decodeValueKey(query: string): ValueKey | undefined {
 
 interface Found {
   title: string;
+  /** The operation whose output it is. */
+  operation?: string;
   text: string | null;
   serialization: string | null;
   isError: boolean;
@@ -60,7 +62,7 @@ function find(d: WorkflowDetail, key: ValueKey): Found | undefined {
       if (!op) return undefined;
       const isError = op.error !== null && op.error !== undefined;
       return { title: `Step ${op.function_id} ${op.function_name} of ${id}: recorded ${isError ? 'error' : 'output'}`,
-        text: isError ? op.error : op.output, serialization: op.serialization, isError };
+        text: isError ? op.error : op.output, serialization: op.serialization, isError, operation: op.function_name };
     }
     case 'event': {
       const e = wf.workflow_events.find((x) => x.key === key.key);
@@ -106,10 +108,11 @@ export async function recordedValueText(d: WorkflowDetail, key: ValueKey,
   const pretty = limits.pretty ?? PRETTY_LIMIT;
   const head = `// ${f.title.replace(/\n/g, ' ')}${f.serialization ? ` (${f.serialization})` : ''}\n`;
   if (f.text !== null && f.text !== undefined && f.text.length > raw) {
-    return `${head}// The stored value is ${f.text.length} characters: showing the first ${raw} as stored, not decoded. ` +
-      `Export the trace for the whole value.\n${f.text.slice(0, raw)}\n`;
+    // Never the stored text: it is the serializer's envelope, not the value (and decoding it here would stall the host).
+    return `${head}// The stored value is ${f.text.length} characters, more than the ${raw} decoded here. ` +
+      `\`dbos-replay show ${key.workflowId} --json\` prints it decoded; Export Trace… saves it.\n`;
   }
-  const rendered = f.isError ? await renderError(f.text, f.serialization) : await renderValue(f.text, f.serialization);
+  const rendered = f.isError ? await renderError(f.text, f.serialization) : await renderValue(f.text, f.serialization, f.operation);
   const value: JsonValue = displayValue(rendered);
   const text = JSON.stringify(value, null, 2) ?? 'null';
   if (text.length <= pretty) return `${head}${text}\n`;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fixtureUrl } from '../../../test-support/testDatabase.js';
 import { readTraceFile, writeTraceFile } from '../trace/traceFile.js';
-import { renderWorkflowDetail } from '../values/workflowView.js';
+import { renderWorkflowDetail } from '../../../replay-runtime/src/values/workflowView.js';
 import { HistoryReader } from './historyReader.js';
 import { loadFixtureManifest, type FixtureApp, type FixtureWorkflow } from '../../../test-support/fixtureManifest.js';
 

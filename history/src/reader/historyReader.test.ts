@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ErrorCode, HistoryError } from '../errors.js';
 import { adminQuery, sampleRecordingUrl, scratchCopyOfSample, TRICKY_IDS } from '../testing/sampleRecording.js';
-import { renderValue } from '../values/renderValue.js';
-import { renderWorkflowDetail } from '../values/workflowView.js';
+import { renderValue } from '../../../replay-runtime/src/values/renderValue.js';
+import { renderWorkflowDetail } from '../../../replay-runtime/src/values/workflowView.js';
 import { HistoryReader } from './historyReader.js';
 
 let url: string;

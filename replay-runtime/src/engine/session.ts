@@ -13,9 +13,10 @@ import {
   findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
 } from './registry.js';
 import {
-  errorSummary, recordedSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
+  appSerializer, errorSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
   RecordedValueError,
 } from './values.js';
+import { recordedText, valueText } from '../values/valueText.js';
 import { WorkflowReplay } from './workflowReplay.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
@@ -257,7 +258,8 @@ export class ReplaySession {
         return `the replayed result cannot be serialized: ${(e as Error).message}`;
       }
       return sameSerialized(replayedText, st.output) ? null
-        : `the replayed result ${truncate(replayedText)} differs from the recorded output ${truncate(st.output)}`;
+        : `the replayed result ${valueText(outcome.value, { max: RESULT_CHARS })} differs from the recorded output ` +
+          `${recordedText(st.output, st.serialization, { max: RESULT_CHARS, serializer: appSerializer() })}`;
     }
     const rec = await reviveError(st.error ?? 'null', st.serialization, `the recorded error of workflow ${st.workflow_uuid}`);
     if (outcome.ok) return `the recorded run threw ${rec.name}: ${rec.message}, the replay returned`;
@@ -384,9 +386,9 @@ export class ReplaySession {
 function trailEntry(o: ConsumedOperation): TrailEntry {
   const failed = o.error !== null && o.error !== undefined;
   const t: TrailEntry = { functionId: o.functionId, name: o.name, outcome: failed ? 'error' : 'output' };
-  // A child start records only the child's ID (output NULL): the ID is the summary.
-  const summary = o.childWorkflowId && !failed && (o.output === null || o.output === undefined) ? null : recordedSummary(o.name, o.output, o.error);
-  if (summary !== null) t.summary = summary;
+  // Already rendered for people (engine/values.ts operationText); null for what records no value (a child start, a send).
+  const summary = failed ? o.error : o.output;
+  if (typeof summary === 'string') t.summary = summary;
   if (o.childWorkflowId) t.childWorkflowId = o.childWorkflowId;
   return t;
 }
@@ -399,10 +401,8 @@ export class ReplayEndedError extends Error {
   }
 }
 
-function truncate(s: string | null, n = 300): string {
-  if (s === null) return 'null';
-  return s.length > n ? `${s.slice(0, n)}…` : s;
-}
+/** How much of the two results a result divergence shows. */
+const RESULT_CHARS = 300;
 
 /** The verdict in one line, `workflow <id> replayed: match (…)` (the end event's summary). */
 export function summaryLine(v: Verdict): string {

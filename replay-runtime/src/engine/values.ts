@@ -1,5 +1,5 @@
-// Revives recorded values and errors exactly as the SDK does (its own serialization module, bundled),
-// and makes short JSON-safe summaries of them for the verdict and the debugger. Runs in the user's program.
+// Revives recorded values and errors exactly as the SDK does (its own serialization module, bundled), gives the
+// verdict their JSON-safe form, and renders consumed operations with values/valueText.ts. Runs in the user's program.
 import {
   DBOSJSON,
   deserializePositionalArgs,
@@ -9,6 +9,11 @@ import {
   type DBOSSerializer,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
 import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
+import type { OperationOutputRow } from '../../../history/src/trace/traceModel.js';
+import { recordedText } from '../values/valueText.js';
+import type { ErrorSummary } from '../../../protocol/replayProtocol.js';
+
+export type { ErrorSummary };
 
 let configured: DBOSSerializer = DBOSJSON;
 
@@ -106,12 +111,6 @@ export function toJsonSafe(v: unknown, depth = 0): unknown {
   return out;
 }
 
-export interface ErrorSummary {
-  name: string;
-  message: string;
-  [field: string]: unknown;
-}
-
 export function errorSummary(e: unknown): ErrorSummary {
   if (e instanceof Error) {
     const out: ErrorSummary = { name: e.name, message: e.message };
@@ -121,51 +120,28 @@ export function errorSummary(e: unknown): ErrorSummary {
   return { name: typeof e, message: String(e) };
 }
 
-/** A raw recorded text shortened for events and the variables view. */
-export function shorten(text: string | null, max = 200): string | null {
-  if (text === null) return null;
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}
-
 const VOID_OUTPUT = new Set(['DBOS.send', 'DBOS.setEvent', 'DBOS.writeStream', 'DBOS.closeStream']);
 
+/** A consumed operation's recorded outcome as people read it (null: nothing to show). */
+export interface OperationText {
+  output: string | null;
+  /** `Name: message` when the operation recorded an error. */
+  error: string | null;
+}
+
 /**
- * A one-line summary of a recorded output or error for the trail (`{"paymentId":"pay_A-1001",…}`, `Error: boom`),
- * from the raw text without reviving it: superjson payloads show their `json` part, portable JSON shows itself.
- * Returns null for the void markers of send/setEvent/writeStream/closeStream (§9.6).
+ * Renders a recorded operation's outcome with the one renderer (values/valueText.ts), from the row decoded as the app's
+ * serializer would: the trail, the debugger's operation events and the Workflow scope all show this text. The void
+ * markers of send/setEvent/writeStream/closeStream (§9.6) and a child start (it records only the child's ID) show nothing.
  */
-export function recordedSummary(name: string, output: string | null | undefined, error: unknown, max = 80): string | null {
-  if (error !== null && error !== undefined) {
-    const e = typeof error === 'string' ? parseLoose(error) : error;
-    const body = e && typeof e === 'object' && 'json' in e ? (e as { json: unknown }).json : e;
-    if (body && typeof body === 'object') {
-      const o = body as { name?: unknown; message?: unknown };
-      return clip(`${typeof o.name === 'string' ? o.name : 'Error'}: ${typeof o.message === 'string' ? o.message : ''}`, max);
-    }
-    return clip(String(body), max);
+export function operationText(
+  row: Pick<OperationOutputRow, 'function_name' | 'output' | 'error' | 'serialization' | 'child_workflow_id'>,
+): OperationText {
+  if (row.error !== null && row.error !== undefined) {
+    return { output: null, error: recordedText(row.error, row.serialization, { error: true, serializer: configured }) };
   }
-  if (output === null || output === undefined) return VOID_OUTPUT.has(name) ? null : 'null';
-  const parsed = parseLoose(output);
-  if (parsed === NOT_JSON) return clip(output, max);
-  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && 'json' in parsed &&
-    ('__dbos_serializer' in parsed || 'meta' in parsed || Object.keys(parsed).length === 1)) {
-    const sj = parsed as { json: unknown; meta?: { values?: unknown } };
-    if (sj.json === null && Array.isArray(sj.meta?.values) && sj.meta.values[0] === 'undefined') return 'undefined';
-    return clip(JSON.stringify(sj.json) ?? 'undefined', max);
+  if ((row.output === null || row.output === undefined) && (VOID_OUTPUT.has(row.function_name) || row.child_workflow_id)) {
+    return { output: null, error: null };
   }
-  return clip(JSON.stringify(parsed) ?? 'undefined', max);
-}
-
-const NOT_JSON = Symbol('not json');
-
-function parseLoose(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return NOT_JSON;
-  }
-}
-
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+  return { output: recordedText(row.output, row.serialization, { serializer: configured, operation: row.function_name }), error: null };
 }

@@ -5,7 +5,7 @@ import type { ExportedWorkflow, OperationOutputRow, WorkflowStatusRow } from '..
 import { callerLocation } from './location.js';
 import { emit, hasListener, type ConsumedOperation } from './events.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
-import { shorten } from './values.js';
+import { operationText, type OperationText } from './values.js';
 
 export interface ReplayHooks {
   /** Records the divergence in the verdict (first one wins) and announces it. */
@@ -186,22 +186,18 @@ export class WorkflowReplay {
   private consume(row: OperationOutputRow, args?: unknown[]): void {
     const functionId = Number(row.function_id);
     this.consumed.add(functionId);
-    this.operations.push({
-      functionId,
-      name: row.function_name,
-      args,
-      output: row.output,
-      error: row.error,
-      childWorkflowId: row.child_workflow_id,
-    });
+    let text: OperationText | undefined;
+    const rendered = () => (text ??= operationText(row));
+    this.operations.push(consumedOperation(row, functionId, args, rendered));
     if (hasListener()) {
+      const { output, error } = rendered();
       emit({
         type: 'operation',
         workflowId: this.workflowId,
         functionId,
         name: row.function_name,
-        outputSummary: shorten(row.output),
-        errorSummary: shorten(row.error),
+        outputSummary: output,
+        errorSummary: error,
         childWorkflowId: row.child_workflow_id,
         startedAt: row.started_at_epoch_ms === null ? null : Number(row.started_at_epoch_ms),
         completedAt: row.completed_at_epoch_ms === null ? null : Number(row.completed_at_epoch_ms),
@@ -232,4 +228,18 @@ export class WorkflowReplay {
     const r = this.unconsumed()[0];
     return r ? { functionId: Number(r.function_id), name: r.function_name } : null;
   }
+}
+
+/**
+ * A consumed operation whose `output` and `error` are its recorded outcome rendered for people (operationText), on first
+ * read: the trail, the debugger's events and the Workflow scope read them; a batch replay without a trail never does.
+ */
+function consumedOperation(row: OperationOutputRow, functionId: number, args: unknown[] | undefined,
+  rendered: () => OperationText): ConsumedOperation {
+  const op: ConsumedOperation = { functionId, name: row.function_name, args, childWorkflowId: row.child_workflow_id };
+  Object.defineProperties(op, {
+    output: { get: () => rendered().output, enumerable: true, configurable: true },
+    error: { get: () => rendered().error, enumerable: true, configurable: true },
+  });
+  return op;
 }

@@ -3,16 +3,17 @@
 import { randomUUID as nodeRandomUUID } from 'node:crypto';
 import { registerSerializationRecipe } from '@dbos-inc/dbos-sdk/internal/serialization';
 import { DBOSError, DBOSInvalidQueuePriorityError, DBOSStreamTimeoutError } from '@dbos-inc/dbos-sdk/internal/error';
-import { validateCrontab, validateTimezone } from '@dbos-inc/dbos-sdk/internal/scheduler/crontab';
 import { contextStorage, currentContext } from '../engine/context.js';
 import { getSession } from '../engine/current.js';
 import {
   ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type Registration,
 } from '../engine/registry.js';
-import { appSerializer, setAppSerializer } from '../engine/values.js';
+import { setAppSerializer } from '../engine/values.js';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
 import { DBOSReplayUnsupportedError, answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
+import * as Schedules from './schedules.js';
+import type { ScheduleOptions, ScheduleUpdates } from './schedules.js';
 
 type Descriptor = TypedPropertyDescriptor<AnyFn>;
 type Cfg = Record<string, unknown> & { name?: string };
@@ -354,42 +355,18 @@ export class DBOS {
     return internal('DBOS.waitAll', [handles.map((h) => h.workflowID)]).then(() => handles);
   }
 
-  // ---- dynamic schedules (§3.2): recorded transactional internal steps, output serializer.stringify(result ?? null) ----
-  static async createSchedule(options: {
-    scheduleName: string; workflowFn: AnyFn; schedule: string; context?: unknown;
-    options?: { automaticBackfill?: boolean; cronTimezone?: string; queueName?: string };
-  }): Promise<void> {
-    const reg = registrationOf(options.workflowFn);
-    if (reg && isInstanceMethod(reg)) {
-      throw new DBOSError(`Cannot schedule instance method "${reg.name}". Only static methods and free functions can be used in schedules.`);
-    }
-    validateCrontab(options.schedule);
-    if (options.options?.cronTimezone) validateTimezone(options.options.cronTimezone);
-    // The SDK serializes the context (an await) before reserving the ID (§9.1).
-    await appSerializer().stringify(options.context);
-    await scheduleCall('DBOS.createSchedule', [options.scheduleName, options.schedule]);
-  }
-  static async listSchedules(filters?: unknown): Promise<unknown[]> {
-    const rows = await scheduleCall('DBOS.listSchedules', [filters]) as ScheduleInternal[] | null;
-    return Promise.all((rows ?? []).map(toWorkflowSchedule));
-  }
-  static async getSchedule(name: string): Promise<unknown> {
-    const row = await scheduleCall('DBOS.getSchedule', [name]) as ScheduleInternal | null;
-    return row ? toWorkflowSchedule(row) : null;
-  }
-  static async deleteSchedule(name: string): Promise<void> { await scheduleCall('DBOS.deleteSchedule', [name]); }
-  static async pauseSchedule(name: string): Promise<void> { await scheduleCall('DBOS.pauseSchedule', [name]); }
-  static async resumeSchedule(name: string): Promise<void> { await scheduleCall('DBOS.resumeSchedule', [name]); }
-  static async updateSchedule(name: string, updates: { schedule?: string; context?: unknown; cronTimezone?: string | null } & Record<string, unknown>): Promise<void> {
-    if (updates.schedule !== undefined) validateCrontab(updates.schedule);
-    if (updates.cronTimezone) validateTimezone(updates.cronTimezone);
-    if ('context' in updates) await appSerializer().stringify(updates.context);
-    await scheduleCall('DBOS.updateSchedule', [name, updates]);
-  }
+  // ---- dynamic schedules (§3.2): recorded transactional internal steps (schedules.ts) ------------------------------
+  static createSchedule(options: ScheduleOptions): Promise<void> { return Schedules.createSchedule(options); }
+  static listSchedules(filters?: unknown): Promise<unknown[]> { return Schedules.listSchedules(filters); }
+  static getSchedule(name: string): Promise<unknown> { return Schedules.getSchedule(name); }
+  static deleteSchedule(name: string): Promise<void> { return Schedules.deleteSchedule(name); }
+  static pauseSchedule(name: string): Promise<void> { return Schedules.pauseSchedule(name); }
+  static resumeSchedule(name: string): Promise<void> { return Schedules.resumeSchedule(name); }
+  static updateSchedule(name: string, updates: ScheduleUpdates): Promise<void> { return Schedules.updateSchedule(name, updates); }
   /** Throws inside a workflow with the SDK's error; outside one it would write (replay has no write path). */
-  static async applySchedules(_schedules: unknown[]): Promise<void> { throw notInWorkflow('applySchedules'); }
-  static async triggerSchedule(_name: string): Promise<never> { throw notInWorkflow('triggerSchedule'); }
-  static async backfillSchedule(_name: string, _start: Date, _end: Date): Promise<never> { throw notInWorkflow('backfillSchedule'); }
+  static async applySchedules(_schedules: unknown[]): Promise<void> { throw Schedules.notInWorkflow('applySchedules'); }
+  static async triggerSchedule(_name: string): Promise<never> { throw Schedules.notInWorkflow('triggerSchedule'); }
+  static async backfillSchedule(_name: string, _start: Date, _end: Date): Promise<never> { throw Schedules.notInWorkflow('backfillSchedule'); }
 
   // ---- queues and other non-durable APIs: no-ops in replay ---------------------------------------------------
   static registerQueue(name: string, opts: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
@@ -435,47 +412,6 @@ function checkDelay(o: number | { delaySeconds?: number; delayUntilEpochMS?: num
   } else if (o.delaySeconds !== undefined && o.delaySeconds <= 0) {
     throw new DBOSError('delaySeconds must be greater than 0');
   }
-}
-
-/** A method registered on a class prototype (configured instance), which the SDK refuses to schedule. */
-function isInstanceMethod(reg: Registration): boolean {
-  return reg.ctor !== undefined && reg.config.__static === false;
-}
-
-function notInWorkflow(api: string): Error {
-  if (DBOS.isWithinWorkflow()) return new DBOSError(`${api} cannot be called from within a workflow`);
-  return new DBOSReplayUnsupportedError(`DBOS.${api}`);
-}
-
-/** One schedule API call: runTransactionalInternalStep, 1 ID, the recorded `serializer.stringify(result ?? null)`. */
-function scheduleCall(name: string, args: unknown[]): Promise<unknown> {
-  return callRecorded(name, args, name);
-}
-
-/** The system-database schedule record as `listSchedules`/`getSchedule` recorded it (context still serialized). */
-interface ScheduleInternal {
-  scheduleId: string; scheduleName: string; workflowName: string; workflowClassName: string; schedule: string;
-  status: string; context: string; lastFiredAt: unknown; automaticBackfill: boolean; cronTimezone: string | null;
-  queueName: string | null; applicationName: string | null;
-}
-
-/** The SDK's toWorkflowSchedule (scheduler.js): the context parsed with the configured serializer. */
-async function toWorkflowSchedule(internal: ScheduleInternal): Promise<Record<string, unknown>> {
-  const context = await appSerializer().parse(internal.context);
-  return {
-    scheduleId: internal.scheduleId,
-    scheduleName: internal.scheduleName,
-    workflowName: internal.workflowName,
-    workflowClassName: internal.workflowClassName,
-    schedule: internal.schedule,
-    status: internal.status,
-    context,
-    lastFiredAt: internal.lastFiredAt,
-    automaticBackfill: internal.automaticBackfill,
-    cronTimezone: internal.cronTimezone,
-    queueName: internal.queueName,
-    applicationName: internal.applicationName,
-  };
 }
 
 async function internal(name: string, args: unknown[]): Promise<unknown> {

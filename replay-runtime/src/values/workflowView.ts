@@ -1,7 +1,18 @@
 // A workflow's record with every serialized value rendered as readable JSON: what `show --json` prints and
 // what views display. Shared code (CLI, extension host).
-import type { WorkflowDetail, WorkflowSummary } from '../reader/readerTypes.js';
+import type { ExportedWorkflow, NotificationRow } from '../../../history/src/trace/traceModel.js';
 import { displayValue, renderError, renderValue, type JsonValue } from './renderValue.js';
+
+/**
+ * One workflow's record as the history reader returns it (its WorkflowDetail): the stored rows, and the listing rows
+ * (`S`) of the workflow and its children, carried through as they are (this module reads only the stored values).
+ */
+export interface RecordedWorkflow<S extends object> {
+  summary: S;
+  exported: ExportedWorkflow;
+  children: S[];
+  notifications: NotificationRow[];
+}
 
 export interface OperationView {
   functionId: number;
@@ -15,8 +26,8 @@ export interface OperationView {
   serialization: string | null;
 }
 
-export interface WorkflowView {
-  workflow: WorkflowSummary & {
+export interface WorkflowView<S extends object> {
+  workflow: S & {
     inputs: JsonValue;
     output: JsonValue;
     error: JsonValue;
@@ -26,7 +37,7 @@ export interface WorkflowView {
     authenticatedUser: string | null;
   };
   operations: OperationView[];
-  children: WorkflowSummary[];
+  children: S[];
   events: { key: string; value: JsonValue }[];
   eventHistory: { functionId: number; key: string; value: JsonValue }[];
   streams: { key: string; offset: number; functionId: number; value: JsonValue }[];
@@ -38,14 +49,14 @@ export interface WorkflowView {
  * sleep stores a portable epoch; NULL output with `portable_json` means void. renderValue handles all of
  * these through the row's serialization column, so nothing here is special-cased by name.
  */
-export async function renderWorkflowDetail(d: WorkflowDetail): Promise<WorkflowView> {
+export async function renderWorkflowDetail<S extends object>(d: RecordedWorkflow<S>): Promise<WorkflowView<S>> {
   const st = d.exported.workflow_status;
   const ser = st.serialization;
   const v = async (text: string | null, s: string | null) => displayValue(await renderValue(text, s));
   const operations = await Promise.all(d.exported.operation_outputs.map(async (op) => ({
     functionId: op.function_id,
     name: op.function_name,
-    output: await v(op.output, op.serialization),
+    output: displayValue(await renderValue(op.output, op.serialization, op.function_name)),
     error: op.error === null ? null : displayValue(await renderError(op.error, op.serialization)),
     childWorkflowId: op.child_workflow_id,
     startedAt: op.started_at_epoch_ms ?? null,

@@ -1,22 +1,17 @@
-// Renders recorded (serialized) values as readable JSON for display, decoding them with the SDK's own module.
-// Shared code (CLI, extension host). Never throws on a bad value: it returns the raw text, flagged.
-import { DBOSJSON, deserializeResError, deserializeValue } from '@dbos-inc/dbos-sdk/internal/serialization';
+// The JSON form of recorded values (`show --json`, value documents), decoded with the SDK's own module; valueText.ts
+// renders the same form as text for people. Shared code (CLI, extension host, the replay runtime). Never throws on a
+// bad value: it returns the raw text, flagged.
+import { decodeRecorded, type Decoded, type DecodeOptions, type Undecodable } from './decodeValue.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** A value that could not be decoded: the stored text as is, and why. */
-export interface Undecodable {
-  raw: string;
-  undecodable: string;
-}
+export type { Undecodable };
 
 export type Rendered = { ok: true; value: JsonValue } | ({ ok: false } & Undecodable);
 
 /** What `undefined` renders as (JSON has no undefined). */
 export const UNDEFINED_MARKER = Object.freeze({ $undefined: true }) as unknown as JsonValue;
 
-/** The close marker older SDKs stored unserialized in `streams.value`. */
-const LEGACY_STREAM_CLOSED = '__DBOS_STREAM_CLOSED__';
 const MAX_DEPTH = 64;
 
 /** Converts a decoded JS value to plain JSON: Date → ISO, bigint → string, Map → object/entries, Set → array, … */
@@ -66,37 +61,23 @@ function errorToJson(e: Error, depth: number, seen: WeakSet<object>): JsonValue 
   return out;
 }
 
-function reason(e: unknown, serialization: string | null): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return `cannot decode as ${serialization ?? 'the default serializer (js_superjson)'}: ${msg}`;
+function rendered(d: Decoded): Rendered {
+  return d.ok ? { ok: true, value: toJson(d.value) } : d;
 }
 
 /**
  * Renders a stored value. `text` NULL renders as JSON null (no value, or void). `serialization` is the row's
- * column (NULL = the app's configured serializer, DBOSJSON unless the app set its own).
+ * column (NULL = the app's configured serializer, DBOSJSON unless the app set its own). `operation` names the
+ * operation whose output it is, when it is one.
  */
-export async function renderValue(text: string | null | undefined, serialization: string | null | undefined): Promise<Rendered> {
-  if (text === null || text === undefined) return { ok: true, value: null };
-  if (text === LEGACY_STREAM_CLOSED) return { ok: true, value: LEGACY_STREAM_CLOSED };
-  try {
-    return { ok: true, value: toJson(await deserializeValue(text, serialization ?? null, DBOSJSON)) };
-  } catch (e) {
-    return { ok: false, raw: text, undecodable: reason(e, serialization ?? null) };
-  }
+export async function renderValue(text: string | null | undefined, serialization: string | null | undefined,
+  operation?: string): Promise<Rendered> {
+  return rendered(await decodeRecorded(text, serialization, { operation } satisfies DecodeOptions));
 }
 
 /** Renders a stored error (native: serialize-error object; portable: {name,message,code,data}) as {name,message,stack,…}. */
 export async function renderError(text: string | null | undefined, serialization: string | null | undefined): Promise<Rendered> {
-  if (text === null || text === undefined) return { ok: true, value: null };
-  try {
-    return { ok: true, value: toJson(await deserializeResError(text, serialization ?? null, DBOSJSON)) };
-  } catch (e) {
-    // Portable errors are *thrown* by deserializeResError as a PortableWorkflowError: that is the decoded value.
-    if (serialization === 'portable_json' && e instanceof Error && !(e instanceof SyntaxError) && !(e instanceof TypeError)) {
-      return { ok: true, value: toJson(e) };
-    }
-    return { ok: false, raw: text, undecodable: reason(e, serialization ?? null) };
-  }
+  return rendered(await decodeRecorded(text, serialization, { error: true }));
 }
 
 /** The rendered value for JSON output: the value, or `{ raw, undecodable }`. */
