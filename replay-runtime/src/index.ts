@@ -1,6 +1,9 @@
 // Preload entry of the replay runtime: `node --require <repo>/dist/replay-runtime.js <program>`.
 // Redirects `@dbos-inc/dbos-sdk` and the DBOS data-source packages (CommonJS and ESM) to the replay implementation and creates the session.
 // Runs in the user's program, before its code.
+import { RUNTIME_GLOBAL, type RuntimeGlobal } from '../../protocol/debuggeeProtocol.js';
+import { runtimeGlobal } from './debuggee/runtimeGlobal.js';
+import { debuggeeShared } from './debuggee/sharedState.js';
 import { setSession } from './engine/current.js';
 import { ReplaySession } from './engine/session.js';
 import { installCjsRedirect } from './resolve/cjsRedirect.js';
@@ -9,7 +12,7 @@ import { dataSourceModules } from './sdk/dataSources.js';
 import { datasourceModule, sdkModule } from './sdk/sdkModule.js';
 
 const GUARD = Symbol.for('dbos-replay.runtime');
-type Global = typeof globalThis & { [GUARD]?: unknown; __dbosReplay?: unknown };
+type Global = typeof globalThis & { [GUARD]?: unknown; [RUNTIME_GLOBAL]?: RuntimeGlobal };
 const g = globalThis as Global;
 
 if (!g[GUARD]) {
@@ -21,7 +24,9 @@ if (!g[GUARD]) {
     ...dataSourceModules,
   };
   g[GUARD] = { session, modules };
-  g.__dbosReplay = { get state() { return session.state; }, session };
+  // The debug adapter may have created the shared state already (at --inspect-brk); otherwise it is created now.
+  debuggeeShared();
+  g[RUNTIME_GLOBAL] = runtimeGlobal(session);
   installCjsRedirect(modules);
   installEsmRedirect(modules, __filename);
   process.on('uncaughtExceptionMonitor', (err) => {

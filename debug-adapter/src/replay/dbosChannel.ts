@@ -1,6 +1,15 @@
-// The DBOS half of a debuggee: the `__dbosReplayEvent` binding, the pause hook the runtime calls after each event,
-// operation/divergence bookkeeping, function breakpoints on recorded operations, and the Workflow scope.
-// Runs in the debug adapter process (the hook scripts it installs run in the user's program).
+// The DBOS half of a debuggee: the event binding, the pause function the runtime calls when its pause policy stops
+// an event, operation/divergence bookkeeping, function breakpoints on recorded operations, and the Workflow scope.
+// Runs in the debug adapter process (the pause function it injects runs in the user's program).
+import {
+  BINDING_NAME,
+  PAUSE_SCRIPT_URL,
+  runtimeCall,
+  SHARED_GLOBAL,
+  type OperationMatch,
+  type PauseConfig,
+} from '../../../protocol/debuggeeProtocol';
+import { functionBreakpointIds, pauseReasons } from '../../../replay-runtime/src/debuggee/pausePolicy';
 import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../protocol/replayProtocol';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
@@ -8,32 +17,21 @@ import type { Location } from './cdpTypes';
 import { parseHitCondition } from './breakpoints';
 import { Emitter } from './emitter';
 import type { ReplayPlan } from './launchPlan';
-import { GATE_SCRIPT_URL } from './travelGate';
+import { ensureSharedExpression } from './travelGate';
 import { durableCallMessage, summaryText, trailLine } from './operationText';
 
 export { durableCallMessage, trailLine };
 
-export const BINDING_NAME = '__dbosReplayEvent';
-/** Script URLs of the hook: the policy is blackboxed (stepping never enters it), the pause script is not (its `debugger` must fire). */
-export const POLICY_SCRIPT_URL = 'dbos-replay-policy.js';
-export const PAUSE_SCRIPT_URL = 'dbos-replay-pause.js';
+/**
+ * The one function the adapter injects: the runtime calls it when its pause policy stops an event, and its
+ * `debugger` statement is the stop (the script is not blackboxed, so it fires; its frame is hidden from stacks).
+ */
+const PAUSE_SCRIPT = `globalThis.${SHARED_GLOBAL}.pause = function dbosReplayPause(event) {
+  debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
+};
+//# sourceURL=${PAUSE_SCRIPT_URL}`;
 /** The 0-based line of the pause script's `debugger` statement (a pause elsewhere in it is a step passing through). */
-const PAUSE_DEBUGGER_LINE0 = 2;
-
-/** Which recorded events stop the program (sent to the hook in the debuggee). */
-export interface PauseConfig {
-  names: string[];
-  functionIds: number[];
-  /** Any operation whose recorded outcome is an error (function breakpoint `error`, or the recordedStepError filter). */
-  errors: boolean;
-  divergence: boolean;
-  /** The end of an incomplete (PENDING/CANCELLED) recording. */
-  recordingEnd: boolean;
-  /** runToOperation's target, an adapter-internal stop. */
-  runTo: number | null;
-  /** stopOnEntry: pause when the runtime is about to invoke the workflow function (the `start` event). */
-  entry: boolean;
-}
+const PAUSE_DEBUGGER_LINE0 = PAUSE_SCRIPT.split('\n').findIndex((line) => line.trimStart().startsWith('debugger;'));
 
 export interface FunctionBreakpointSpec {
   name: string;
@@ -51,7 +49,7 @@ export interface FunctionBreakpointState {
 interface FunctionBreakpoint {
   id: number;
   name: string;
-  match: { kind: 'name'; name: string } | { kind: 'id'; functionId: number } | { kind: 'error' };
+  match: OperationMatch;
   /** Evaluated in the user's call-site frame; a throw counts as false (like V8's conditional breakpoints). */
   condition?: string;
   hitTest?: (hits: number) => boolean;
@@ -117,40 +115,27 @@ export class DbosChannel {
     await this.pushConfig();
   }
 
-  /** Installs the binding and the hook in a debuggee before its program runs (a standby one may get it early). */
+  /**
+   * Installs the binding and the pause function in a debuggee before its program runs (a standby one may get them
+   * early), creating the state shared with the runtime if the runtime has not loaded yet.
+   */
   static async installHook(cdp: CdpClient): Promise<void> {
     const evaluate = async (expression: string) => {
       const r = await cdp.send('Runtime.evaluate', { expression, silent: true });
       if (r.exceptionDetails) throw new Error(`hook script failed: ${r.exceptionDetails.text}`);
     };
     await cdp.send('Runtime.addBinding', { name: BINDING_NAME });
-    await evaluate(`globalThis.__dbosReplayPause = { config: null, wants(ev) {
-  const gate = globalThis.__dbosReplayGate;
-  if (gate && gate.op(ev)) return true;
-  const c = this.config;
-  if (!c) return false;
-  if (ev.type === 'operation') return c.functionIds.includes(ev.functionId) || c.names.includes(ev.name) || c.runTo === ev.functionId
-    || (c.errors && ev.errorSummary != null);
-  if (ev.type === 'divergence') return c.divergence;
-  if (ev.type === 'end') return c.recordingEnd && ev.verdict === 'incomplete';
-  if (ev.type === 'start') return c.entry;
-  return false;
-} };
-//# sourceURL=${POLICY_SCRIPT_URL}`);
-    await evaluate(`globalThis.__dbosReplayPause.pause = function dbosReplayPause(event, subject) {
-  globalThis.__dbosReplayPause.subject = subject; // read by the adapter while paused (the workflow function at 'start')
-  debugger; // dbos-replay: stopped at a recorded operation (see the stack: your call site is the first frame below)
-};
-//# sourceURL=${PAUSE_SCRIPT_URL}`);
+    await evaluate(ensureSharedExpression());
+    await evaluate(PAUSE_SCRIPT);
   }
 
   detach(): void {
     this.cdp = undefined;
   }
 
-  /** Whether a script URL is the runtime's or the hook's: its frames are never shown. */
+  /** Whether a script URL is the runtime's (its pause policy and gate among it) or the pause script: its frames are never shown. */
   isHiddenUrl(url: string): boolean {
-    return url === POLICY_SCRIPT_URL || url === PAUSE_SCRIPT_URL || url === GATE_SCRIPT_URL || url.endsWith(this.plan.runtimePath) || url === `file://${this.plan.runtimePath}`;
+    return url === PAUSE_SCRIPT_URL || url.endsWith(this.plan.runtimePath) || url === `file://${this.plan.runtimePath}`;
   }
 
   isPauseScript(url: string): boolean {
@@ -162,8 +147,9 @@ export class DbosChannel {
     return line0 === PAUSE_DEBUGGER_LINE0;
   }
 
+  /** The runtime's bundle, pause policy and gate included: stepping never enters it (the pause script is not blackboxed). */
   blackboxPatterns(): string[] {
-    return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`, `^${escapeRegex(POLICY_SCRIPT_URL)}$`, `^${escapeRegex(GATE_SCRIPT_URL)}$`];
+    return [`^(?:file://)?${escapeRegex(this.plan.runtimePath)}$`];
   }
 
   /** The user's function breakpoints and filters now, for time travel to re-apply while it re-runs this part. */
@@ -191,10 +177,12 @@ export class DbosChannel {
   stopsInTrace(ops: { seq: number; name: string; functionId: number; error: boolean }[], snapshot = this.snapshot()): Map<number, number[]> {
     const stops = new Map<number, number[]>();
     const hits = new Map<FunctionBreakpoint, number>();
+    const config = this.config(snapshot);
     for (const op of ops) {
-      const event = { name: op.name, functionId: op.functionId, errorSummary: op.error ? 'error' : null } as OperationEvent;
-      for (const b of snapshot.functionBreakpoints) {
-        if (b.invalid || b.condition !== undefined || !matches(b, event)) continue;
+      const event: OperationEvent = { type: 'operation', workflowId: this.plan.workflowId, name: op.name, functionId: op.functionId,
+        errorSummary: op.error ? 'error' : null, startedAt: null, completedAt: null };
+      for (const b of matchedBreakpoints(snapshot, config, event)) {
+        if (b.invalid || b.condition !== undefined) continue;
         const n = (hits.get(b) ?? 0) + 1;
         hits.set(b, n);
         if (b.hitTest && !b.hitTest(n)) continue;
@@ -221,7 +209,8 @@ export class DbosChannel {
   async workflowEntryLocation(): Promise<Location | undefined> {
     const cdp = this.cdp;
     if (!cdp || cdp.isClosed) return undefined;
-    const r = await cdp.send('Runtime.evaluate', { expression: 'globalThis.__dbosReplayPause && globalThis.__dbosReplayPause.subject', objectGroup: 'dbos-replay-entry', silent: true });
+    const shared = `globalThis.${SHARED_GLOBAL}`;
+    const r = await cdp.send('Runtime.evaluate', { expression: `${shared} && ${shared}.subject`, objectGroup: 'dbos-replay-entry', silent: true });
     try {
       if (r.exceptionDetails || r.result.type !== 'function' || !r.result.objectId) return undefined;
       const props = await cdp.send('Runtime.getProperties', { objectId: r.result.objectId, ownProperties: true });
@@ -306,23 +295,25 @@ export class DbosChannel {
     if (event.type !== 'operation') return undefined;
     const op = event;
     const ids: number[] = [];
-    const { functionBreakpoints, filters } = this.inForce();
-    for (const b of passBreakpoints ? [] : functionBreakpoints) {
-      if (b.invalid || !matches(b, op)) continue;
+    const snapshot = this.inForce();
+    const config = this.config(snapshot);
+    const reasons = pauseReasons(config, op);
+    for (const b of passBreakpoints ? [] : matchedBreakpoints(snapshot, config, op, reasons)) {
+      if (b.invalid) continue;
       if (b.condition !== undefined && !(await evaluate(b.condition))) continue;
       const hits = (this.hits.get(b) ?? 0) + 1;
       this.hits.set(b, hits);
       if (b.hitTest && !b.hitTest(hits)) continue;
       ids.push(b.id);
     }
-    const runTo = this.runTo === op.functionId;
+    const runTo = reasons.some((r) => r.kind === 'runTo');
     if (ids.length > 0) {
       return { reason: 'function breakpoint', description: `Paused before recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: ids, runTo };
     }
     if (runTo) {
       return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
     }
-    if (!filters.recordedStepError || op.errorSummary === null || op.errorSummary === undefined) return undefined;
+    if (!reasons.some((r) => r.kind === 'recordedStepError')) return undefined;
     return {
       reason: 'exception',
       description: `Recorded step error at #${op.functionId} ${op.name}: ${summaryText(op.errorSummary ?? null)}`,
@@ -332,12 +323,13 @@ export class DbosChannel {
   }
 
   /**
-   * The Workflow scope: an object built in the debuggee from `__dbosReplay.state` (live values: recorded inputs,
-   * revived outputs, the arguments the code passed), or undefined when the runtime is not there.
+   * The Workflow scope: an object the runtime builds from its replay state (live values: recorded inputs, revived
+   * outputs, the arguments the code passed), or undefined when the runtime is not there.
    */
   async workflowScopeObject(): Promise<string | undefined> {
     if (!this.cdp || this.cdp.isClosed) return undefined;
-    const r = await this.cdp.send('Runtime.evaluate', { expression: WORKFLOW_VIEW, objectGroup: 'dbos-replay-scope', silent: true, generatePreview: true });
+    const expression = runtimeCall('workflowView', [], 'undefined');
+    const r = await this.cdp.send('Runtime.evaluate', { expression, objectGroup: 'dbos-replay-scope', silent: true, generatePreview: true });
     if (r.exceptionDetails || r.result.type !== 'object' || !r.result.objectId) {
       log('replay', `workflow scope unavailable: ${r.exceptionDetails?.text ?? r.result.type}`);
       return undefined;
@@ -349,16 +341,7 @@ export class DbosChannel {
   async revivalNotes(functionIds: number[]): Promise<Map<number, string>> {
     const notes = new Map<number, string>();
     if (!this.cdp || this.cdp.isClosed || functionIds.length === 0) return notes;
-    const expression = `(() => {
-  const s = globalThis.__dbosReplay && globalThis.__dbosReplay.state;
-  if (!s) return [];
-  const revivalNote = ${REVIVAL_NOTE};
-  return ${JSON.stringify(functionIds)}.map((id) => {
-    const o = s.operations.find((x) => x.functionId === id);
-    const note = !o ? undefined : 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
-    return [id, note || null];
-  });
-})()`;
+    const expression = runtimeCall('revivalNotes', [functionIds], '[]');
     const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true, returnByValue: true }).catch(() => undefined);
     if (!r || r.exceptionDetails || !Array.isArray(r.result.value)) return notes;
     for (const [id, note] of r.result.value as [number, string | null][]) if (note) notes.set(id, note);
@@ -390,12 +373,11 @@ export class DbosChannel {
     }
   }
 
-  private config(): PauseConfig {
-    const { functionBreakpoints: bps, filters } = this.inForce();
+  /** What stops the program under a snapshot's breakpoints and filters (the debuggee's pause policy reads it). */
+  private config({ functionBreakpoints, filters }: DbosSnapshot = this.inForce()): PauseConfig {
     return {
-      names: bps.flatMap((b) => (b.match.kind === 'name' ? [b.match.name] : [])),
-      functionIds: bps.flatMap((b) => (b.match.kind === 'id' ? [b.match.functionId] : [])),
-      errors: filters.recordedStepError || bps.some((b) => b.match.kind === 'error'),
+      functionBreakpoints: functionBreakpoints.map((b) => ({ id: b.id, match: b.match })),
+      recordedStepError: filters.recordedStepError,
       divergence: filters.divergence,
       recordingEnd: true,
       runTo: this.runTo,
@@ -405,63 +387,20 @@ export class DbosChannel {
 
   private async pushConfig(): Promise<void> {
     if (!this.cdp || this.cdp.isClosed) return;
-    const expression = `if (globalThis.__dbosReplayPause) globalThis.__dbosReplayPause.config = ${JSON.stringify(this.config())};`;
+    const shared = `globalThis.${SHARED_GLOBAL}`;
+    const expression = `if (${shared}) ${shared}.config = ${JSON.stringify(this.config())};`;
     const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true })
       .catch((e: unknown) => log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`));
     if (r && r.exceptionDetails) log('replay', `cannot update the pause hook: ${r.exceptionDetails.text}`);
   }
 }
 
-function matches(b: FunctionBreakpoint, op: OperationEvent): boolean {
-  switch (b.match.kind) {
-    case 'name': return b.match.name === op.name;
-    case 'id': return b.match.functionId === op.functionId;
-    default: return op.errorSummary !== null && op.errorSummary !== undefined;
-  }
+/** The snapshot's function breakpoints the runtime's pause policy matches `op` with, in their order. */
+function matchedBreakpoints(snapshot: DbosSnapshot, config: PauseConfig, op: OperationEvent, reasons = pauseReasons(config, op)): FunctionBreakpoint[] {
+  const ids = new Set(functionBreakpointIds(reasons));
+  return snapshot.functionBreakpoints.filter((b) => ids.has(b.id));
 }
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
-
-/**
- * A function (source text, run in the debuggee) saying how a revived value differs from the original run's, or undefined:
- * an error revives as a plain Error keeping its name, message and fields (not its class); an object as a plain object.
- */
-const REVIVAL_NOTE = `(v) => {
-  if (v === null || typeof v !== 'object') return undefined;
-  if (v instanceof Error) {
-    const ctor = (v.constructor && v.constructor.name) || 'Error';
-    const name = typeof v.name === 'string' ? v.name : '';
-    return name && name !== ctor ? 'revived: plain ' + ctor + ', instanceof ' + name + ' is false in replay' : undefined;
-  }
-  if (Object.getPrototypeOf(v) === Object.prototype) return 'revived: plain object (a class instance of the original run comes back without its class: instanceof and methods are lost in replay)';
-  return undefined;
-}`;
-
-/** Builds the Workflow scope's object in the debuggee (no side effects on the replay). */
-const WORKFLOW_VIEW = `(() => {
-  const r = globalThis.__dbosReplay;
-  if (!r || !r.state) return undefined;
-  const s = r.state;
-  const revivalNote = ${REVIVAL_NOTE};
-  const entry = (o) => {
-    const e = { functionId: o.functionId, name: o.name };
-    if (o.args !== undefined) e.calledWith = o.args;
-    if ('thrown' in o) e.recordedError = o.thrown;
-    else if ('value' in o) e.recordedOutput = o.value;
-    else if (o.error != null) e.recordedError = o.error;
-    else e.recordedOutput = o.output;
-    const note = 'thrown' in o ? revivalNote(o.thrown) : 'value' in o ? revivalNote(o.value) : undefined;
-    if (note) e.note = note;
-    if (o.childWorkflowId) e.childWorkflowId = o.childWorkflowId;
-    return e;
-  };
-  const operations = {};
-  for (const o of s.operations) operations['#' + o.functionId + ' ' + o.name] = entry(o);
-  const view = { workflowId: s.workflowId, name: s.workflowName, status: s.status, inputs: s.inputs,
-    operations, lastOperation: s.operations.length ? entry(s.operations[s.operations.length - 1]) : null,
-    nextRecorded: s.nextRecorded };
-  if (s.divergence) view.divergence = s.divergence;
-  return view;
-})()`;

@@ -1,33 +1,24 @@
-// The channel to the debug adapter: calls `globalThis.__dbosReplayEvent(json)` when the adapter installed
-// that binding (CDP Runtime.addBinding), and exposes the replay state as `globalThis.__dbosReplay.state`.
-// Runs in the user's program.
+// The channel to the debug adapter: sends each replay event to the adapter's CDP binding (BINDING_NAME, added with
+// Runtime.addBinding) and pauses where the runtime's pause policy says; the replay state's shapes, which the runtime
+// exposes as `globalThis[RUNTIME_GLOBAL].state`. Runs in the user's program.
+import { BINDING_NAME } from '../../../protocol/debuggeeProtocol.js';
 import type { DivergenceEvent, ErrorSummary, ReplayEvent } from '../../../protocol/replayProtocol.js';
+import { pauseIfWanted } from '../debuggee/pauseHook.js';
 
 type Binding = (payload: string) => void;
+type Global = typeof globalThis & { [BINDING_NAME]?: Binding };
 
 export function hasListener(): boolean {
-  return typeof (globalThis as { __dbosReplayEvent?: Binding }).__dbosReplayEvent === 'function';
-}
-
-/**
- * Installed by the debug adapter (Runtime.evaluate) to stop the program at an event: `wants` decides (from the
- * adapter's breakpoints and filters), `pause` runs a `debugger` statement outside this (blackboxed) bundle, so the
- * stop happens synchronously inside the user's durable call, with the user's call site on the stack.
- */
-interface PauseHook {
-  wants(event: ReplayEvent): boolean;
-  pause(event: ReplayEvent, subject?: unknown): void;
+  return typeof (globalThis as Global)[BINDING_NAME] === 'function';
 }
 
 /** `subject` is a live value the adapter may inspect while paused (the workflow function for `start`). */
 export function emit(event: ReplayEvent, subject?: unknown): void {
-  const g = globalThis as { __dbosReplayEvent?: Binding; __dbosReplayPause?: PauseHook };
-  const b = g.__dbosReplayEvent;
+  const b = (globalThis as Global)[BINDING_NAME];
   if (typeof b !== 'function') return;
   try {
     b(JSON.stringify(event));
-    const hook = g.__dbosReplayPause;
-    if (hook && hook.wants(event)) hook.pause(event, subject);
+    pauseIfWanted(event, subject);
   } catch {
     // The adapter went away; the replay goes on.
   }
