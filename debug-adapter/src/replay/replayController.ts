@@ -3,27 +3,27 @@
 import { AdapterError, ErrorCode } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
-import { BreakpointManager, type BreakpointSpec, type BreakpointState, type UserBreakpoint } from './breakpoints';
+import { BreakpointManager, type BreakpointSpec, type BreakpointState } from './breakpoints';
 import type { CdpClient } from './cdpClient';
-import type { CallFrame, Location, PausedEvent } from './cdpTypes';
+import type { CallFrame, PausedEvent } from './cdpTypes';
 import { describeExit, exitMessage, type DebuggeeExit, type DebuggeeProcess } from './debuggeeProcess';
 import { Emitter } from './emitter';
-import { DbosChannel, durableCallMessage, type FunctionBreakpointSpec, type FunctionBreakpointState } from './dbosChannel';
+import { readyDebuggee, replayChannel } from './debuggeeSetup';
+import type { DbosChannel, FunctionBreakpointSpec, FunctionBreakpointState } from './dbosChannel';
 import { readVerdict, type LaunchPlan } from './launchPlan';
-import { breakpointsStop, classifyPause, hookStopOutcome, type PauseFacts, type PauseKind } from './pauseClassifier';
+import { durableCallLines, handlePause, urlOfFrame } from './pauseHandler';
+import { requestPause } from './pauseRequest';
 import { setPauseOnExceptions } from './pauseOnExceptions';
-import { describeState, phaseOf, running, runToOf, withPhase, type EntryStops, type Phase, type RunState } from './runState';
+import { NO_ENTRY_STOPS, running, runToOf, RunStateCell, type Phase } from './runState';
 import type { TravelAction } from './timeTravel';
 import { TravelDriver, type InForce, type TravelContext } from './travelDriver';
 import { setGate } from './travelGate';
-import { conditionHolds, evaluateIn, logpointText, mapStack, scopesOf } from './frameInspector';
+import { evaluateIn, mapStack, scopesOf } from './frameInspector';
 import { SkipFiles } from './skipFiles';
 import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
 import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
-import { SourceMapStore, urlRegexForPath, urlToPath } from './sourceMaps';
+import { SourceMapStore } from './sourceMaps';
 import { listProperties, type RenderedProperty, type RenderedValue } from './valueRenderer';
-
-const NO_ENTRY_STOPS: EntryStops = { program: false, programBreakpoint: undefined, workflowBreakpoint: undefined };
 
 export class ReplayController {
   private readonly stoppedEmitter = new Emitter<StopInfo>();
@@ -36,8 +36,7 @@ export class ReplayController {
   /** A breakpoint became verified, moved or failed after it was set. */
   readonly onBreakpointChanged = this.breakpoints.onChanged;
 
-  /** Changed only by enter(). */
-  private runState: RunState = { kind: 'idle' };
+  private readonly runState = new RunStateCell();
   private entryStops = NO_ENTRY_STOPS;
   private debuggee: DebuggeeProcess | undefined;
   private cdp: CdpClient | undefined;
@@ -64,45 +63,25 @@ export class ReplayController {
     return this.debuggee?.pid;
   }
 
-  /** The one place the run state changes. */
-  private enter(next: RunState): void {
-    const from = describeState(this.runState);
-    const to = describeState(next);
-    if (from !== to) log('replay', `state: ${from} -> ${to}`);
-    this.runState = next;
-  }
-
-  /** The debuggee enters `phase` (a quiet re-run stays quiet). */
-  private setPhase(phase: Phase): void {
-    this.enter(withPhase(this.runState, phase));
-  }
-
   /** Starts the program paused before its first line, connects, and binds breakpoints; `run()` lets it go. */
   async launch(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
     if (this.runState.kind !== 'idle' && this.runState.kind !== 'exited') {
       throw new AdapterError(ErrorCode.AlreadyLaunched, 'The program is already running in this session. Restart or stop it first.');
     }
+    this.runState.launching(false);
     await this.start(args, plan, false);
   }
 
   /** A debuggee of `plan`, waiting for run(); `travelling`: a time travel re-run. */
   private async start(args: ValidatedLaunchArguments, plan: LaunchPlan, travelling: boolean): Promise<void> {
-    const launching: Phase = { kind: 'launching', prerun: undefined };
-    this.enter(travelling ? { kind: 'travelling', phase: launching } : launching);
     this.args = args;
     this.killedByUs = false;
     this.skipFiles = new SkipFiles(args.skipFiles);
     this.entryStops = { ...NO_ENTRY_STOPS, program: args.stopOnEntry && !plan.replay };
-    if (plan.replay && this.dbos?.plan !== plan.replay) {
-      this.dbos?.dispose();
-      this.dbos = new DbosChannel(plan.replay);
-      this.dbos.onTrail((line) => this.show({ category: 'console', text: `${line}\n` }));
-      await this.dbos.setFilters(this.exceptionFilters);
-      await this.dbos.setFunctionBreakpoints(this.functionBreakpointSpecs);
-    } else if (!plan.replay) {
-      this.dbos?.dispose();
-      this.dbos = undefined;
-    }
+    this.dbos = await replayChannel(this.dbos, plan, {
+      filters: this.exceptionFilters, functionBreakpoints: this.functionBreakpointSpecs,
+      trail: (line) => this.show({ category: 'console', text: `${line}\n` }),
+    });
     this.dbos?.setEntry(args.stopOnEntry);
     this.breakpoints.setGated(!!plan.replay);
     this.plan = plan;
@@ -110,12 +89,12 @@ export class ReplayController {
     try {
       started = (await this.standby.take(args, plan)) ?? await startDebuggee(args, plan);
     } catch (e) {
-      this.enter({ kind: 'exited' });
+      this.runState.enter({ kind: 'exited' });
       throw e;
     }
     const debuggee = started.debuggee;
     this.debuggee = debuggee;
-    this.setPhase({ kind: 'launching', prerun: started.prerunPause });
+    this.runState.setPhase({ kind: 'launching', prerun: started.prerunPause });
     debuggee.onOutput((o) => {
       if (debuggee === this.debuggee) this.show(o);
     });
@@ -125,23 +104,11 @@ export class ReplayController {
       this.cdp = cdp;
       this.wire(cdp);
       for (const [id, script] of started.scripts) this.onScriptParsed(id, script.url, script.sourceMapURL);
-      const blackbox = [...this.skipFiles.blackboxPatterns(), ...(this.dbos?.blackboxPatterns() ?? [])];
-      // The program waits for run(): these are independent, so they go out together (CDP answers in order).
-      await Promise.all([
-        cdp.send('Debugger.setBlackboxPatterns', { patterns: blackbox }).catch(() => undefined),
-        this.dbos?.attach(cdp),
-        cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }),
-        cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }),
-        setPauseOnExceptions(cdp, this.exceptionFilters),
-        this.entryStops.program && args.program
-          ? cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(args.program), lineNumber: 0, columnNumber: 0 })
-            .then((r) => { this.entryStops = { ...this.entryStops, programBreakpoint: r.breakpointId }; })
-          : undefined,
-        // A time travel re-run is the same program: the maps read for the first run serve every re-run.
-        this.breakpoints.attach(cdp).then(() => this.sourceMaps.outFilesMaps(args.outFiles, travelling))
-          .then(async (maps) => { for (const map of maps) await this.breakpoints.addSourceMap(map); }),
-        this.dbos ? this.travel.prepare(cdp, this.inForce()) : undefined,
-      ]);
+      const programBreakpoint = await readyDebuggee(cdp, {
+        ...this.inForce(), args, skipFiles: this.skipFiles, breakpoints: this.breakpoints, sourceMaps: this.sourceMaps,
+        travel: this.travel, programEntry: this.entryStops.program, reuseMaps: travelling,
+      });
+      this.entryStops = { ...this.entryStops, programBreakpoint };
     } catch (e) {
       debuggee.kill('SIGKILL');
       throw e;
@@ -176,10 +143,10 @@ export class ReplayController {
   /** Lets the launched debuggee go, starting with `initial` (continue, or run to an operation). */
   private async go(initial: TravelAction): Promise<void> {
     const cdp = this.requireCdp();
-    const launching = phaseOf(this.runState);
+    const launching = this.runState.phase;
     if (launching?.kind !== 'launching') return;
     if (typeof initial === 'object') await this.dbos?.setRunTo(initial.runTo);
-    this.setPhase(running(initial, undefined));
+    this.runState.setPhase(running(initial, undefined));
     // Handled as the program's first pause would be: bind what its maps say, then let it go.
     if (launching.prerun) await this.handlePause(cdp, { ...launching.prerun, reason: 'Break on start', hitBreakpoints: [] });
     else await cdp.send('Runtime.runIfWaitingForDebugger', {});
@@ -209,11 +176,6 @@ export class ReplayController {
         message: 'Function breakpoints stop at recorded DBOS operations: launch with "workflowId" or "traceFile".' }));
     }
     return this.dbos.setFunctionBreakpoints(specs);
-  }
-
-  /** Whether a recorded workflow is being replayed. */
-  get replaying(): boolean {
-    return !!this.dbos;
   }
 
   continue(): Promise<void> {
@@ -271,30 +233,20 @@ export class ReplayController {
         await this.go(initial);
       } });
     } finally {
-      if (this.runState.kind === 'travelling') this.enter(this.runState.phase);
+      this.runState.endTravel();
     }
   }
 
   async pause(): Promise<void> {
     const cdp = this.requireCdp();
-    const phase = phaseOf(this.runState);
+    const phase = this.runState.phase;
     if (phase?.kind === 'paused') return;
     if (phase?.kind !== 'running') throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
-    this.setPhase({ ...phase, pausing: true });
-    await cdp.send('Debugger.pause', {});
-    // A pause request taken by skipped (blackboxed) code that returns to the event loop without reaching user
-    // code is dropped by V8; ask again until the program really stops.
-    let tries = 0;
-    const retry = setInterval(() => {
-      const now = phaseOf(this.runState);
-      if (now?.kind !== 'running' || !now.pausing || cdp.isClosed || ++tries > 20) {
-        clearInterval(retry);
-        return;
-      }
-      log('replay', 'pause not taken yet, asking again');
-      cdp.send('Debugger.pause', {}).catch(() => clearInterval(retry));
-    }, 500);
-    retry.unref();
+    this.runState.setPhase({ ...phase, pausing: true });
+    await requestPause(cdp, () => {
+      const now = this.runState.phase;
+      return now?.kind === 'running' && now.pausing;
+    });
   }
 
   /** The current stack, mapped to original sources. */
@@ -319,7 +271,7 @@ export class ReplayController {
   /** Evaluates in a paused frame, or globally while running. Errors carry the exception's message. */
   async evaluate(expression: string, frameIndex: number | undefined, context: EvaluateContext): Promise<RenderedValue> {
     const cdp = this.requireCdp();
-    const phase = phaseOf(this.runState);
+    const phase = this.runState.phase;
     if (phase?.kind !== 'paused' && phase?.kind !== 'running') {
       throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to evaluate in: the program is not running.');
     }
@@ -349,8 +301,7 @@ export class ReplayController {
     }
     this.cdp?.dispose();
     this.breakpoints.detach();
-    const launching: Phase = { kind: 'launching', prerun: undefined };
-    this.enter(travelling ? { kind: 'travelling', phase: launching } : launching);
+    this.runState.launching(travelling);
     if (travelling) {
       this.sourceMaps.forgetScripts();
     } else {
@@ -396,8 +347,8 @@ export class ReplayController {
       });
     });
     cdp.on('Debugger.resumed', () => {
-      const phase = phaseOf(this.runState);
-      if (phase?.kind === 'paused') this.setPhase(running('continue', phase.runTo));
+      const phase = this.runState.phase;
+      if (phase?.kind === 'paused') this.runState.setPhase(running('continue', phase.runTo));
     });
     // Node waits for the debugger to let go before it exits; closing the socket lets it exit with its own code.
     cdp.on('NodeRuntime.waitingForDisconnect', () => cdp.dispose());
@@ -411,147 +362,32 @@ export class ReplayController {
   }
 
   private urlOf(frame: CallFrame): string {
-    return frame.url || this.sourceMaps.urlOf(frame.location.scriptId) || '';
+    return urlOfFrame(frame, this.sourceMaps);
   }
 
-  /** What is known of a pause before deciding anything (see classifyPause). */
-  private async pauseFacts(cdp: CdpClient, e: PausedEvent): Promise<PauseFacts<UserBreakpoint>> {
-    const travelTarget = this.runState.kind === 'travelling' ? await this.travel.endingAt(cdp) : undefined;
-    const hits = e.hitBreakpoints ?? [];
-    const top = e.callFrames[0];
-    const url = top ? this.urlOf(top) : '';
-    const dbos = this.dbos;
-    const program = this.args?.program;
-    return {
-      reason: e.reason, data: e.data, hits,
-      top: top && { url, line0: top.location.lineNumber },
-      replay: !!dbos,
-      inPauseScript: !!dbos?.isPauseScript(url),
-      atHookBreak: !!top && !!dbos?.isHookBreak(top.location.lineNumber),
-      hookEvent: dbos?.lastEvent?.type,
-      topHidden: !!dbos?.isHiddenUrl(url),
-      topSkipped: !!dbos?.isHiddenUrl(url) || this.skipFiles.matches(url),
-      atProgram: !!program && !!url && urlToPath(url) === program,
-      entryBreakpointHit: hits.some((id) => id === this.entryStops.programBreakpoint || this.breakpoints.isEntryBreakpoint(id)),
-      userHits: this.breakpoints.userBreakpointsFor(hits),
-      travelTarget,
-      workflowName: dbos?.plan.workflowName ?? '',
-    };
-  }
-
-  /** Classifies a pause and does what its kind asks: step on, resume, or stop. */
+  /** A pause: handled (see pauseHandler.ts), then whatever comes next is done here, where the state changes. */
   private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
-    const facts = await this.pauseFacts(cdp, e);
-    let kind = classifyPause(facts, this.runState, this.entryStops);
-    log('replay', `paused: ${e.reason} hits=${facts.hits.length} at ${facts.top?.url}:${facts.top?.line0} (${describeState(this.runState)}): ${kind.kind}`);
-    if (kind.kind === 'scriptEntry') {
-      // A script is about to run: make sure its source map is loaded and its breakpoints are bound first.
-      if (kind.script) {
-        const map = await this.sourceMaps.loadForScript(kind.script.scriptId, kind.script.url, kind.script.sourceMapURL);
-        if (map) await this.breakpoints.addSourceMap(map);
-      }
-      await this.sourceMaps.settled();
-      await this.breakpoints.settled();
-      const top = e.callFrames[0];
-      kind = classifyPause({ ...facts, boundHere: top ? this.breakpoints.userBreakpointsAt(top.location) : [] }, this.runState, this.entryStops);
-    }
-    await this.actOnPause(cdp, e, kind);
-  }
-
-  private async actOnPause(cdp: CdpClient, e: PausedEvent, kind: PauseKind<UserBreakpoint>): Promise<void> {
-    switch (kind.kind) {
-      case 'travelTarget':
-        // The pass reverse continue (or run back to an operation) chose: whatever else this part's action would do, the re-run ends here.
-        await this.dbos?.setRunTo(null);
-        return this.reportStop(e, kind.stop, { endsRunTo: true });
-      case 'pauseScriptPassage':
-        await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
-        return;
-      case 'workflowStart':
-        return this.stopAtWorkflowEntry(cdp, e);
-      case 'workflowEntry':
-        this.entryStops = { ...this.entryStops, workflowBreakpoint: undefined };
-        await cdp.send('Debugger.removeBreakpoint', { breakpointId: kind.breakpointId }).catch(() => undefined);
-        return kind.stop ? this.reportStop(e, kind.stop) : this.resumeSilently(cdp);
-      case 'hookStop': {
-        // The runtime's hook stopped inside a durable call: the user's call site is the first shown frame.
-        // A function breakpoint's condition runs in the user's frame that made the durable call.
-        const dbos = this.dbos!;
-        const callSite = e.callFrames.find((f) => !dbos.isHiddenUrl(this.urlOf(f)));
-        const stop = await dbos.stopFor(dbos.lastEvent, (condition) => conditionHolds(cdp, callSite, condition), kind.passBreakpoints);
-        const outcome = hookStopOutcome(stop, runToOf(this.runState));
-        if (!outcome) return this.resumeSilently(cdp);
-        if (outcome.endsRunTo) void dbos.setRunTo(null);
-        return this.reportStop(e, outcome.stop, outcome);
-      }
-      case 'scriptEntry':
-        throw new Error('a script entry pause was classified before its script was bound');
-      case 'programEntry':
-        this.entryStops = { ...this.entryStops, program: false };
-        return this.reportStop(e, kind.stop);
-      case 'breakpoints': {
-        const stopping: number[] = [];
-        for (const bp of kind.hits) {
-          if (!this.breakpoints.countHit(bp)) continue;
-          if (bp.spec.logMessage === undefined) {
-            stopping.push(bp.id);
-            continue;
-          }
-          const text = await logpointText(cdp, e.callFrames[0], bp.spec.logMessage);
-          if (text !== undefined) this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
-        }
-        const stop = breakpointsStop(kind.otherwise, stopping);
-        return stop ? this.reportStop(e, stop) : this.resumeSilently(cdp);
-      }
-      case 'skippedStep': {
-        // A step into a durable call goes through the runtime and Node internals: step on out of them, back to user code.
-        const phase = phaseOf(this.runState);
-        if (phase?.kind === 'running') this.setPhase({ ...phase, stepOuts: phase.stepOuts + 1 });
-        await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
-        return;
-      }
-      case 'resume':
-        return this.resumeSilently(cdp);
-      case 'exception':
-      case 'step':
-      case 'pauseRequest':
-      case 'debuggerStatement':
-        return this.reportStop(e, kind.stop);
-    }
-  }
-
-  /**
-   * stopOnEntry in a replay: the hook paused just before the runtime invokes the workflow function. Put a one-shot
-   * breakpoint at the function's first line and run on to it (so the stop is in the user's code, mapped like any other).
-   */
-  private async stopAtWorkflowEntry(cdp: CdpClient, e: PausedEvent): Promise<void> {
-    const name = this.dbos?.plan.workflowName ?? '';
-    let location: Location | undefined;
-    try {
-      location = await this.dbos?.workflowEntryLocation();
-    } catch (err) {
-      log('replay', `cannot locate the workflow function: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    if (location) {
-      const r = await cdp.send('Debugger.setBreakpoint', { location }).catch((err: unknown) => {
-        log('replay', `cannot set the entry breakpoint: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      });
-      if (r) {
-        this.entryStops = { ...this.entryStops, workflowBreakpoint: r.breakpointId };
-        await this.resumeSilently(cdp);
-        return;
-      }
-    }
-    // Not locatable (e.g. a native or bound function): stop where the runtime is about to call it.
-    this.reportStop(e, { reason: 'entry', description: `Paused before workflow ${name} starts`, breakpointIds: [] });
+    const outcome = await handlePause(e, {
+      cdp, dbos: this.dbos, breakpoints: this.breakpoints, sourceMaps: this.sourceMaps, skipFiles: this.skipFiles,
+      travel: this.travel, program: this.args?.program, now: () => ({ state: this.runState.now, entry: this.entryStops }),
+    });
+    // A pause of a debuggee replaced meanwhile (restart) is no longer the session's.
+    if (cdp !== this.cdp) return;
+    if (outcome.entry) this.entryStops = { ...this.entryStops, ...outcome.entry };
+    for (const text of outcome.output) this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
+    const next = outcome.next;
+    if (next.kind === 'stop') return this.reportStop(e, next.stop, next);
+    if (next.kind === 'resume') return this.resumeSilently(cdp);
+    const phase = this.runState.phase;
+    if (next.ofSkipped && phase?.kind === 'running') this.runState.setPhase({ ...phase, stepOuts: phase.stepOuts + 1 });
+    await cdp.send('Debugger.stepOut', {}).catch(() => undefined);
   }
 
   /** The debuggee stopped: show it, or (re-running quietly) go on with the travel. */
   private reportStop(e: PausedEvent, info: StopInfo, { endsRunTo = false } = {}): void {
-    const before = phaseOf(this.runState);
+    const before = this.runState.phase;
     const frames = e.callFrames;
-    this.setPhase({ kind: 'paused', frames, runTo: endsRunTo ? undefined : runToOf(this.runState) });
+    this.runState.setPhase({ kind: 'paused', frames, runTo: endsRunTo ? undefined : runToOf(this.runState.now) });
     const consumed = this.dbos?.consumed.size ?? 0;
     if (this.runState.kind === 'travelling') {
       this.quietStop(info, frames, consumed).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
@@ -559,16 +395,14 @@ export class ReplayController {
     }
     this.travel.recordStop(info, consumed);
     this.prepareStandby();
-    // A step over (or into) durable calls says what they returned from the recording; their bodies never run.
-    const action = before?.kind === 'running' ? before.action : undefined;
-    const ops = info.reason === 'step' && (action === 'next' || action === 'stepIn') ? [...this.dbos?.consumedSinceResume ?? []] : [];
-    if (ops.length === 0 || !this.dbos) {
+    const messages = this.dbos && info.reason === 'step' && before?.kind === 'running' ? durableCallLines(this.dbos, before.action) : undefined;
+    if (!messages) {
       this.stoppedEmitter.fire(info);
       return;
     }
     // The messages first (they ask the debuggee how the revived values differ), then the stop.
-    void this.dbos.revivalNotes(ops.map((o) => o.functionId)).catch(() => new Map<number, string>()).then((notes) => {
-      for (const op of ops) this.outputEmitter.fire({ category: 'console', text: `${durableCallMessage(op, action === 'stepIn', notes.get(op.functionId))}\n` });
+    void messages.then((lines) => {
+      for (const text of lines) this.outputEmitter.fire({ category: 'console', text: `${text}\n` });
       this.stoppedEmitter.fire(info);
     });
   }
@@ -580,8 +414,8 @@ export class ReplayController {
     const step = await this.travel.quietStop(info, { ...this.inForce(), cdp, consumed, top });
     if (step.kind === 'next') return this.act(step.action);
     // Out of quiet (unless the travel failed meanwhile, or already left it for this stop).
-    const state = this.runState;
-    if (state.kind === 'travelling' && state.phase.kind === 'paused' && state.phase.frames === frames) this.enter(state.phase);
+    const phase = this.runState.phase;
+    if (phase?.kind === 'paused' && phase.frames === frames) this.runState.endTravel();
     if (!step.announce) {
       this.prepareStandby();
       return;
@@ -603,7 +437,7 @@ export class ReplayController {
     const methods = { continue: 'Debugger.resume', next: 'Debugger.stepOver', stepIn: 'Debugger.stepInto', stepOut: 'Debugger.stepOut' } as const;
     const cdp = this.requireCdp();
     const paused = this.requirePaused();
-    this.setPhase(running(action, paused.runTo));
+    this.runState.setPhase(running(action, paused.runTo));
     await cdp.send(typeof action === 'object' ? 'Debugger.resume' : methods[action], {});
   }
 
@@ -621,7 +455,7 @@ export class ReplayController {
   private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {
     if (debuggee !== this.debuggee || this.silenced.has(debuggee)) return;
     if (this.runState.kind === 'travelling') this.travel.abort(new Error(`the program exited (${describeExit(e.code, e.signal)}) before reaching that stop`));
-    this.enter({ kind: 'exited' });
+    this.runState.enter({ kind: 'exited' });
     this.cdp?.dispose();
     this.breakpoints.detach();
     const program = this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
@@ -639,7 +473,7 @@ export class ReplayController {
   }
 
   private requirePaused(): Extract<Phase, { kind: 'paused' }> {
-    const phase = phaseOf(this.runState);
+    const phase = this.runState.phase;
     if (phase?.kind !== 'paused') {
       throw new AdapterError(ErrorCode.NotPaused, phase?.kind === 'running' ? 'The program is running; pause it first.' : 'The program is not paused.');
     }

@@ -1,5 +1,7 @@
 // The replay controller's run state as one value: what the debuggee is doing (launching, running, paused), whether it
-// is re-running quietly for time travel, and the data each of those carries. Runs in the debug adapter process; pure.
+// is re-running quietly for time travel, and the data each of those carries; and the one place it changes.
+// Runs in the debug adapter process.
+import { log } from '../logger';
 import type { CallFrame, PausedEvent } from './cdpTypes';
 import type { TravelAction } from './timeTravel';
 
@@ -42,6 +44,8 @@ export interface EntryStops {
   workflowBreakpoint: string | undefined;
 }
 
+export const NO_ENTRY_STOPS: EntryStops = { program: false, programBreakpoint: undefined, workflowBreakpoint: undefined };
+
 /** The debuggee's phase, travelling or not; idle and exited have none. */
 export function phaseOf(state: RunState): Phase | undefined {
   if (state.kind === 'travelling') return state.phase;
@@ -82,4 +86,45 @@ export function describeState(state: RunState): string {
     ? `running ${typeof p.action === 'object' ? `to #${p.action.runTo}` : p.action}${p.pausing ? ' (pause requested)' : ''}${p.runTo !== undefined ? ` runTo #${p.runTo}` : ''}`
     : p.kind === 'paused' ? `paused (${p.frames.length} frames)` : `launching${p.prerun ? ' (pre-run)' : ''}`;
   return state.kind === 'travelling' ? `travelling: ${phase}` : p ? phase : state.kind;
+}
+
+/** Holds a run state: every change goes through enter(), which logs it. */
+export class RunStateCell {
+  private value: RunState = { kind: 'idle' };
+
+  get now(): RunState {
+    return this.value;
+  }
+
+  get kind(): RunState['kind'] {
+    return this.value.kind;
+  }
+
+  /** The debuggee's phase, travelling or not. */
+  get phase(): Phase | undefined {
+    return phaseOf(this.value);
+  }
+
+  enter(next: RunState): void {
+    const from = describeState(this.value);
+    const to = describeState(next);
+    if (from !== to) log('replay', `state: ${from} -> ${to}`);
+    this.value = next;
+  }
+
+  /** The debuggee enters `phase`; a quiet re-run stays quiet. */
+  setPhase(phase: Phase): void {
+    this.enter(withPhase(this.value, phase));
+  }
+
+  /** A new debuggee is being started: for the user, or (`travelling`) for a quiet re-run. */
+  launching(travelling: boolean): void {
+    const phase: Phase = { kind: 'launching', prerun: undefined };
+    this.enter(travelling ? { kind: 'travelling', phase } : phase);
+  }
+
+  /** The quiet re-run is over (arrived, or failed where it got to): its phase is the user's. */
+  endTravel(): void {
+    if (this.value.kind === 'travelling') this.enter(this.value.phase);
+  }
 }
