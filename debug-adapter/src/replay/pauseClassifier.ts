@@ -2,7 +2,7 @@
 // (CDP calls, conditions, stops). Runs in the debug adapter process; pure.
 import type { StopInfo } from './controllerTypes';
 import type { PausedEvent } from './cdpTypes';
-import { pendingOf, runToOf, type EntryStops, type RunState } from './runState';
+import { pendingOf, phaseOf, runToOf, type EntryStops, type RunState } from './runState';
 
 /** What the controller knows about one pause (B: a user breakpoint). */
 export interface PauseFacts<B> {
@@ -100,8 +100,8 @@ export function classifyPause<B>(f: PauseFacts<B>, state: RunState, entry: Entry
   if (runTo !== undefined && !exception) return { kind: 'resume', why: 'running to an operation' };
   if (userHits.length > 0) return { kind: 'breakpoints', hits: userHits, otherwise: pending === 'step' ? 'step' : 'resume' };
   if (exception) return { kind: 'exception', stop: exceptionStop(f.data) };
-  const p = state.kind === 'travelling' ? state.phase : state;
-  if (pending === 'step' && f.top && f.topSkipped && p.kind === 'running' && p.stepOuts < MAX_STEP_OUTS) return { kind: 'skippedStep' };
+  const phase = phaseOf(state);
+  if (pending === 'step' && f.top && f.topSkipped && phase?.kind === 'running' && phase.stepOuts < MAX_STEP_OUTS) return { kind: 'skippedStep' };
   if (pending === 'step') return { kind: 'step', stop: { reason: 'step', breakpointIds: [] } };
   if (pending === 'pause') return { kind: 'pauseRequest', stop: { reason: 'pause', description: 'Paused', breakpointIds: [] } };
   return { kind: 'debuggerStatement', stop: { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] } };

@@ -20,8 +20,10 @@ interface TravelConfig {
   filters: ExceptionFilters;
 }
 
-/** What is in force now besides the breakpoints: the replay channel (absent when plain Node is debugged: then only the
- * bookkeeping runs) and the user's exception filters. */
+/**
+ * What is in force now besides the breakpoints: the replay channel (absent when plain Node is debugged: then only the
+ * bookkeeping runs) and the user's exception filters.
+ */
 export interface InForce {
   dbos: DbosChannel | undefined;
   filters: ExceptionFilters;
