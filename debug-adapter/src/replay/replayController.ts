@@ -343,7 +343,7 @@ export class ReplayController {
     cdp.on('Debugger.paused', (e) => {
       this.handlePause(cdp, e).catch((err) => {
         log('replay', `pause handling failed: ${err instanceof Error ? err.stack : String(err)}`);
-        this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
+        if (cdp === this.cdp) this.reportStop(e, { reason: 'pause', description: 'Paused', breakpointIds: [] });
       });
     });
     cdp.on('Debugger.resumed', () => {
