@@ -1,7 +1,10 @@
 // The shapes the replay controller reports to the DAP session: states, stops, output, exits, frames, scopes, filters.
 // Runs in the debug adapter process. Positions are 0-based; nothing here is a DAP type.
 
-export type ControllerState = 'idle' | 'starting' | 'running' | 'paused' | 'exited';
+import type { RunState } from './runState';
+
+/** The kind of the controller's run state: idle, launching, running, paused, travelling or exited. */
+export type ControllerState = RunState['kind'];
 
 export type StopReason = 'entry' | 'breakpoint' | 'step' | 'pause' | 'exception' | 'function breakpoint';
 

@@ -51,11 +51,6 @@ export class TimeTravel<C> {
     return this.stops.length - 1;
   }
 
-  /** True while re-executing: stops, output and exits are not shown. */
-  get quiet(): boolean {
-    return this.journey !== undefined;
-  }
-
   get history(): readonly StopRecord[] {
     return this.stops;
   }

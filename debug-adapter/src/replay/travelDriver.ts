@@ -8,6 +8,7 @@ import type { CdpClient } from './cdpClient';
 import type { CallFrame } from './cdpTypes';
 import type { ExceptionFilters, StopInfo } from './controllerTypes';
 import type { DbosChannel, DbosSnapshot } from './dbosChannel';
+import { setPauseOnExceptions } from './pauseOnExceptions';
 import { latestEarlierStop } from './reverseSearch';
 import { TimeTravel, type Segment, type TravelAction } from './timeTravel';
 import { readSeq, setGate, startTrace, takeReached, takeTrace, type TraceEntry } from './travelGate';
@@ -19,25 +20,38 @@ interface TravelConfig {
   filters: ExceptionFilters;
 }
 
-/** What the driver needs of the controller. */
-export interface TravelHost {
-  readonly breakpoints: BreakpointManager;
-  cdp(): CdpClient;
-  /** The replay channel (undefined when plain Node is debugged: then only the bookkeeping runs). */
-  dbos(): DbosChannel | undefined;
-  exceptionFilters(): ExceptionFilters;
-  applyExceptionFilters(filters: ExceptionFilters): Promise<void>;
-  /** A fresh debuggee of the same program that starts with `initial`. */
-  relaunch(initial: TravelAction): Promise<void>;
-  /** Resumes the paused debuggee with an action. */
-  act(action: TravelAction): Promise<void>;
-  /** The paused top frame and its script URL. */
-  top(): { frame: CallFrame; url: string } | undefined;
-  output(text: string): void;
-  /** Shows a stop to the user. */
-  stopped(info: StopInfo): void;
-  prepareStandby(): void;
+/**
+ * What is in force now besides the breakpoints: the replay channel (absent when plain Node is debugged: then only the
+ * bookkeeping runs) and the user's exception filters.
+ */
+export interface InForce {
+  dbos: DbosChannel | undefined;
+  filters: ExceptionFilters;
 }
+
+/** What a travel request runs with. */
+export interface TravelContext extends InForce {
+  /** Replaces the debuggee with a fresh one of the same program that starts with `initial`, re-running quietly. */
+  relaunch(initial: TravelAction): Promise<void>;
+}
+
+/** A stop the quiet re-run came to. */
+export interface QuietPause extends InForce {
+  cdp: CdpClient;
+  /** Operations consumed so far in this re-run. */
+  consumed: number;
+  /** The paused top frame and its script URL. */
+  top: { frame: CallFrame; url: string } | undefined;
+}
+
+/** What the controller does after a quiet stop. */
+export type QuietStep =
+  /** Re-execute the next part (its breakpoints and filters are in force now). */
+  | { kind: 'next'; action: TravelAction }
+  /** Arrived, not shown: reverse continue's trace run, its second run follows at once. */
+  | { kind: 'arrived'; announce: false }
+  /** Arrived (the user's breakpoints are in force again): write `message`, then show `stop` once the request answered. */
+  | { kind: 'arrived'; announce: true; message: string; stop: StopInfo };
 
 export class TravelDriver {
   private readonly travel = new TimeTravel<TravelConfig>();
@@ -45,22 +59,19 @@ export class TravelDriver {
   private tracing: { seqs: number[] } | undefined;
   /** When the current travel began (a reverse continue may re-run twice). */
   private started: number | undefined;
+  /** Where the last travel arrived. */
+  private arrival: QuietPause | undefined;
 
-  constructor(private readonly host: TravelHost) {}
-
-  /** True while re-executing: stops, output and exits are not shown. */
-  get quiet(): boolean {
-    return this.travel.quiet;
-  }
+  constructor(private readonly breakpoints: BreakpointManager) {}
 
   /** A fresh run (launch, restart). */
-  reset(initial: TravelAction): void {
-    this.travel.reset(initial, this.currentConfig());
+  reset(initial: TravelAction, now: InForce): void {
+    this.travel.reset(initial, this.configOf(now));
     this.retainBreakpoints();
   }
 
-  recordAction(action: TravelAction): void {
-    this.travel.recordAction(action, this.currentConfig());
+  recordAction(action: TravelAction, now: InForce): void {
+    this.travel.recordAction(action, this.configOf(now));
   }
 
   recordStop(info: StopInfo, consumed: number): void {
@@ -73,8 +84,8 @@ export class TravelDriver {
   }
 
   /** A new debuggee, before it runs: the breakpoints of the part it starts with (the user's own, unless re-running). */
-  async prepare(cdp: CdpClient): Promise<void> {
-    await this.applyConfig(this.travel.quiet ? this.travel.currentSegment() : undefined, cdp);
+  async prepare(cdp: CdpClient, now: InForce): Promise<void> {
+    await this.applyConfig(this.travel.currentSegment(), cdp, now);
     if (this.tracing) await startTrace(cdp);
   }
 
@@ -85,44 +96,40 @@ export class TravelDriver {
     return { ...ending.stop };
   }
 
-  /** A stop while re-running: the destination (shown, under the user's breakpoints again), or on to the next part. */
-  async quietStop(info: StopInfo, consumed: number): Promise<void> {
-    const cdp = this.host.cdp();
-    if (this.tracing) this.tracing.seqs.push(await readSeq(cdp));
-    const r = this.travel.onQuietStop({ reason: info.reason, consumed });
+  /** A stop while re-running: on to the next part, or arrived at the destination (shown, under the user's breakpoints again). */
+  async quietStop(info: StopInfo, here: QuietPause): Promise<QuietStep> {
+    if (this.tracing) this.tracing.seqs.push(await readSeq(here.cdp));
+    const r = this.travel.onQuietStop({ reason: info.reason, consumed: here.consumed });
     if (!r.arrived) {
-      await this.applyConfig(r.next, cdp);
-      return this.host.act(r.next.action);
+      await this.applyConfig(r.next, here.cdp, here);
+      return { kind: 'next', action: r.next.action };
     }
+    this.arrival = here;
     this.retainBreakpoints();
-    if (!r.announce) {
-      // Reverse continue's second run follows at once.
-      this.host.prepareStandby();
-      return;
-    }
-    await this.applyConfig(undefined, cdp);
+    // Reverse continue's second run follows at once.
+    if (!r.announce) return { kind: 'arrived', announce: false };
+    await this.applyConfig(undefined, here.cdp, here);
     const ms = this.started === undefined ? undefined : Math.round(performance.now() - this.started);
     this.started = undefined;
-    this.host.output(`Travelled back: the replay ran again to here (${consumed} recorded operations answered${ms === undefined ? '' : `, ${ms} ms`}).\n`);
-    // The travel request answers first; its stop follows.
-    setImmediate(() => {
-      this.host.stopped({ ...info, description: `${info.description ?? 'Paused'} (travelled back)` });
-      this.host.prepareStandby();
-    });
+    return {
+      kind: 'arrived', announce: true,
+      message: `Travelled back: the replay ran again to here (${here.consumed} recorded operations answered${ms === undefined ? '' : `, ${ms} ms`}).\n`,
+      stop: { ...info, description: `${info.description ?? 'Paused'} (travelled back)` },
+    };
   }
 
   /** Back to the previous stop. */
-  stepBack(): Promise<void> {
+  async stepBack(ctx: TravelContext): Promise<void> {
     const target = this.travel.position - 1;
     if (target < 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it to step back to.');
-    return this.travelTo(target);
+    await this.travelTo(target, ctx);
   }
 
   /** Back to a recorded operation that already ran: to the part of this run where it was, stopping at it. */
-  runBackTo(functionId: number, name: string, consumedIndex: number): Promise<void> {
+  async runBackTo(functionId: number, name: string, consumedIndex: number, ctx: TravelContext): Promise<void> {
     const segment = this.travel.history.findIndex((stop) => stop.consumed > consumedIndex);
     this.started = performance.now();
-    return this.travelTo(segment < 0 ? this.travel.position : segment, { ending: {
+    await this.travelTo(segment < 0 ? this.travel.position : segment, ctx, { ending: {
       gate: { functionId }, stop: { reason: 'step', description: `Ran to recorded operation #${functionId} ${name}`.trimEnd(), breakpointIds: [] } } });
   }
 
@@ -130,12 +137,13 @@ export class TravelDriver {
    * Back to the latest earlier point where a breakpoint the user has now stops (set before or after the program passed
    * it), a function breakpoint, or an exception stop, else to the first stop.
    */
-  async reverseContinue(): Promise<void> {
-    const current = this.currentConfig();
+  async reverseContinue(ctx: TravelContext): Promise<void> {
+    const current = this.configOf(ctx);
     if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
       // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
       if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
-      return this.travelTo(this.travel.previousBreak());
+      await this.travelTo(this.travel.previousBreak(), ctx);
+      return;
     }
     // Re-run to here recording every breakpoint pass and operation, then go to the latest one that stops now.
     this.started = performance.now();
@@ -144,64 +152,69 @@ export class TravelDriver {
     this.tracing = { seqs: [] };
     let trace: TraceEntry[];
     let seqs: number[];
+    let top: QuietPause['top'];
     try {
-      await this.travelTo(here, { announce: false });
-      trace = await takeTrace(this.host.cdp());
+      const arrival = await this.travelTo(here, ctx, { announce: false });
+      trace = await takeTrace(arrival.cdp);
       seqs = this.tracing.seqs;
+      top = arrival.top;
     } finally {
       this.tracing = undefined;
     }
     log('replay', `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`);
-    const top = this.host.top();
-    const { breakpoints } = this.host;
+    const { breakpoints } = this;
     const choice = latestEarlierStop({
       trace, seqs, history,
-      pausedAtOperation: !!top && !!this.host.dbos()?.isPauseScript(top.url),
+      pausedAtOperation: !!top && !!ctx.dbos?.isPauseScript(top.url),
       boundHere: (id) => !!top && !!breakpoints.byId(id)?.locations.some((l) => l.scriptId === top.frame.location.scriptId
         && l.lineNumber === top.frame.location.lineNumber && (l.columnNumber ?? 0) === (top.frame.location.columnNumber ?? 0)),
       stopsAtPass: (id, n) => {
         const bp = breakpoints.byId(id);
         return !!bp && breakpoints.isCurrent(id) && bp.spec.logMessage === undefined && (!bp.hitTest || bp.hitTest(n));
       },
-      functionStops: (ops) => this.host.dbos()?.stopsInTrace(ops, current.dbos) ?? new Map(),
+      functionStops: (ops) => ctx.dbos?.stopsInTrace(ops, current.dbos) ?? new Map(),
     });
     log('replay', `reverse continue: ${JSON.stringify(choice)}`);
-    if (choice.kind === 'stop') return this.travelTo(choice.index);
-    return this.travelTo(choice.segment, { ending: choice.ending });
+    if (choice.kind === 'stop') await this.travelTo(choice.index, ctx);
+    else await this.travelTo(choice.segment, ctx, { ending: choice.ending });
   }
 
   /**
    * Re-runs the program to stop `target` of this run (or to a pass inside segment `target`), quietly re-executing the
-   * actions that led there under the breakpoints in force then.
+   * actions that led there under the breakpoints in force then. Resolves with the stop it arrived at.
    */
-  private async travelTo(target: number, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<void> {
+  private async travelTo(target: number, ctx: TravelContext, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<QuietPause> {
     const { first, arrived } = this.travel.begin(target, { announce: options.announce ?? true, ending: options.ending });
     this.started ??= performance.now();
     log('replay', `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`);
     try {
-      await this.host.relaunch(first.action);
+      this.arrival = undefined;
+      await ctx.relaunch(first.action);
       await arrived;
+      if (!this.arrival) throw new Error('the re-run ended without a stop');
+      return this.arrival;
     } catch (e) {
       this.abort(e instanceof Error ? e : new Error(String(e)));
       throw new AdapterError(ErrorCode.TimeTravelFailed, `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  private currentConfig(): TravelConfig {
-    return { breakpoints: this.host.breakpoints.currentIds(), dbos: this.host.dbos()?.snapshot(), filters: this.host.exceptionFilters() };
+  /** The config of a part taken now. */
+  private configOf(now: InForce): TravelConfig {
+    return { breakpoints: this.breakpoints.currentIds(), dbos: now.dbos?.snapshot(), filters: now.filters };
   }
 
   /** Puts a part's breakpoints and filters (and its target) in force in the debuggee; undefined: the user's own now. */
-  private async applyConfig(segment: Segment<TravelConfig> | undefined, cdp: CdpClient): Promise<void> {
-    const config = segment?.config ?? this.currentConfig();
+  private async applyConfig(segment: Segment<TravelConfig> | undefined, cdp: CdpClient, now: InForce): Promise<void> {
+    const config = segment?.config ?? this.configOf(now);
     await setGate(cdp, { active: config.breakpoints, target: segment?.target?.gate ?? null });
-    if (config.dbos) await this.host.dbos()?.restore(config.dbos);
-    await this.host.applyExceptionFilters(config.filters);
+    if (config.dbos) await now.dbos?.restore(config.dbos);
+    await setPauseOnExceptions(cdp, config.filters);
   }
 
   /** Replaced breakpoints stay bound only while some part of the history still needs them. */
   private retainBreakpoints(): void {
-    this.host.breakpoints.retain(new Set(this.travel.allSegments().flatMap((s) =>
+    this.breakpoints.retain(new Set(this.travel.allSegments().flatMap((s) =>
       [...s.config.breakpoints, ...s.target && 'bp' in s.target.gate ? [s.target.gate.bp] : []])));
   }
 }
