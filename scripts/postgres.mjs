@@ -50,7 +50,7 @@ export async function startPostgres({ log = (m) => process.stderr.write(m + '\n'
       await client.connect();
     } catch (e) {
       throw new Error(`Cannot reach the Postgres server in DATABASE_URL (${redactUrl(adminUrl)}): ${e.message}. ` +
-        'Fix the URL, or unset DATABASE_URL to use the embedded Postgres.');
+        'Fix the URL, or unset DATABASE_URL to use the embedded Postgres.', { cause: e });
     } finally {
       await client.end().catch(() => {});
     }

@@ -1,4 +1,4 @@
-// The whole test suite: type check, bundle, then every *.test.ts under node's test runner with Postgres up.
+// The whole test suite: lint, format check, type check, bundle, then every *.test.ts under node's test runner with Postgres up.
 // Usage: npm test [-- <file filter substring>...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -28,6 +28,8 @@ function step(label, cmd, args) {
   }
 }
 
+step('lint (eslint: style and the import boundaries)', 'npx', ['eslint', '.']);
+step('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 step('type check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('bundle (esbuild)', process.execPath, ['scripts/build.mjs']);
 const files = findTests(root).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();

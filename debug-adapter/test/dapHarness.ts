@@ -2,7 +2,7 @@
 // Runs in the test process (node:test).
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
@@ -29,7 +29,7 @@ export function compileToOutDir(program: string): { js: string; outDir: string }
   const map = JSON.parse(r.sourceMapText!);
   map.file = path.basename(js);
   map.sources = [path.relative(outDir, src)];
-  require('node:fs').mkdirSync(outDir, { recursive: true });
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(js, r.outputText.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${path.basename(js)}.map`));
   writeFileSync(`${js}.map`, JSON.stringify(map));
   return { js, outDir };

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { DATABASE_ENV, ReplayEnv } from '../../protocol/replayProtocol.js';
 import { prepareReplayLaunch, replayRuntimePath } from './replayLauncher.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeTraceFile } from '../../history/src/trace/traceFile.js';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { DATABASE_ENV, HANDOFF_ENV, ReplayEnv, type BatchLine } from '../../protocol/replayProtocol.js';
 
 /** What the runtime gets to replay: one trace (and which workflow of it), or a batch replayed in turn in one process. */

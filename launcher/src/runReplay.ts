@@ -2,7 +2,7 @@
 // collects the verdict(s), and re-starts a batch in a new process when a replay ended its process. Runs in the CLI process.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { VERDICT_LINE_PREFIX, type BatchLine, type Verdict } from '../../protocol/replayProtocol.js';
 import { prepareReplayLaunch, type ReplayLaunch, type TraceHandoff } from './replayLauncher.js';
 

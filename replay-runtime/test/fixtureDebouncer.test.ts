@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { loadFixtureManifest } from '../../test-support/fixtureManifest.js';
 import { fixtureStepRuns, fixtureUrl } from '../../test-support/testDatabase.js';
 import { runReplay } from '../../launcher/src/runReplay.js';

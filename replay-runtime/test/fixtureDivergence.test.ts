@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { fixtureUrl } from '../../test-support/testDatabase.js';
 import { runReplay } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';

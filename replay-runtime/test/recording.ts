@@ -1,7 +1,7 @@
 // Test helper: reads a recorded workflow's trace (and its children's) back from a scratch database with plain
 // SELECTs, the way the SDK's export shapes it. Runs in the test process.
 import pg from 'pg';
-import type { ExportedWorkflow, Trace } from '../../history/src/trace/traceModel.js';
+import type { ExportedWorkflow, Trace } from '../../protocol/traceModel.js';
 
 const NUMERIC = ['created_at', 'updated_at', 'recovery_attempts', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
   'started_at_epoch_ms', 'completed_at', 'completed_at_epoch_ms', 'priority', 'function_id', 'offset'];

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
 import { runReplay, runReplayBatch, type BatchEntry, type RunReplayOptions } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Trace } from '../../history/src/trace/traceModel.js';
+import type { Trace } from '../../protocol/traceModel.js';
 import { scratchDatabase } from '../../test-support/testDatabase.js';
 import { runReplay } from '../../launcher/src/runReplay.js';
 import { traceFromDatabase } from './recording.js';
@@ -93,10 +93,10 @@ describe('workflow management and context statics inside a workflow', () => {
 
 describe('API surface', () => {
   test('every static member of the real SDK 5.3.0 DBOS class exists on the replay DBOS', async () => {
-    const real = (await import('@dbos-inc/dbos-sdk')).DBOS as unknown as Function;
+    const real = (await import('@dbos-inc/dbos-sdk')).DBOS as unknown as object;
     const { DBOS: replayDBOS } = await import('../src/sdk/dbos.js');
     const builtin = new Set(Object.getOwnPropertyNames(class {}));
-    const statics = (c: Function) => Object.getOwnPropertyNames(c).filter((n) => !builtin.has(n));
+    const statics = (c: object) => Object.getOwnPropertyNames(c).filter((n) => !builtin.has(n));
     // Also what dbos.d.ts declares (a declared static the runtime class might define lazily).
     const dts = readFileSync(path.join(root, 'node_modules/@dbos-inc/dbos-sdk/dist/src/dbos.d.ts'), 'utf8');
     const declared = [...dts.matchAll(/^\s+static (?:get |readonly |async )?([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);

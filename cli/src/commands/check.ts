@@ -6,7 +6,7 @@ import { runReplayBatch, type BatchEntry } from '../../../launcher/src/runReplay
 import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
-import type { Trace } from '../../../history/src/trace/traceModel.js';
+import type { Trace } from '../../../protocol/traceModel.js';
 import { DB_OPTIONS, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../replayCli.js';
 
@@ -63,7 +63,7 @@ export const checkCommand: Command = {
           try {
             loaded[p] = await reader.loadTraces(pages[p]);
           } catch (e) {
-            if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound) throw new Error(`a workflow disappeared while checking: ${e.message}`);
+            if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound) throw new Error(`a workflow disappeared while checking: ${e.message}`, { cause: e });
             throw e;
           }
         }

@@ -6,7 +6,7 @@ import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
 import { UsageError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import { readTraceFile } from '../../../history/src/trace/traceFile.js';
-import type { Trace } from '../../../history/src/trace/traceModel.js';
+import type { Trace } from '../../../protocol/traceModel.js';
 import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson } from '../replayCli.js';
 

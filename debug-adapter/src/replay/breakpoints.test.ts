@@ -24,7 +24,6 @@ describe('logMessageExpression', () => {
   it('interpolates expressions and renders objects and bigints', () => {
     const i = 2;
     const o = { a: 1n };
-    // eslint-disable-next-line no-eval
     const text = eval(logMessageExpression('i={i} o={o} {missing}'));
     assert.equal(text, 'Logpoint error: missing is not defined');
     assert.equal(eval(logMessageExpression('i={i} o={o}')), 'i=2 o={"a":"1n"}');

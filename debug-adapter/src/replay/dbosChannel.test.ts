@@ -42,7 +42,7 @@ test('the trail and step messages read the recorded value the runtime rendered',
   assert.equal(trailLine(ev('a portable number (a sleep deadline)')), '#0 DBOS.sleep → 1795611602005 (12 ms recorded)');
   assert.equal(trailLine(ev('an error with a cause')), '#0 step → threw Error: feed rejected (12 ms recorded)');
   assert.equal(durableCallMessage(ev('a portable error'), false, undefined), 'Stepped over #0 step: it threw the recorded error MyError: portable failure.');
-  assert.match(trailLine(ev('superjson object > 10 kB')), /^#0 step → \{"items":\[\{"sku":"sku-0",.*…\ \(12 ms recorded\)$/);
+  assert.match(trailLine(ev('superjson object > 10 kB')), /^#0 step → \{"items":\[\{"sku":"sku-0",.*… \(12 ms recorded\)$/);
   // What records no value (a send, a child start) shows no arrow.
   const send = eventOf({ function_id: 2, function_name: 'DBOS.send', output: null, error: null, serialization: 'portable_json', child_workflow_id: null });
   assert.equal(trailLine(send), '#2 DBOS.send (12 ms recorded)');

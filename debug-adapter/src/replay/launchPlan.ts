@@ -8,7 +8,7 @@ import { systemUrlFromDbosConfig } from '../../../history/src/db/dbosConfig';
 import { HistoryError } from '../../../history/src/errors';
 import { HistoryReader } from '../../../history/src/reader/historyReader';
 import { readTraceFile } from '../../../history/src/trace/traceFile';
-import type { Trace, WorkflowStatusRow } from '../../../history/src/trace/traceModel';
+import type { Trace, WorkflowStatusRow } from '../../../protocol/traceModel';
 import { prepareReplayLaunch, replayRuntimePath } from '../../../launcher/src/replayLauncher';
 import type { Verdict } from '../../../protocol/replayProtocol';
 import { AdapterError, ErrorCode } from '../errors';

@@ -5,4 +5,4 @@ function tick(): void {
   ticks++;
 }
 setInterval(tick, 50);
-console.log('running');
+console.log(`running (${ticks} ticks)`);

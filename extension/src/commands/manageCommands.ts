@@ -6,14 +6,14 @@ import { canCancel, canResume, confirmation, type WorkflowAction } from '../mana
 import type { WorkflowManager } from '../management/workflowManager.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
-import { registerCommand } from './registerCommand.js';
+import { registerCommand, type CommandHandler } from './registerCommand.js';
 import { errors } from '../errors.js';
 
 export function registerManageCommands(context: vscode.ExtensionContext, deps: {
   connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; manager: WorkflowManager; log: vscode.LogOutputChannel;
 }): void {
   const { connection, tree, view, manager, log } = deps;
-  const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
+  const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
 
   const perform = async (action: WorkflowAction): Promise<void> => {
     const target = connection.state.kind === 'connected' ? connection.state.target : 'the connected database';

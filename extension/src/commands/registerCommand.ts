@@ -3,8 +3,12 @@
 import * as vscode from 'vscode';
 import { messageForExtension } from '../history/workflowHistory.js';
 
+/** A command's handler: VS Code passes whatever the caller gave (a tree node, lens arguments, nothing). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers narrow their own arguments, as vscode.commands.registerCommand types them
+export type CommandHandler = (...args: any[]) => unknown;
+
 export function registerCommand(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, id: string,
-  fn: (...args: any[]) => unknown): void {
+  fn: CommandHandler): void {
   context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       return await fn(...args);

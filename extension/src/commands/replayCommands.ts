@@ -11,7 +11,7 @@ import type { WorkflowCommandArgs } from '../../../protocol/languageServerProtoc
 import { checkTraceFile } from '../history/checkTraceFile.js';
 import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
-import { registerCommand } from './registerCommand.js';
+import { registerCommand, type CommandHandler } from './registerCommand.js';
 import { errors } from '../errors.js';
 
 /** The workflow a tree node stands for (a workflow row, or a step / value row of one). */
@@ -34,7 +34,7 @@ async function start(folder: vscode.WorkspaceFolder | undefined, config: vscode.
 export function registerReplayCommands(context: vscode.ExtensionContext,
   deps: { connection: ConnectionManager; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel }): void {
   const { connection, view, log } = deps;
-  const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
+  const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
   const selected = (node?: WorkflowNode) => workflowIdOf(node ?? view.selection[0]);
 
   const replay = (workflowId: string) =>

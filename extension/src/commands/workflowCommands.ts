@@ -7,7 +7,7 @@ import { messageForExtension } from '../history/workflowHistory.js';
 import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel, type ViewFilter } from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
-import { registerCommand } from './registerCommand.js';
+import { registerCommand, type CommandHandler } from './registerCommand.js';
 import { workflowIdOf } from './replayCommands.js';
 import { errors } from '../errors.js';
 
@@ -46,7 +46,7 @@ export function registerWorkflowCommands(
     // A connection problem or progress line takes precedence (see extension.ts).
     if (connection.state.kind === 'connected' || connection.state.kind === 'none') view.message = filterMessage(tree.currentFilter);
   };
-  const register = (id: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, fn);
+  const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
 
   register('dbosReplay.connect', async () => {
     type Pick = vscode.QuickPickItem & { action: 'type' | 'reconnect' };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../../history/src/trace/traceModel.js';
+import { TRACE_FORMAT, TRACE_FORMAT_VERSION } from '../../../protocol/traceModel.js';
 import { checkTraceFile } from './checkTraceFile.js';
 
 test('files that are not traces are refused with a clear message; a trace passes', async () => {

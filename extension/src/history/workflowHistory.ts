@@ -5,7 +5,7 @@ import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 export type { WorkflowFilter, WorkflowPage, PageRequest, WorkflowSummary, WorkflowDetail } from '../../../history/src/reader/readerTypes.js';
 export type {
   ExportedWorkflow, NotificationRow, OperationOutputRow, Trace, WorkflowEventHistoryRow, WorkflowEventRow, WorkflowStatusRow,
-} from '../../../history/src/trace/traceModel.js';
+} from '../../../protocol/traceModel.js';
 
 /** What the views and commands read: the shared reader's listing, one workflow's record, a whole trace. */
 export type WorkflowHistory = Pick<HistoryReader, 'listWorkflows' | 'getWorkflow' | 'loadTrace' | 'close' | 'target'>;

@@ -7,7 +7,7 @@ import { ErrorCode, errors, HistoryError } from '../errors.js';
 import {
   TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type NotificationRow, type OperationOutputRow,
   type StreamRow, type Trace, type WorkflowEventHistoryRow, type WorkflowEventRow, type WorkflowStatusRow,
-} from '../trace/traceModel.js';
+} from '../../../protocol/traceModel.js';
 import type { PageRequest, SchemaInfo, WorkflowDetail, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
 import { listWorkflows } from './listWorkflows.js';
 

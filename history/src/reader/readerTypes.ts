@@ -1,6 +1,6 @@
 // Types of the history reader's answers: what the CLI, the tree view and the debug adapter consume.
 // Shared code (any process).
-import type { ExportedWorkflow, NotificationRow } from '../trace/traceModel.js';
+import type { ExportedWorkflow, NotificationRow } from '../../../protocol/traceModel.js';
 
 /** What a connected database is, as detected from its `dbos` schema. */
 export interface SchemaInfo {

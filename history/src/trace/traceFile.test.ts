@@ -9,7 +9,7 @@ import { ErrorCode, HistoryError } from '../errors.js';
 import { HistoryReader } from '../reader/historyReader.js';
 import { sampleRecordingUrl } from '../testing/sampleRecording.js';
 import { readTraceFile, writeTraceFile } from './traceFile.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type Trace } from './traceModel.js';
+import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type Trace } from '../../../protocol/traceModel.js';
 
 let dir: string;
 before(async () => {

@@ -5,7 +5,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { errors } from '../errors.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type Trace } from './traceModel.js';
+import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type Trace } from '../../../protocol/traceModel.js';
 
 const CHUNK = 1 << 16;
 

@@ -9,7 +9,7 @@ export interface Registration {
   /** Registered name (config.name ?? method/function name). */
   name: string;
   /** The class (constructor) for methods; resolved to its alias or `.name` when looked up. */
-  ctor?: Function;
+  ctor?: ClassCtor;
   /** Explicit className from registerWorkflow/registerStep config. */
   className?: string;
   /** The user's original function. Step bodies are never called. */
@@ -19,12 +19,16 @@ export interface Registration {
   origin?: string;
 }
 
-const aliases = new WeakMap<Function, string>();
-const registrations: Registration[] = [];
-const byWrapper = new WeakMap<Function, Registration>();
-const instances = new Map<Function, Map<string, object>>();
+/** A class as decorators and registrations receive it (TypeScript's own ClassDecorator types it as Function too). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any class, abstract or not, with any constructor
+export type ClassCtor = Function;
 
-export function setClassAlias(ctor: Function, name: string): void {
+const aliases = new WeakMap<ClassCtor, string>();
+const registrations: Registration[] = [];
+const byWrapper = new WeakMap<object, Registration>();
+const instances = new Map<ClassCtor, Map<string, object>>();
+
+export function setClassAlias(ctor: ClassCtor, name: string): void {
   aliases.set(ctor, name);
 }
 
@@ -35,11 +39,11 @@ export function classNameOf(reg: Registration): string {
 }
 
 /** The class of a decorator target: the constructor itself (static) or the prototype's constructor. */
-export function ctorOfTarget(target: object): Function {
-  return typeof target === 'function' ? target : (target as { constructor: Function }).constructor;
+export function ctorOfTarget(target: object): ClassCtor {
+  return typeof target === 'function' ? target : (target as { constructor: ClassCtor }).constructor;
 }
 
-export function register(reg: Registration, wrapper: Function): void {
+export function register(reg: Registration, wrapper: AnyFn): void {
   registrations.push(reg);
   byWrapper.set(wrapper, reg);
 }
@@ -49,7 +53,7 @@ export function registrationOf(fn: unknown): Registration | undefined {
 }
 
 export function registerInstance(instance: object, name: string): void {
-  const ctor = (instance as { constructor: Function }).constructor;
+  const ctor = (instance as { constructor: ClassCtor }).constructor;
   let m = instances.get(ctor);
   if (!m) instances.set(ctor, (m = new Map()));
   m.set(name, instance);

@@ -2,7 +2,7 @@
 // (ReplayEnv.batchFile, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
 // verdict per workflow to the result file. Runs in the user's program (created by the preload; started by DBOS.launch()).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import type { ExportedWorkflow, Trace } from '../../../history/src/trace/traceModel.js';
+import type { ExportedWorkflow, Trace } from '../../../protocol/traceModel.js';
 import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
 import { emit, hasListener, type ConsumedOperation, type ReplayStateView } from './events.js';
@@ -48,7 +48,7 @@ export class ReplaySession {
 
   /** Fresh per-run state: nothing of the previous workflow's replay is visible to the next. */
   private resetRun(): void {
-    const self = this;
+    const current = () => this.wf;
     this.gen++;
     this.trace = undefined;
     this.target = undefined;
@@ -61,7 +61,7 @@ export class ReplaySession {
     this.floorMs = undefined;
     this.state = {
       workflowId: '', workflowName: '', status: '', inputs: undefined, operations: [], divergence: null,
-      get nextRecorded() { return self.wf?.nextRecorded() ?? null; },
+      get nextRecorded() { return current()?.nextRecorded() ?? null; },
     };
   }
 

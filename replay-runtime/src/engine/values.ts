@@ -9,7 +9,7 @@ import {
   type DBOSSerializer,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
 import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
-import type { OperationOutputRow } from '../../../history/src/trace/traceModel.js';
+import type { OperationOutputRow } from '../../../protocol/traceModel.js';
 import { recordedText } from '../values/valueText.js';
 import type { ErrorSummary } from '../../../protocol/replayProtocol.js';
 

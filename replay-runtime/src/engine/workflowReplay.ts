@@ -1,7 +1,7 @@
 // One recorded workflow being re-executed: its function_id counter and the lookup of each durable call
 // in the recorded operation_outputs rows (SDK §5.2 semantics plus divergence and end-of-record checks).
 // Runs in the user's program.
-import type { ExportedWorkflow, OperationOutputRow, WorkflowStatusRow } from '../../../history/src/trace/traceModel.js';
+import type { ExportedWorkflow, OperationOutputRow, WorkflowStatusRow } from '../../../protocol/traceModel.js';
 import { callerLocation } from './location.js';
 import { emit, hasListener, type ConsumedOperation } from './events.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';

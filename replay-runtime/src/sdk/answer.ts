@@ -1,6 +1,6 @@
 // Turns a recorded operation_outputs row into what the SDK call returns or throws on replay (§4, §5.2).
 // Runs in the user's program.
-import type { OperationOutputRow } from '../../../history/src/trace/traceModel.js';
+import type { OperationOutputRow } from '../../../protocol/traceModel.js';
 import { getSession } from '../engine/current.js';
 import { currentContext } from '../engine/context.js';
 import { RecordedValueError, reviveError, reviveValue } from '../engine/values.js';

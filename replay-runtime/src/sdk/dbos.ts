@@ -6,7 +6,7 @@ import { DBOSError, DBOSInvalidQueuePriorityError, DBOSStreamTimeoutError } from
 import { contextStorage, currentContext } from '../engine/context.js';
 import { getSession } from '../engine/current.js';
 import {
-  ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type Registration,
+  ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type ClassCtor, type Registration,
 } from '../engine/registry.js';
 import { setAppSerializer } from '../engine/values.js';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
@@ -150,8 +150,8 @@ export class DBOS {
   static withNamedContext<R>(_n: string, cb: () => Promise<R>): Promise<R> { return cb(); }
 
   // ---- registration -----------------------------------------------------------------------------------
-  static className(name: string): (ctor: Function) => void {
-    return (ctor: Function) => setClassAlias(ctor, name);
+  static className(name: string): (ctor: ClassCtor) => void {
+    return (ctor: ClassCtor) => setClassAlias(ctor, name);
   }
   static workflow(cfg: Cfg = {}) {
     return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {

@@ -1,6 +1,6 @@
 // A workflow's record with every serialized value rendered as readable JSON: what `show --json` prints and
 // what views display. Shared code (CLI, extension host).
-import type { ExportedWorkflow, NotificationRow } from '../../../history/src/trace/traceModel.js';
+import type { ExportedWorkflow, NotificationRow } from '../../../protocol/traceModel.js';
 import { displayValue, renderError, renderValue, type JsonValue } from './renderValue.js';
 
 /**
