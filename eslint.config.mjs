@@ -18,7 +18,7 @@ const BOUNDARIES = [
   },
   {
     folder: 'replay-runtime',
-    why: 'replay-runtime/ is preloaded into the user\'s program: it imports only protocol/.',
+    why: "replay-runtime/ is preloaded into the user's program: it imports only protocol/.",
     patterns: [into('history', 'cli', 'launcher', 'debug-adapter', 'extension', 'language-server')],
   },
   {
@@ -48,10 +48,24 @@ const BOUNDARIES = [
   },
 ];
 
-const VSCODE_ONLY_IN_EXTENSION = { name: 'vscode', message: 'Only extension/ imports vscode (the other parts run outside VS Code).', allowTypeImports: true };
+const VSCODE_ONLY_IN_EXTENSION = {
+  name: 'vscode',
+  message: 'Only extension/ imports vscode (the other parts run outside VS Code).',
+  allowTypeImports: true,
+};
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'out/**', '.cache/**', '.code-server/**', 'test-artifacts/**', 'test-fixtures/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'dist/**',
+      'out/**',
+      '.cache/**',
+      '.code-server/**',
+      'test-artifacts/**',
+      'test-fixtures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -67,7 +81,10 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs', '**/*.cjs'],
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { args: 'after-used', argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   // Tests may reach across folders to check a contract; product code may not.
@@ -75,10 +92,13 @@ export default tseslint.config(
     files: [`${folder}/**/*.ts`],
     ignores: ['**/*.test.ts', '**/test/**', '**/testing/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [VSCODE_ONLY_IN_EXTENSION],
-        patterns: patterns.map((p) => ({ regex: p.regex, message: why })),
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [VSCODE_ONLY_IN_EXTENSION],
+          patterns: patterns.map((p) => ({ regex: p.regex, message: why })),
+        },
+      ],
     },
   })),
 );

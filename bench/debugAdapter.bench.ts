@@ -52,7 +52,12 @@ class Session {
   }
   async start(): Promise<void> {
     await this.dc.start();
-    await this.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+    await this.dc.initializeRequest({
+      adapterID: 'dbos-replay',
+      linesStartAt1: true,
+      columnsStartAt1: true,
+      pathFormat: 'path',
+    });
   }
   /** Launch request → first stop, in ms. */
   async launch(args: Record<string, unknown>, configure: () => Promise<unknown>): Promise<number> {
@@ -91,19 +96,26 @@ async function launchBench(dir: string): Promise<void> {
   const replayNoDebugger: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     plainNode.push(await timeProcess(['-e', `require(${JSON.stringify(runtime)}); process.exit(0)`], {}, appDir));
-    replayNoDebugger.push(await timeProcess(['--require', runtime, program], { [ReplayEnv.traceFile]: traceFile }, appDir));
+    replayNoDebugger.push(
+      await timeProcess(['--require', runtime, program], { [ReplayEnv.traceFile]: traceFile }, appDir),
+    );
     const s = new Session();
     await s.start();
     try {
-      adapterTimes.push(await s.launch({ program, cwd: appDir, traceFile },
-        () => s.dc.setBreakpointsRequest({ source: { path: shopTs }, breakpoints: [{ line: 85 }] })));
+      adapterTimes.push(
+        await s.launch({ program, cwd: appDir, traceFile }, () =>
+          s.dc.setBreakpointsRequest({ source: { path: shopTs }, breakpoints: [{ line: 85 }] }),
+        ),
+      );
     } finally {
       await s.stop();
     }
   }
   const base = median(replayNoDebugger);
   log(`launch to first stop (checkout-ok, breakpoint at shop.ts:85, compiled dist/main.js, median of ${RUNS}):`);
-  log(`  adapter launch → stopped            ${fmt(median(adapterTimes))}   (runs: ${adapterTimes.map((x) => x.toFixed(0)).join(', ')})`);
+  log(
+    `  adapter launch → stopped            ${fmt(median(adapterTimes))}   (runs: ${adapterTimes.map((x) => x.toFixed(0)).join(', ')})`,
+  );
   log(`  plain node, replay to exit (no debugger) ${fmt(base)}`);
   log(`  plain node, start + runtime load only    ${fmt(median(plainNode))}`);
   log(`  over the plain-node replay baseline      ${fmt(median(adapterTimes) - base)}   (target ≤ 500 ms)`);
@@ -140,7 +152,10 @@ async function stepBackBench(dir: string): Promise<void> {
     const t0 = now();
     const code = await new Promise<number | null>((resolve) => {
       // --no-deprecation: SDK 5.3.0 sends a SET on each new pool connection without awaiting it, and pg warns.
-      const child = spawn(process.execPath, ['--no-deprecation', app], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--no-deprecation', app], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       child.on('exit', resolve);
     });
     if (code !== 0) throw new Error(`recording the long workflow failed (exit ${code})`);
@@ -148,30 +163,35 @@ async function stepBackBench(dir: string): Promise<void> {
     const traceFile = path.join(dir, 'long-1.json');
     await exportTrace(db.url, 'long-1', traceFile);
     log(`step back (function breakpoint #N, next, then stepBack → stopped; median of ${RUNS}):`);
-    log('  "warm": 1 s of user think time before stepBack, so the adapter\'s standby debuggee is ready; "cold": stepBack at once.');
+    log(
+      '  "warm": 1 s of user think time before stepBack, so the adapter\'s standby debuggee is ready; "cold": stepBack at once.',
+    );
     for (const n of [10, 100, 1000]) {
       for (const think of [1000, 0]) {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const s = new Session();
-        await s.start();
-        try {
-          await s.launch({ program: app, cwd: dir, traceFile, env: { NODE_PATH: env.NODE_PATH } },
-            () => s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: `#${n}` }] }));
-          let stop = s.nextStop();
-          await s.dc.nextRequest({ threadId: 1 });
-          await stop;
-          stop = s.nextStop();
-          if (think) await new Promise((r) => setTimeout(r, think));
-          const t = now();
-          await s.dc.stepBackRequest({ threadId: 1 });
-          await stop;
-          times.push(now() - t);
-        } finally {
-          await s.stop();
+        const times: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const s = new Session();
+          await s.start();
+          try {
+            await s.launch({ program: app, cwd: dir, traceFile, env: { NODE_PATH: env.NODE_PATH } }, () =>
+              s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: `#${n}` }] }),
+            );
+            let stop = s.nextStop();
+            await s.dc.nextRequest({ threadId: 1 });
+            await stop;
+            stop = s.nextStop();
+            if (think) await new Promise((r) => setTimeout(r, think));
+            const t = now();
+            await s.dc.stepBackRequest({ threadId: 1 });
+            await stop;
+            times.push(now() - t);
+          } finally {
+            await s.stop();
+          }
         }
-      }
-      log(`  at operation ${String(n).padStart(4)}, ${think ? 'warm' : 'cold'}: ${fmt(median(times))}   (runs: ${times.map((x) => x.toFixed(0)).join(', ')})${n === 100 && think ? '   (target ≤ 300 ms)' : ''}`);
+        log(
+          `  at operation ${String(n).padStart(4)}, ${think ? 'warm' : 'cold'}: ${fmt(median(times))}   (runs: ${times.map((x) => x.toFixed(0)).join(', ')})${n === 100 && think ? '   (target ≤ 300 ms)' : ''}`,
+        );
       }
     }
   } finally {

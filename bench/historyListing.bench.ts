@@ -3,7 +3,11 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import {
-  buildListQuery, decodeCursor, listWorkflows, readTableFacts, type TableFacts,
+  buildListQuery,
+  decodeCursor,
+  listWorkflows,
+  readTableFacts,
+  type TableFacts,
 } from '../history/src/reader/listWorkflows.js';
 import { errorCodeName, HistoryError } from '../history/src/errors.js';
 import type { SchemaInfo, WorkflowFilter } from '../history/src/reader/readerTypes.js';
@@ -27,7 +31,10 @@ const fmt = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x
 
 function adminUrl(): string {
   const u = process.env.DBOS_REPLAY_TEST_ADMIN_URL;
-  if (!u) throw new Error('DBOS_REPLAY_TEST_ADMIN_URL is not set: run through node scripts/with-postgres.mjs --no-fixtures -- npx tsx bench/historyListing.bench.ts');
+  if (!u)
+    throw new Error(
+      'DBOS_REPLAY_TEST_ADMIN_URL is not set: run through node scripts/with-postgres.mjs --no-fixtures -- npx tsx bench/historyListing.bench.ts',
+    );
   return u;
 }
 
@@ -45,7 +52,14 @@ async function createBenchDatabase(): Promise<string> {
   return u.toString();
 }
 
-interface PlanSummary { indexes: string; scanned: number; removed: number; buffers: number; execMs: number; sortMem: string }
+interface PlanSummary {
+  indexes: string;
+  scanned: number;
+  removed: number;
+  buffers: number;
+  execMs: number;
+  sortMem: string;
+}
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the exact page query, reduced to: which index, rows read/filtered out, buffers. */
 async function explain(client: pg.PoolClient, text: string, values: unknown[]): Promise<PlanSummary> {
@@ -60,7 +74,10 @@ async function explain(client: pg.PoolClient, text: string, values: unknown[]): 
     if (/Scan/.test(type) && type !== 'Bitmap Heap Scan') {
       const name = (n['Index Name'] as string | undefined) ?? 'seq:' + (n['Relation Name'] as string);
       const dir = n['Scan Direction'] === 'Backward' ? ' bwd' : '';
-      const label = (type === 'Bitmap Index Scan' ? 'bitmap ' : '') + name.replace(/^idx_workflow_status_|^workflow_status_/, '') + dir;
+      const label =
+        (type === 'Bitmap Index Scan' ? 'bitmap ' : '') +
+        name.replace(/^idx_workflow_status_|^workflow_status_/, '') +
+        dir;
       if (!idx.includes(label)) idx.push(label);
     }
     if (/Scan/.test(type) && type !== 'Bitmap Index Scan') {
@@ -75,12 +92,21 @@ async function explain(client: pg.PoolClient, text: string, values: unknown[]): 
   walk(root.Plan);
   const p = root.Plan;
   return {
-    indexes: idx.join(' + '), scanned: scanned + removed, removed,
-    buffers: (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0), execMs: root['Execution Time'], sortMem,
+    indexes: idx.join(' + '),
+    scanned: scanned + removed,
+    removed,
+    buffers: (p['Shared Hit Blocks'] ?? 0) + (p['Shared Read Blocks'] ?? 0),
+    execMs: root['Execution Time'],
+    sortMem,
   };
 }
 
-interface Case { label: string; filter: WorkflowFilter; served: boolean; why?: string }
+interface Case {
+  label: string;
+  filter: WorkflowFilter;
+  served: boolean;
+  why?: string;
+}
 
 async function main() {
   const url = await createBenchDatabase();
@@ -97,9 +123,15 @@ async function main() {
   const client = await pool.connect();
   await client.query('SET max_parallel_workers_per_gather = 0'); // as listWorkflows does, so EXPLAIN shows its plan
   const facts: TableFacts = await readTableFacts(client, 'dbos');
-  const someParent = (await client.query(`SELECT parent_workflow_id AS p, count(*) FROM dbos.workflow_status
-    WHERE parent_workflow_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`)).rows[0].p as string;
-  const someId = (await client.query(`SELECT workflow_uuid AS id FROM dbos.workflow_status ORDER BY created_at DESC OFFSET 12345 LIMIT 1`)).rows[0].id as string;
+  const someParent = (
+    await client.query(`SELECT parent_workflow_id AS p, count(*) FROM dbos.workflow_status
+    WHERE parent_workflow_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`)
+  ).rows[0].p as string;
+  const someId = (
+    await client.query(
+      `SELECT workflow_uuid AS id FROM dbos.workflow_status ORDER BY created_at DESC OFFSET 12345 LIMIT 1`,
+    )
+  ).rows[0].id as string;
   const midDay = SEED_T0 + 15 * SEED_DAY_MS;
 
   const noName = 'no index on name (an index on (name, created_at) would serve it)';
@@ -115,21 +147,54 @@ async function main() {
     { label: 'name processOrder (37%)', filter: { name: 'processOrder' }, served: true },
     { label: 'name migrateTenant (1.7%)', filter: { name: 'migrateTenant' }, served: true, why: noName },
     { label: `name ${SEED_RARE_NAME} (0.05%)`, filter: { name: SEED_RARE_NAME }, served: true, why: noName },
-    { label: 'SUCCESS+ERROR, name processOrder (anchor filter)', filter: { status: ['SUCCESS', 'ERROR'], name: 'processOrder' }, served: true },
-    { label: 'PENDING, name migrateTenant', filter: { status: ['PENDING'], name: 'migrateTenant' }, served: false, why: 'pending index, name filtered on ~10k PENDING rows' },
-    { label: `PENDING, name ${SEED_RARE_NAME} (rare)`, filter: { status: ['PENDING'], name: SEED_RARE_NAME }, served: false, why: 'pending index, name filtered on all ~10k PENDING rows' },
+    {
+      label: 'SUCCESS+ERROR, name processOrder (anchor filter)',
+      filter: { status: ['SUCCESS', 'ERROR'], name: 'processOrder' },
+      served: true,
+    },
+    {
+      label: 'PENDING, name migrateTenant',
+      filter: { status: ['PENDING'], name: 'migrateTenant' },
+      served: false,
+      why: 'pending index, name filtered on ~10k PENDING rows',
+    },
+    {
+      label: `PENDING, name ${SEED_RARE_NAME} (rare)`,
+      filter: { status: ['PENDING'], name: SEED_RARE_NAME },
+      served: false,
+      why: 'pending index, name filtered on all ~10k PENDING rows',
+    },
     { label: 'parent', filter: { parentWorkflowId: someParent }, served: true },
     { label: 'ID prefix, 1 char', filter: { idPrefix: someId.slice(0, 1) }, served: true },
-    { label: 'ID prefix, 2 chars', filter: { idPrefix: someId.slice(0, 2) }, served: true, why: '~3.9k PK matches fetched and top-N sorted: the PK does not order by created_at' },
+    {
+      label: 'ID prefix, 2 chars',
+      filter: { idPrefix: someId.slice(0, 2) },
+      served: true,
+      why: '~3.9k PK matches fetched and top-N sorted: the PK does not order by created_at',
+    },
     { label: 'ID prefix, 4 chars', filter: { idPrefix: someId.slice(0, 4) }, served: true },
     { label: 'ID prefix, full ID', filter: { idPrefix: someId }, served: true },
     { label: 'queue email-queue', filter: { queueName: 'email-queue' }, served: false },
-    { label: 'queue rare-queue (0.3%)', filter: { queueName: 'rare-queue' }, served: false, why: 'in-flight index holds only ENQUEUED/PENDING' },
+    {
+      label: 'queue rare-queue (0.3%)',
+      filter: { queueName: 'rare-queue' },
+      served: false,
+      why: 'in-flight index holds only ENQUEUED/PENDING',
+    },
     { label: 'queue rare-queue, ENQUEUED', filter: { queueName: 'rare-queue', status: ['ENQUEUED'] }, served: true },
     { label: 'class MailService', filter: { className: 'MailService' }, served: false },
-    { label: 'created-at range (1 day)', filter: { createdAfter: midDay, createdBefore: midDay + SEED_DAY_MS }, served: true },
+    {
+      label: 'created-at range (1 day)',
+      filter: { createdAfter: midDay, createdBefore: midDay + SEED_DAY_MS },
+      served: true,
+    },
     { label: 'app version v12 (newest)', filter: { applicationVersion: 'v12' }, served: false },
-    { label: 'app version v1 (oldest)', filter: { applicationVersion: 'v1' }, served: false, why: 'no index on application_version; scans 11/12 of the table first' },
+    {
+      label: 'app version v1 (oldest)',
+      filter: { applicationVersion: 'v1' },
+      served: false,
+      why: 'no index on application_version; scans 11/12 of the table first',
+    },
   ];
 
   // The anchor: DBOS's own debugger picks workflows with this unbounded query.
@@ -157,7 +222,13 @@ async function main() {
     let deepCursor: string | null = null;
     const walk0 = process.hrtime.bigint();
     for (;;) {
-      const page = await listWorkflows(pool, SCHEMA, c.filter, { limit: LIMIT, cursor }, { statementTimeoutMs: 10_000 });
+      const page = await listWorkflows(
+        pool,
+        SCHEMA,
+        c.filter,
+        { limit: LIMIT, cursor },
+        { statementTimeoutMs: 10_000 },
+      );
       if (page.nextCursor === null || pageNo === DEEP_PAGE) break;
       deepCursor = cursor = page.nextCursor;
       pageNo++;
@@ -186,16 +257,26 @@ async function main() {
       pDeep = await explain(client, qDeep.text, qDeep.values);
     }
     const countQ = buildListQuery('dbos', facts, c.filter, 2_000_000_000, null);
-    const matches = Number((await client.query(`SELECT count(*) AS n FROM (${countQ.text}) q`, countQ.values)).rows[0].n);
+    const matches = Number(
+      (await client.query(`SELECT count(*) AS n FROM (${countQ.text}) q`, countQ.values)).rows[0].n,
+    );
     const worst = Math.max(first.median, deep?.median ?? 0);
     const target = c.served ? (worst <= 5 && anchor / worst >= 100 ? 'met' : 'MISSED') : 'n/a';
     if (target === 'MISSED') misses.push(`${c.label}: ${fmt(worst)} ms — ${c.why ?? '?'}`);
-    results.push(`| ${c.label} | ${matches} | ${fmt(first.median)} | ${deep ? `${pageNo}: ${fmt(deep.median)}` : '– (1 page)'} | ` +
-      `${(anchor / first.median).toFixed(0)}× / ${deep ? (anchor / deep.median).toFixed(0) + '×' : '–'} | ` +
-      `${(anchorPlan.execMs / worst).toFixed(0)}× | ${target} | ${pFirst.indexes} |`);
-    plans.push(`| ${c.label} | ${pFirst.indexes}: ${pFirst.scanned} rows read (${pFirst.removed} filtered out), ${pFirst.buffers} buf, ` +
-      `${fmt(pFirst.execMs)} ms, ${pFirst.sortMem} | ${pDeep ? `${pDeep.indexes}: ${pDeep.scanned} rows read (${pDeep.removed} filtered out), ` +
-      `${pDeep.buffers} buf, ${fmt(pDeep.execMs)} ms, ${pDeep.sortMem}` : '–'} | ${fmt(first.heapKb)} / ${deep ? fmt(deep.heapKb) : '–'} | ${(walkMs / 1000).toFixed(1)} s |`);
+    results.push(
+      `| ${c.label} | ${matches} | ${fmt(first.median)} | ${deep ? `${pageNo}: ${fmt(deep.median)}` : '– (1 page)'} | ` +
+        `${(anchor / first.median).toFixed(0)}× / ${deep ? (anchor / deep.median).toFixed(0) + '×' : '–'} | ` +
+        `${(anchorPlan.execMs / worst).toFixed(0)}× | ${target} | ${pFirst.indexes} |`,
+    );
+    plans.push(
+      `| ${c.label} | ${pFirst.indexes}: ${pFirst.scanned} rows read (${pFirst.removed} filtered out), ${pFirst.buffers} buf, ` +
+        `${fmt(pFirst.execMs)} ms, ${pFirst.sortMem} | ${
+          pDeep
+            ? `${pDeep.indexes}: ${pDeep.scanned} rows read (${pDeep.removed} filtered out), ` +
+              `${pDeep.buffers} buf, ${fmt(pDeep.execMs)} ms, ${pDeep.sortMem}`
+            : '–'
+        } | ${fmt(first.heapKb)} / ${deep ? fmt(deep.heapKb) : '–'} | ${(walkMs / 1000).toFixed(1)} s |`,
+    );
     log(`bench: ${c.label}: first ${fmt(first.median)} ms, page ${pageNo} ${deep ? fmt(deep.median) : '-'} ms`);
   }
 
@@ -213,15 +294,21 @@ async function main() {
   const bounded: string[] = [];
   for (const [filter, timeoutMs] of [
     ...cases.filter((c) => !c.served || c.why).map((c): [WorkflowFilter, number] => [c.filter, 5]),
-    [{ className: 'NoSuchClass' }, 5], [{ className: 'NoSuchClass' }, 2000], [{ applicationVersion: 'v1' }, 2000],
+    [{ className: 'NoSuchClass' }, 5],
+    [{ className: 'NoSuchClass' }, 2000],
+    [{ applicationVersion: 'v1' }, 2000],
   ] as Array<[WorkflowFilter, number]>) {
     const t = process.hrtime.bigint();
     try {
       const page = await listWorkflows(pool, SCHEMA, filter, { limit: LIMIT }, { statementTimeoutMs: timeoutMs });
-      bounded.push(`- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: finished in ${fmt(ms(t))} ms (${page.workflows.length} rows)`);
+      bounded.push(
+        `- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: finished in ${fmt(ms(t))} ms (${page.workflows.length} rows)`,
+      );
     } catch (e) {
       if (!(e instanceof HistoryError)) throw e;
-      bounded.push(`- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: ${errorCodeName(e.code)} after ${fmt(ms(t))} ms: "${e.message}"`);
+      bounded.push(
+        `- timeout ${timeoutMs} ms, ${JSON.stringify(filter)}: ${errorCodeName(e.code)} after ${fmt(ms(t))} ms: "${e.message}"`,
+      );
     }
   }
   client.release();
@@ -230,7 +317,7 @@ async function main() {
   const out = [
     `# History listing benchmark: ${ROWS.toLocaleString('en-US')} workflow_status rows`,
     '',
-    `Postgres ${(await versionOf(url))}; page size ${LIMIT}; medians of ${RUNS} warm runs of listWorkflows() (client-side wall time:`,
+    `Postgres ${await versionOf(url)}; page size ${LIMIT}; medians of ${RUNS} warm runs of listWorkflows() (client-side wall time:`,
     `BEGIN READ ONLY + SET LOCAL, the page query, COMMIT). Deep page = page ${DEEP_PAGE} reached by following cursors, or the last page.`,
     `Seed: ${seedSeconds.toFixed(1)} s (workflow_status, operation_outputs 1..5 per workflow, workflow_input, workflow_output, ANALYZE).`,
     '',

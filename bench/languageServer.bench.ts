@@ -10,9 +10,17 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import {
-  createConnection, createMessageConnection, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification,
-  InitializeRequest, InitializedNotification, ProposedFeatures, PublishDiagnosticsNotification, StreamMessageReader,
-  StreamMessageWriter, type PublishDiagnosticsParams,
+  createConnection,
+  createMessageConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializeRequest,
+  InitializedNotification,
+  ProposedFeatures,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { analyzeDocument } from '../language-server/src/analysis/documentAnalyzer';
 import { WorkspaceIndex } from '../language-server/src/analysis/workspaceIndex';
@@ -140,7 +148,11 @@ export const helpers${i} = {
 async function lspRoundTrips(texts: string[]): Promise<number[]> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const server = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  const server = createConnection(
+    ProposedFeatures.all,
+    new StreamMessageReader(toServer),
+    new StreamMessageWriter(toClient),
+  );
   startLanguageServer(server, { recordedStepNames: new InMemoryHistory() });
   server.listen();
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
@@ -152,13 +164,18 @@ async function lspRoundTrips(texts: string[]): Promise<number[]> {
   const next = () => new Promise<PublishDiagnosticsParams>((r) => (resolveNext = r));
   const uri = 'file:///bench/mod0.ts';
   let p = next();
-  await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: texts[0] } });
+  await client.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'typescript', version: 1, text: texts[0] },
+  });
   await p;
   const times: number[] = [];
   for (let v = 2; v < texts.length + 2; v++) {
     const t0 = performance.now();
     p = next();
-    await client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: v }, contentChanges: [{ text: texts[v - 2] }] });
+    await client.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: v },
+      contentChanges: [{ text: texts[v - 2] }],
+    });
     await p;
     times.push(performance.now() - t0);
   }
@@ -182,16 +199,26 @@ async function timed(runs: number, f: () => Promise<unknown>): Promise<number[]>
 }
 
 /** The count and step-name queries as the language server runs them (read-only transaction, statement timeout). */
-async function historyQueries(label: string, url: string, cases: Array<[name: string, className: string, what: string]>): Promise<void> {
+async function historyQueries(
+  label: string,
+  url: string,
+  cases: Array<[name: string, className: string, what: string]>,
+): Promise<void> {
   const pool = openPool(url, { maxConnections: 1 });
   try {
     const rows = (await pool.query<{ n: number }>('SELECT count(*) AS n FROM dbos.workflow_status')).rows[0].n;
     let groups = 0;
-    const counts = await timed(STATS_RUNS, async () => (groups = (await workflowRunCounts(pool, V5, { statementTimeoutMs: 60_000 })).counts.length));
+    const counts = await timed(
+      STATS_RUNS,
+      async () => (groups = (await workflowRunCounts(pool, V5, { statementTimeoutMs: 60_000 })).counts.length),
+    );
     console.log(`${label} (${rows} workflow_status rows): run counts, ${groups} groups: ${stats(counts)}`);
     for (const [name, cls, what] of cases) {
       let n = 0;
-      const t = await timed(STATS_RUNS, async () => (n = (await recordedStepNames(pool, V5, name, cls, { statementTimeoutMs: 60_000 })).names.length));
+      const t = await timed(
+        STATS_RUNS,
+        async () => (n = (await recordedStepNames(pool, V5, name, cls, { statementTimeoutMs: 60_000 })).names.length),
+      );
       console.log(`  step names of ${cls ? cls + '.' : ''}${name} (${what}, newest 200 runs): ${n} names, ${stats(t)}`);
     }
   } finally {
@@ -221,33 +248,50 @@ async function historyBenchmarks(): Promise<void> {
     return;
   }
   console.log('');
-  await historyQueries('fixture app-v5', fx, [['checkout', 'Shop', '3 runs'], ['noSuchWorkflow', '', 'absent']]);
+  await historyQueries('fixture app-v5', fx, [
+    ['checkout', 'Shop', '3 runs'],
+    ['noSuchWorkflow', '', 'absent'],
+  ]);
   const rows = Number(process.env.BENCH_STATS_ROWS ?? 0);
   if (rows > 0) {
     const url = await seededDatabase(rows);
     await historyQueries(`seeded`, url, [
-      [SEED_NAMES[0], 'OrderService', 'most common, ~37%'], [SEED_NAMES[19], '', '~1.7%'],
-      [SEED_RARE_NAME, '', 'rare, 0.05%'], ['noSuchWorkflow', '', 'absent: the server skips it when counts say 0'],
+      [SEED_NAMES[0], 'OrderService', 'most common, ~37%'],
+      [SEED_NAMES[19], '', '~1.7%'],
+      [SEED_RARE_NAME, '', 'rare, 0.05%'],
+      ['noSuchWorkflow', '', 'absent: the server skips it when counts say 0'],
     ]);
   }
 }
 
 async function main(): Promise<void> {
-  console.log(`language server benchmark — node ${process.version}, ${FILES}-file generated project, ` +
-    `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores at start\n`);
+  console.log(
+    `language server benchmark — node ${process.version}, ${FILES}-file generated project, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${os.cpus().length} cores at start\n`,
+  );
 
   // 1. Fixture apps (first pass is the cold, JIT-compiling one).
   for (const app of ['app-v4', 'app-v5']) {
     const dir = path.join(root, 'test-fixtures', app, 'src');
     let files: string[];
-    try { files = tsFiles(dir); } catch { continue; }
+    try {
+      files = tsFiles(dir);
+    } catch {
+      continue;
+    }
     const texts = files.map((f) => readFileSync(f, 'utf8'));
     for (const pass of ['cold', 'warm']) {
       const t0 = performance.now();
       let wfs = 0;
-      for (let k = 0; k < files.length; k++) wfs += analyzeDocument(pathToFileURL(files[k]).toString(), texts[k], 1).workflows.length;
+      for (let k = 0; k < files.length; k++)
+        wfs += analyzeDocument(pathToFileURL(files[k]).toString(), texts[k], 1).workflows.length;
       const ms = performance.now() - t0;
-      console.log(`${app} (${pass}): ${files.length} files, ${wfs} workflows, ${ms.toFixed(1)} ms total, ${(ms / files.length).toFixed(2)} ms/file`);
+      console.log(
+        `${app} (${pass}): ${files.length} files, ${wfs} workflows, ${ms.toFixed(1)} ms total, ${(ms / files.length).toFixed(2)} ms/file`,
+      );
     }
   }
 
@@ -267,8 +311,12 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const coldCpu = (cpu.user + cpu.system) / 1000;
   console.log(`\ngenerated: ${FILES} files, ${lines} lines, ${findings} diagnostics`);
-  console.log(`cold (all ${FILES} files): ${cold.toFixed(0)} ms wall, ${coldCpu.toFixed(0)} ms CPU (${(cold / FILES).toFixed(2)} ms/file)   target ≤ 5000 ms`);
-  console.log(`  (CPU time > wall means GC/JIT threads; wall ≫ CPU means the machine was busy: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`);
+  console.log(
+    `cold (all ${FILES} files): ${cold.toFixed(0)} ms wall, ${coldCpu.toFixed(0)} ms CPU (${(cold / FILES).toFixed(2)} ms/file)   target ≤ 5000 ms`,
+  );
+  console.log(
+    `  (CPU time > wall means GC/JIT threads; wall ≫ CPU means the machine was busy: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+  );
 
   const t1 = performance.now();
   for (let i = 0; i < FILES; i++) index.set(analyzeDocument(`file:///bench/mod${i}.ts`, texts[i], 1));
@@ -276,7 +324,8 @@ async function main(): Promise<void> {
 
   // 3. Warm: one file changes; only it is reparsed; renamed-step check resolves its calls across the index.
   const history = new InMemoryHistory();
-  for (let i = 0; i < FILES; i++) history.setRecordedStepNames(`run${i}`, `Flow${i}`, [`load${i}`, `price${i}`, 'audit', 'DBOS.now']);
+  for (let i = 0; i < FILES; i++)
+    history.setRecordedStepNames(`run${i}`, `Flow${i}`, [`load${i}`, `price${i}`, 'audit', 'DBOS.now']);
   const warm: number[] = [];
   for (let r = 0; r < WARM_ROUNDS; r++) {
     const i = r % FILES;
@@ -287,7 +336,9 @@ async function main(): Promise<void> {
     index.renamedSteps(a.uri, history);
     warm.push(performance.now() - t);
   }
-  console.log(`warm (one file changed, ${WARM_ROUNDS} rounds, analysis + renamed-step check): ${stats(warm)}   target ≤ 50 ms`);
+  console.log(
+    `warm (one file changed, ${WARM_ROUNDS} rounds, analysis + renamed-step check): ${stats(warm)}   target ≤ 50 ms`,
+  );
 
   // 4. The same over real LSP (in-process JSON-RPC): didChange → publishDiagnostics.
   const rt = await lspRoundTrips(Array.from({ length: 50 }, (_, r) => generatedFile(0, r + 1)));

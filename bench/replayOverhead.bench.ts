@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   try {
     log(`recording a ${STEPS}-step workflow with the real SDK 5.3 (this takes a while)…`);
     const t0 = performance.now();
-    const rec = await runNode(['app.js'], { cwd: app, env: { RECORD_URL: db.url, BENCH_RECORD: `steps:steps-1:${STEPS}` } });
+    const rec = await runNode(['app.js'], {
+      cwd: app,
+      env: { RECORD_URL: db.url, BENCH_RECORD: `steps:steps-1:${STEPS}` },
+    });
     if (rec.code !== 0) throw new Error(rec.out);
     const recordS = (performance.now() - t0) / 1000;
     log(`recorded in ${recordS.toFixed(1)} s (${((recordS * 1e6) / STEPS).toFixed(0)} µs per step live)`);
@@ -34,25 +37,32 @@ async function main(): Promise<void> {
     const ops = trace.workflows[0].operation_outputs.length;
     const t1 = performance.now();
     const r = await runReplayBatch({
-      entries: Array.from({ length: ROUNDS }, () => ({ trace })), program: 'app.js', cwd: app,
-      env: { [ReplayEnv.measureFloor]: '1' }, timeoutMs: 300_000,
+      entries: Array.from({ length: ROUNDS }, () => ({ trace })),
+      program: 'app.js',
+      cwd: app,
+      env: { [ReplayEnv.measureFloor]: '1' },
+      timeoutMs: 300_000,
     });
     const wall = performance.now() - t1;
-    for (const v of r.verdicts) if (v.verdict !== 'match') throw new Error(`replay verdict ${v.verdict}: ${JSON.stringify(v.error ?? v.divergence)}`);
+    for (const v of r.verdicts)
+      if (v.verdict !== 'match')
+        throw new Error(`replay verdict ${v.verdict}: ${JSON.stringify(v.error ?? v.divergence)}`);
     const replay = r.verdicts.map((v) => v.timings!.replayMs);
     const floor = r.verdicts.map((v) => v.timings!.floorMs!);
     // The first round is cold (JIT); the median of the later ones is the steady state.
     const warm = (xs: number[]) => median(xs.slice(1));
     const us = (msTotal: number) => (msTotal * 1000) / ops;
     const over = us(warm(replay)) - us(warm(floor));
-    process.stdout.write([
-      `replay overhead: ${ops} recorded operations, ${ROUNDS} rounds in one process (${(wall / 1000).toFixed(1)} s wall incl. node start)`,
-      `  first round (cold):  replay ${us(replay[0]).toFixed(2)} µs/op, floor ${us(floor[0]).toFixed(2)} µs/op`,
-      `  later rounds (median): replay ${us(warm(replay)).toFixed(2)} µs/op, floor (deserialize only) ${us(warm(floor)).toFixed(2)} µs/op`,
-      `  overhead over the floor: ${over.toFixed(2)} µs/op (target ≤ 5), replay/floor ratio ${(warm(replay) / warm(floor)).toFixed(2)}×`,
-      `  live recording with the real SDK: ${((recordS * 1e6) / STEPS).toFixed(0)} µs/step`,
-      '',
-    ].join('\n'));
+    process.stdout.write(
+      [
+        `replay overhead: ${ops} recorded operations, ${ROUNDS} rounds in one process (${(wall / 1000).toFixed(1)} s wall incl. node start)`,
+        `  first round (cold):  replay ${us(replay[0]).toFixed(2)} µs/op, floor ${us(floor[0]).toFixed(2)} µs/op`,
+        `  later rounds (median): replay ${us(warm(replay)).toFixed(2)} µs/op, floor (deserialize only) ${us(warm(floor)).toFixed(2)} µs/op`,
+        `  overhead over the floor: ${over.toFixed(2)} µs/op (target ≤ 5), replay/floor ratio ${(warm(replay) / warm(floor)).toFixed(2)}×`,
+        `  live recording with the real SDK: ${((recordS * 1e6) / STEPS).toFixed(0)} µs/step`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await db.drop();
   }

@@ -4,9 +4,26 @@ import type pg from 'pg';
 
 /** Names by skew: index 0 is the most common (~37%), index 19 the least (~1.7%). */
 export const SEED_NAMES = [
-  'processOrder', 'sendEmail', 'chargeCard', 'syncInventory', 'generateInvoice', 'refreshCache', 'importCsv',
-  'notifyWebhook', 'resizeImage', 'computeReport', 'archiveLogs', 'reindexSearch', 'rotateKeys', 'exportData',
-  'scoreFraud', 'provisionTenant', 'mergeAccounts', 'backfillMetrics', 'auditPermissions', 'migrateTenant',
+  'processOrder',
+  'sendEmail',
+  'chargeCard',
+  'syncInventory',
+  'generateInvoice',
+  'refreshCache',
+  'importCsv',
+  'notifyWebhook',
+  'resizeImage',
+  'computeReport',
+  'archiveLogs',
+  'reindexSearch',
+  'rotateKeys',
+  'exportData',
+  'scoreFraud',
+  'provisionTenant',
+  'mergeAccounts',
+  'backfillMetrics',
+  'auditPermissions',
+  'migrateTenant',
 ];
 /** Drawn for 0.05% of rows: the rare name. */
 export const SEED_RARE_NAME = 'reconcileLedger';
@@ -91,7 +108,9 @@ export async function seedWorkflows(client: pg.ClientBase, schema: string, opts:
       FROM ${s}.workflow_status ws
       CROSS JOIN LATERAL generate_series(0, (hashtext(ws.workflow_uuid) & 2147483647) % ${steps}) AS f`);
     const c = await client.query(`SELECT count(*)::int AS n FROM ${s}.operation_outputs`);
-    log(`seed: ${c.rows[0].n} operation_outputs rows (1..${steps} per workflow) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    log(
+      `seed: ${c.rows[0].n} operation_outputs rows (1..${steps} per workflow) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   if (opts.payloads) {
     t = Date.now();

@@ -84,7 +84,10 @@ export interface DebuggeeShared {
 
 /** The shared state before anyone wrote to it (plain data: the adapter sends it as JSON). */
 export function newDebuggeeShared(): DebuggeeShared {
-  return { config: null, gate: { active: null, target: null, reached: false, counts: {}, ops: 0, seq: 0, trace: null } };
+  return {
+    config: null,
+    gate: { active: null, target: null, reached: false, counts: {}, ops: 0, seq: 0, trace: null },
+  };
 }
 
 /** `globalThis[RUNTIME_GLOBAL]`: the calls the adapter makes into the runtime (with JSON arguments). */
@@ -103,7 +106,11 @@ export interface RuntimeGlobal {
  * An expression calling the runtime's `method` with JSON arguments in the debuggee, or giving `fallback` (source
  * text) when the runtime has not loaded.
  */
-export function runtimeCall<K extends 'workflowView' | 'revivalNotes'>(method: K, args: Parameters<RuntimeGlobal[K]>, fallback: string): string {
+export function runtimeCall<K extends 'workflowView' | 'revivalNotes'>(
+  method: K,
+  args: Parameters<RuntimeGlobal[K]>,
+  fallback: string,
+): string {
   const r = `globalThis.${RUNTIME_GLOBAL}`;
   return `(${r} && typeof ${r}.${method} === 'function' ? ${r}.${method}(${args.map((a) => JSON.stringify(a)).join(', ')}) : ${fallback})`;
 }

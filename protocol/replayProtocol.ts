@@ -26,11 +26,20 @@ export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
  * inherited from the host's environment never reaches the program. (measureFloor and showLogs are knobs a user may set.)
  */
 export const HANDOFF_ENV: readonly ReplayEnvName[] = [
-  ReplayEnv.traceFile, ReplayEnv.batchFile, ReplayEnv.workflowId, ReplayEnv.resultFile, ReplayEnv.trail,
+  ReplayEnv.traceFile,
+  ReplayEnv.batchFile,
+  ReplayEnv.workflowId,
+  ReplayEnv.resultFile,
+  ReplayEnv.trail,
 ];
 
 /** Variables that could reach a database: removed from the replayed program's environment (it gets the trace, never a URL). */
-export const DATABASE_ENV: readonly string[] = ['DBOS_SYSTEM_DATABASE_URL', 'DBOS_DATABASE_URL', 'DATABASE_URL', 'PGPASSWORD'];
+export const DATABASE_ENV: readonly string[] = [
+  'DBOS_SYSTEM_DATABASE_URL',
+  'DBOS_DATABASE_URL',
+  'DATABASE_URL',
+  'PGPASSWORD',
+];
 
 /** One line of the batch file: a trace and which of its workflows to replay (default: the trace's root). */
 export interface BatchLine<Trace = unknown> {
@@ -45,7 +54,10 @@ export const VERDICT_LINE_PREFIX = 'dbos-replay: workflow ';
  * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match. `usage` is the
  * CLI's alone (bad arguments). A batch process exits `match` when every workflow matched, else `error`.
  */
-export const ExitCode = { match: 0, error: 1, usage: 2, diverged: 3, incomplete: 4 } as const satisfies Record<VerdictKind | 'usage', number>;
+export const ExitCode = { match: 0, error: 1, usage: 2, diverged: 3, incomplete: 4 } as const satisfies Record<
+  VerdictKind | 'usage',
+  number
+>;
 
 export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
 

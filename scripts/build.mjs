@@ -16,25 +16,33 @@ const entries = [
   { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },
   { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
   // The SDK's DBOSClient (cancel/resume/fork) requires OpenTelemetry and winston only when OTLP is enabled: never here.
-  { in: 'extension/src/extension.ts', out: 'extension', external: ['vscode', '@opentelemetry/*', 'winston', 'winston-transport'] },
+  {
+    in: 'extension/src/extension.ts',
+    out: 'extension',
+    external: ['vscode', '@opentelemetry/*', 'winston', 'winston-transport'],
+  },
   // TypeScript (the pinned 5.9 compiler API) is bundled into the server.
   { in: 'language-server/src/server.ts', out: 'language-server', external: [] },
 ].filter((e) => existsSync(path.join(root, e.in)));
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({
-  absWorkingDir: root,
-  entryPoints: { [e.out]: e.in },
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: e.format ?? 'cjs',
-  outExtension: e.format === 'esm' ? { '.js': '.mjs' } : undefined,
-  sourcemap: true,
-  // pg tries to load the optional native binding; it is never installed.
-  external: ['pg-native', ...e.external],
-  logLevel: 'warning',
-})));
+const contexts = await Promise.all(
+  entries.map((e) =>
+    esbuild.context({
+      absWorkingDir: root,
+      entryPoints: { [e.out]: e.in },
+      outdir: 'dist',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: e.format ?? 'cjs',
+      outExtension: e.format === 'esm' ? { '.js': '.mjs' } : undefined,
+      sourcemap: true,
+      // pg tries to load the optional native binding; it is never installed.
+      external: ['pg-native', ...e.external],
+      logLevel: 'warning',
+    }),
+  ),
+);
 // source-map 0.7 reads mappings.wasm next to the code that loads it: ship it beside the adapter bundle.
 if (entries.some((e) => e.out === 'debug-adapter')) {
   mkdirSync(path.join(root, 'dist'), { recursive: true });

@@ -14,7 +14,8 @@ export const FIXTURE_APPS = [
   { key: 'v5', dir: path.join(root, 'test-fixtures', 'app-v5') },
   { key: 'v4', dir: path.join(root, 'test-fixtures', 'app-v4') },
   { key: 'esm', dir: path.join(root, 'test-fixtures', 'app-esm') },
-].filter((app) => existsSync(path.join(app.dir, 'package.json')))
+]
+  .filter((app) => existsSync(path.join(app.dir, 'package.json')))
   // DBOS_REPLAY_FIXTURES=v5 (comma list) records only those apps; "none" records none.
   .filter((app) => !process.env.DBOS_REPLAY_FIXTURES || process.env.DBOS_REPLAY_FIXTURES.split(',').includes(app.key));
 
@@ -32,7 +33,12 @@ function run(cmd, args, opts) {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} in ${opts.cwd} failed (${signal ?? 'exit ' + code}):\n${out.slice(-4000)}`));
+      else
+        reject(
+          new Error(
+            `${cmd} ${args.join(' ')} in ${opts.cwd} failed (${signal ?? 'exit ' + code}):\n${out.slice(-4000)}`,
+          ),
+        );
     });
   });
 }

@@ -19,7 +19,14 @@ function run(label, cmd, args) {
 
 run('bundle (esbuild)', process.execPath, [path.join(root, 'scripts', 'build.mjs')]);
 // Everything the extension needs is bundled into dist/, so no node_modules go into the package; nothing is signed.
-run('vsce package', process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package',
-  '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out]);
+run('vsce package', process.execPath, [
+  path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
+  'package',
+  '--no-dependencies',
+  '--allow-missing-repository',
+  '--skip-license',
+  '--out',
+  out,
+]);
 const bytes = statSync(out).size;
 console.log(`package-vsix: ${path.relative(root, out)} ${(bytes / 1024).toFixed(0)} KiB (${bytes} bytes)`);

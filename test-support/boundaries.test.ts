@@ -34,7 +34,10 @@ function importsOf(file: string): ImportSite[] {
     if (!spec || !ts.isStringLiteralLike(spec)) return;
     const specifier = spec.text;
     const target = specifier.startsWith('.')
-      ? path.relative(ROOT, path.resolve(path.dirname(file), specifier)).split(path.sep).join('/')
+      ? path
+          .relative(ROOT, path.resolve(path.dirname(file), specifier))
+          .split(path.sep)
+          .join('/')
       : undefined;
     sites.push({
       file: path.relative(ROOT, file).split(path.sep).join('/'),
@@ -48,9 +51,12 @@ function importsOf(file: string): ImportSite[] {
     if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, Boolean(node.importClause?.isTypeOnly));
     else if (ts.isExportDeclaration(node)) add(node, node.moduleSpecifier, node.isTypeOnly);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal, true);
-    else if (ts.isCallExpression(node) && node.arguments.length === 1 &&
+    else if (
+      ts.isCallExpression(node) &&
+      node.arguments.length === 1 &&
       (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
-        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       add(node, node.arguments[0], false);
     }
     ts.forEachChild(node, visit);
@@ -73,52 +79,59 @@ function where(s: ImportSite): string {
 const PARTS = ['history', 'replay-runtime', 'debug-adapter', 'language-server', 'cli', 'launcher', 'protocol'];
 
 test('only extension/ imports vscode', () => {
-  const offenders = PARTS
-    .flatMap(productImports)
-    .filter((s) => s.specifier === 'vscode' && !s.typeOnly);
+  const offenders = PARTS.flatMap(productImports).filter((s) => s.specifier === 'vscode' && !s.typeOnly);
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('no other part imports from extension/', () => {
-  const offenders = PARTS
-    .flatMap(productImports)
-    .filter((s) => s.target?.startsWith('extension/'));
+  const offenders = PARTS.flatMap(productImports).filter((s) => s.target?.startsWith('extension/'));
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('code preloaded into the user program (replay-runtime/src) imports only protocol/ from elsewhere', () => {
   const offenders = productImports('replay-runtime')
-    .filter((s) => s.target !== undefined && !s.target.startsWith('replay-runtime/') && !s.target.startsWith('node_modules/'))
+    .filter(
+      (s) => s.target !== undefined && !s.target.startsWith('replay-runtime/') && !s.target.startsWith('node_modules/'),
+    )
     .filter((s) => !s.target!.startsWith('protocol/'));
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('history/ (the shared read side) imports neither the replay runtime, the CLI nor the launcher', () => {
-  const offenders = productImports('history')
-    .filter((s) => ['replay-runtime/', 'cli/', 'launcher/'].some((p) => s.target?.startsWith(p)));
+  const offenders = productImports('history').filter((s) =>
+    ['replay-runtime/', 'cli/', 'launcher/'].some((p) => s.target?.startsWith(p)),
+  );
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('protocol/ imports nothing outside protocol/ (every side can bundle it)', () => {
-  const offenders = productImports('protocol')
-    .filter((s) => s.target === undefined ? !s.typeOnly : !s.target.startsWith('protocol/'));
+  const offenders = productImports('protocol').filter((s) =>
+    s.target === undefined ? !s.typeOnly : !s.target.startsWith('protocol/'),
+  );
   assert.deepEqual(offenders.map(where), []);
 });
 
-test('cli/ imports only history/, launcher/, protocol/ and the runtime\'s value renderer', () => {
+test("cli/ imports only history/, launcher/, protocol/ and the runtime's value renderer", () => {
   const allowed = ['cli/', 'history/', 'launcher/', 'protocol/', 'replay-runtime/src/values/'];
-  const offenders = productImports('cli')
-    .filter((s) => s.target !== undefined && !allowed.some((p) => s.target!.startsWith(p)));
+  const offenders = productImports('cli').filter(
+    (s) => s.target !== undefined && !allowed.some((p) => s.target!.startsWith(p)),
+  );
   assert.deepEqual(offenders.map(where), []);
 });
 
 test('the debug adapter does not import the CLI', () => {
-  assert.deepEqual(productImports('debug-adapter').filter((s) => s.target?.startsWith('cli/')).map(where), []);
+  assert.deepEqual(
+    productImports('debug-adapter')
+      .filter((s) => s.target?.startsWith('cli/'))
+      .map(where),
+    [],
+  );
 });
 
 test('launcher/ imports only history/ and protocol/', () => {
-  const offenders = productImports('launcher')
-    .filter((s) => s.target !== undefined && !['launcher/', 'history/', 'protocol/'].some((p) => s.target!.startsWith(p)));
+  const offenders = productImports('launcher').filter(
+    (s) => s.target !== undefined && !['launcher/', 'history/', 'protocol/'].some((p) => s.target!.startsWith(p)),
+  );
   assert.deepEqual(offenders.map(where), []);
 });
 

@@ -12,7 +12,11 @@ const manifest = loadFixtureManifest('v4');
 /** A superjson with the SDK's Buffer recipe (4.26 registers it on the global instance at import). */
 const superjson = new SuperJSON();
 superjson.registerCustom<Buffer, number[]>(
-  { isApplicable: (v): v is Buffer => Buffer.isBuffer(v), serialize: (v) => Array.from(v), deserialize: (v) => Buffer.from(v) },
+  {
+    isApplicable: (v): v is Buffer => Buffer.isBuffer(v),
+    serialize: (v) => Array.from(v),
+    deserialize: (v) => Buffer.from(v),
+  },
   'Buffer',
 );
 
@@ -49,14 +53,25 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
       class_name: string | null;
       config_name: string | null;
       parent_workflow_id: string | null;
-    }>('SELECT workflow_uuid, status, name, class_name, config_name, parent_workflow_id FROM dbos.workflow_status ORDER BY workflow_uuid');
-    assert.deepEqual(rows.map((r) => r.workflow_uuid), manifest.workflows.map((w) => w.id).sort());
+    }>(
+      'SELECT workflow_uuid, status, name, class_name, config_name, parent_workflow_id FROM dbos.workflow_status ORDER BY workflow_uuid',
+    );
+    assert.deepEqual(
+      rows.map((r) => r.workflow_uuid),
+      manifest.workflows.map((w) => w.id).sort(),
+    );
     for (const w of manifest.workflows) {
       assert.ok(w.id.startsWith('v4-'), w.id);
       assert.ok(w.covers.length > 0 && w.note, `${w.id} needs covers and a note`);
       const r = rows.find((x) => x.workflow_uuid === w.id)!;
       assert.deepEqual(
-        { status: r.status, name: r.name, className: r.class_name, configName: r.config_name, parent: r.parent_workflow_id ?? undefined },
+        {
+          status: r.status,
+          name: r.name,
+          className: r.class_name,
+          configName: r.config_name,
+          parent: r.parent_workflow_id ?? undefined,
+        },
         { status: w.status, name: w.name, className: w.className, configName: w.configName, parent: w.parent },
         w.id,
       );
@@ -65,14 +80,22 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
 
   test('4.26 schema: migration 107, payloads on workflow_status, no workflow_input/workflow_output tables', async () => {
     const v = await sys.query<{ version: string }>('SELECT version FROM dbos.dbos_migrations');
-    assert.deepEqual(v.rows.map((r) => Number(r.version)), [107]);
+    assert.deepEqual(
+      v.rows.map((r) => Number(r.version)),
+      [107],
+    );
     const t = await sys.query<{ input: string | null; output: string | null }>(
       "SELECT to_regclass('dbos.workflow_input')::text AS input, to_regclass('dbos.workflow_output')::text AS output",
     );
     assert.deepEqual(t.rows[0], { input: null, output: null });
-    const { rows } = await sys.query<{ workflow_uuid: string; status: string; serialization: string; inputs: string; output: string | null; error: string | null }>(
-      'SELECT workflow_uuid, status, serialization, inputs, output, error FROM dbos.workflow_status',
-    );
+    const { rows } = await sys.query<{
+      workflow_uuid: string;
+      status: string;
+      serialization: string;
+      inputs: string;
+      output: string | null;
+      error: string | null;
+    }>('SELECT workflow_uuid, status, serialization, inputs, output, error FROM dbos.workflow_status');
     for (const r of rows) {
       assert.equal(r.serialization, 'js_superjson', r.workflow_uuid);
       assert.ok(Array.isArray(parseNative(r.inputs)), `${r.workflow_uuid} inputs are an argument array`);
@@ -85,14 +108,27 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     assert.ok(req.requestedAt instanceof Date && req.requestedAt.toISOString() === '2025-06-01T12:00:00.000Z');
     const out = parseNative(ok.output) as {
       order: { created_at: Date };
-      awkward: { when: Date; big: bigint; map: Map<unknown, unknown>; set: Set<unknown>; buf: Buffer; nothing: undefined };
+      awkward: {
+        when: Date;
+        big: bigint;
+        map: Map<unknown, unknown>;
+        set: Set<unknown>;
+        buf: Buffer;
+        nothing: undefined;
+      };
       stock: string;
       label: string;
     };
     assert.ok(out.order.created_at instanceof Date);
     assert.equal(out.awkward.when.toISOString(), '2024-01-02T03:04:05.678Z');
     assert.equal(out.awkward.big, 12345678901234567890n);
-    assert.deepEqual([...out.awkward.map], [['k', 1], [2, 'two']]);
+    assert.deepEqual(
+      [...out.awkward.map],
+      [
+        ['k', 1],
+        [2, 'two'],
+      ],
+    );
     assert.deepEqual([...out.awkward.set], [1, 'a']);
     assert.ok(Buffer.isBuffer(out.awkward.buf) && out.awkward.buf.equals(Buffer.from([1, 2, 255])));
     assert.ok('nothing' in out.awkward && out.awkward.nothing === undefined);
@@ -140,7 +176,10 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     assert.match(byId(3).output!, /^\d{13}$/, 'sleep stores the absolute wake-up time as plain JSON');
     assert.equal(typeof parseNative(byId(4).output), 'number');
     assert.match(parseNative(byId(5).output) as string, /^[0-9a-f-]{36}$/);
-    assert.deepEqual([byId(6).child_workflow_id, byId(6).output, byId(7).child_workflow_id], ['v4-order-ok-6', null, 'v4-order-ok-6']);
+    assert.deepEqual(
+      [byId(6).child_workflow_id, byId(6).output, byId(7).child_workflow_id],
+      ['v4-order-ok-6', null, 'v4-order-ok-6'],
+    );
     assert.equal(parseNative(byId(7).output), 'LABEL-v4-order-ok');
     const awk = JSON.parse(byId(8).output!) as { meta: { values: Record<string, unknown> } };
     assert.deepEqual(awk.meta.values, {
@@ -158,7 +197,10 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     const failOps = await sys.query<{ function_id: number; function_name: string; error: string | null }>(
       "SELECT function_id, function_name, error FROM dbos.operation_outputs WHERE workflow_uuid = 'v4-order-fail' ORDER BY function_id",
     );
-    assert.deepEqual(failOps.rows.map((r) => [r.function_id, r.function_name]), [[0, 'insertOrder']]);
+    assert.deepEqual(
+      failOps.rows.map((r) => [r.function_id, r.function_name]),
+      [[0, 'insertOrder']],
+    );
     assert.equal((parseNative(failOps.rows[0].error) as { name: string }).name, 'OrderRejectedError');
   });
 
@@ -166,16 +208,27 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     const orders = await app.query<{ order_id: string; sku: string; amount_cents: number; created_at: Date }>(
       'SELECT order_id, sku, amount_cents, created_at FROM orders ORDER BY order_id',
     );
-    assert.deepEqual(orders.rows.map((r) => [r.order_id, r.sku, r.amount_cents]), [['v4-order-ok', 'sold-out', 4200]]);
-    const tc = await app.query<{ workflow_id: string; function_num: number; output: string | null; error: string | null }>(
+    assert.deepEqual(
+      orders.rows.map((r) => [r.order_id, r.sku, r.amount_cents]),
+      [['v4-order-ok', 'sold-out', 4200]],
+    );
+    const tc = await app.query<{
+      workflow_id: string;
+      function_num: number;
+      output: string | null;
+      error: string | null;
+    }>(
       'SELECT workflow_id, function_num, output, error FROM dbos.transaction_completion ORDER BY workflow_id, function_num',
     );
-    assert.deepEqual(tc.rows.map((r) => [r.workflow_id, r.function_num, r.output !== null, r.error !== null]), [
-      ['v4-order-fail', 0, false, true],
-      ['v4-order-ok', 0, true, false],
-      ['v4-order-ok', 9, false, true],
-      ['v4-receipt', 0, true, false],
-    ]);
+    assert.deepEqual(
+      tc.rows.map((r) => [r.workflow_id, r.function_num, r.output !== null, r.error !== null]),
+      [
+        ['v4-order-fail', 0, false, true],
+        ['v4-order-ok', 0, true, false],
+        ['v4-order-ok', 9, false, true],
+        ['v4-receipt', 0, true, false],
+      ],
+    );
     // The data source writes plain SuperJSON, without the DBOS marker.
     const inserted = tc.rows[1].output!;
     assert.ok(!inserted.includes('__dbos_serializer'));
@@ -185,11 +238,16 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     const sysOut = await sys.query<{ output: string }>(
       "SELECT output FROM dbos.operation_outputs WHERE workflow_uuid = 'v4-order-ok' AND function_id = 0",
     );
-    assert.equal((parseNative(sysOut.rows[0].output) as { created_at: Date }).created_at.getTime(), row.created_at.getTime());
+    assert.equal(
+      (parseNative(sysOut.rows[0].output) as { created_at: Date }).created_at.getTime(),
+      row.created_at.getTime(),
+    );
   });
 
   test('fixture_step_runs counts each step and transaction body once per recorded execution', async () => {
-    const { rows } = await app.query<{ step: string; runs: number }>('SELECT step, runs FROM fixture_step_runs ORDER BY step');
+    const { rows } = await app.query<{ step: string; runs: number }>(
+      'SELECT step, runs FROM fixture_step_runs ORDER BY step',
+    );
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.step, r.runs])), {
       'FraudCheck.score': 1,
       awkwardValues: 1,

@@ -121,7 +121,13 @@ describe('v5 fixture manifest', () => {
     test(`${w.id} is recorded as ${w.status} ${w.className ?? '(no class)'}.${w.name} with its operations`, async () => {
       const s = await statusRow(w.id);
       assert.deepEqual(
-        { status: s.status, name: s.name, className: s.class_name, configName: s.config_name, parent: s.parent_workflow_id ?? undefined },
+        {
+          status: s.status,
+          name: s.name,
+          className: s.class_name,
+          configName: s.config_name,
+          parent: s.parent_workflow_id ?? undefined,
+        },
         { status: w.status, name: w.name, className: w.className, configName: w.configName, parent: w.parent },
       );
       assert.deepEqual(
@@ -134,7 +140,10 @@ describe('v5 fixture manifest', () => {
   test('every child in the manifest is recorded on its parent as a child_workflow_id', async () => {
     for (const w of manifest.workflows.filter((x) => x.parent)) {
       const rows = (await ops(w.parent!)).filter((o) => o.child_workflow_id === w.id);
-      assert.ok(rows.length >= 2, `${w.parent} should have a start and a getResult row for ${w.id}, has ${rows.length}`);
+      assert.ok(
+        rows.length >= 2,
+        `${w.parent} should have a start and a getResult row for ${w.id}, has ${rows.length}`,
+      );
       assert.equal(rows[0].function_name, w.name);
       assert.equal(rows.at(-1)!.function_name, 'DBOS.getResult');
     }
@@ -148,7 +157,10 @@ describe('v5 checkout cases', () => {
       rows.map((o) => o.function_name),
       ['reserve', 'charge', 'DBOS.setEvent', 'DBOS.recv', 'DBOS.sleep', 'ship', 'DBOS.setEvent'],
     );
-    assert.deepEqual(rows.map((o) => o.function_id), [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      rows.map((o) => o.function_id),
+      [0, 1, 2, 3, 4, 5, 6],
+    );
     const reserve = superjsonText(rows[0].output);
     assert.deepEqual(reserve.meta?.values, { reservedAt: ['Date'] });
     assert.deepEqual(superjsonText(rows[1].output).json, { paymentId: 'pay_A-1001', state: 'pending' });
@@ -187,9 +199,15 @@ describe('v5 checkout cases', () => {
 
   test('checkout-declined compensates: release instead of ship, status event declined', async () => {
     const rows = await ops('checkout-declined');
-    assert.deepEqual(superjsonText(rows[3].output).json, { paymentId: 'pay_A-1002', outcome: 'declined', reason: 'insufficient_funds' });
+    assert.deepEqual(superjsonText(rows[3].output).json, {
+      paymentId: 'pay_A-1002',
+      outcome: 'declined',
+      reason: 'insufficient_funds',
+    });
     assert.equal(rows[5].function_name, 'release');
-    const ev = await sys.query<{ value: string }>("SELECT value FROM dbos.workflow_events WHERE workflow_uuid = 'checkout-declined' AND key = 'status'");
+    const ev = await sys.query<{ value: string }>(
+      "SELECT value FROM dbos.workflow_events WHERE workflow_uuid = 'checkout-declined' AND key = 'status'",
+    );
     assert.equal(superjsonText(ev.rows[0].value).json, 'declined');
   });
 
@@ -229,7 +247,10 @@ describe('v5 pipeline and primitives', () => {
       { workflow_uuid: 'pipeline-nightly-2', queue_name: 'pipeline' },
       { workflow_uuid: 'pipeline-nightly-3', queue_name: 'pipeline' },
     ]);
-    assert.deepEqual(rows.slice(7, 10).map((o) => o.function_name), ['validate', 'checksum', 'sample']);
+    assert.deepEqual(
+      rows.slice(7, 10).map((o) => o.function_name),
+      ['validate', 'checksum', 'sample'],
+    );
     assert.deepEqual(
       rows.slice(10).map((o) => [o.function_id, o.function_name, o.child_workflow_id]),
       [
@@ -267,7 +288,11 @@ describe('v5 pipeline and primitives', () => {
     );
     const s = await statusRow('promotion-spring');
     assert.equal(s.class_name, null);
-    const out = superjsonText(s.output).json as { newPricing: boolean; legacyRoundingGone: boolean; missingEvent: null };
+    const out = superjsonText(s.output).json as {
+      newPricing: boolean;
+      legacyRoundingGone: boolean;
+      missingEvent: null;
+    };
     assert.equal(out.newPricing, true);
     assert.equal(out.legacyRoundingGone, true);
     assert.equal(out.missingEvent, null);
@@ -276,7 +301,12 @@ describe('v5 pipeline and primitives', () => {
   test('restock-east is an instance workflow of ConfiguredInstance warehouse-east', async () => {
     const s = await statusRow('restock-east');
     assert.equal(s.config_name, 'warehouse-east');
-    assert.deepEqual(superjsonText(s.output).json, { warehouse: 'warehouse-east', onHand: 21, ordered: 19, po: 'po-warehouse-east-sku-mug' });
+    assert.deepEqual(superjsonText(s.output).json, {
+      warehouse: 'warehouse-east',
+      onHand: 21,
+      ordered: 19,
+      po: 'po-warehouse-east-sku-mug',
+    });
   });
 
   test('audit-orders records getStatus, the getResult timer, listWorkflows and the enqueued child', async () => {
@@ -306,7 +336,10 @@ describe('v5 errors', () => {
   });
 
   test('pickup-retries-exhausted: DBOSMaxStepRetriesError (code 23, 2 attempts) on the step and the workflow', async () => {
-    const step = superjsonText((await op('pickup-retries-exhausted', 1)).error).json as { dbosErrorCode: number; errors: { message: string }[] };
+    const step = superjsonText((await op('pickup-retries-exhausted', 1)).error).json as {
+      dbosErrorCode: number;
+      errors: { message: string }[];
+    };
     assert.equal(step.dbosErrorCode, 23);
     assert.equal(step.errors.length, 2);
     assert.match(step.errors[0].message, /pickup service unavailable/);
@@ -329,7 +362,16 @@ describe('v5 awkward step outputs (catalog-export)', () => {
   const markers: [number, string, unknown, unknown][] = [
     [0, 'lastUpdated', '2026-03-04T05:06:07.089Z', ['Date']],
     [1, 'totalUnitsSold', '12345678901234567890', ['bigint']],
-    [2, 'stockBySku', [['sku-1', 5], [42, 'answer'], [true, { nested: '1970-01-01T00:00:00.000Z' }]], ['map', { '2.1.nested': ['Date'] }]],
+    [
+      2,
+      'stockBySku',
+      [
+        ['sku-1', 5],
+        [42, 'answer'],
+        [true, { nested: '1970-01-01T00:00:00.000Z' }],
+      ],
+      ['map', { '2.1.nested': ['Date'] }],
+    ],
     [3, 'tags', ['sale', 'new', 7], ['set']],
     [4, 'discontinuedReason', null, ['undefined']],
     [5, 'supplierNote', null, undefined],
@@ -368,7 +410,10 @@ describe('v5 awkward step outputs (catalog-export)', () => {
     const locked = superjsonText((await op('catalog-export', 11)).error).json as Record<string, unknown>;
     assert.equal(locked.name, 'Error');
     assert.equal(locked.code, 'E_CATALOG_LOCKED');
-    const feed = superjsonText((await op('catalog-export', 12)).error).json as { message: string; cause: { name: string; message: string } };
+    const feed = superjsonText((await op('catalog-export', 12)).error).json as {
+      message: string;
+      cause: { name: string; message: string };
+    };
     assert.equal(feed.message, 'feed rejected');
     assert.equal(feed.cause.name, 'TypeError');
     assert.equal(feed.cause.message, 'unexpected token < at 1:1');
@@ -435,7 +480,10 @@ describe('v5 data source transactions (ledger-settle)', () => {
     const tc = await app.query("SELECT 1 FROM dbos.transaction_completion WHERE workflow_id = 'ledger-settle'");
     assert.equal(tc.rowCount, 0, 'transaction_completion rows are deleted when the workflow completes');
     const mig = await app.query<{ version: string }>('SELECT version FROM dbos.dbos_transaction_completion_migrations');
-    assert.deepEqual(mig.rows.map((r) => Number(r.version)), [1]);
+    assert.deepEqual(
+      mig.rows.map((r) => Number(r.version)),
+      [1],
+    );
   });
 });
 
@@ -446,11 +494,16 @@ describe('v5 unfinished workflows', () => {
     assert.equal(s.executor_id, 'crashed-executor');
     assert.equal(s.has_output_row, false);
     const rows = await ops('crash-pending');
-    assert.deepEqual(rows.map((o) => [o.function_id, o.function_name]), [
-      [0, 'pickItems'],
-      [1, 'printLabel'],
-    ]);
-    const ran = await app.query<{ runs: number }>("SELECT runs FROM fixture_step_runs WHERE step = 'Packing.handOffToCourier'");
+    assert.deepEqual(
+      rows.map((o) => [o.function_id, o.function_name]),
+      [
+        [0, 'pickItems'],
+        [1, 'printLabel'],
+      ],
+    );
+    const ran = await app.query<{ runs: number }>(
+      "SELECT runs FROM fixture_step_runs WHERE step = 'Packing.handOffToCourier'",
+    );
     assert.deepEqual(ran.rows, [{ runs: 1 }], 'the killing step body ran once, and its outcome was never recorded');
   });
 
@@ -458,10 +511,13 @@ describe('v5 unfinished workflows', () => {
     const s = await statusRow('approval-cancelled');
     assert.equal(s.status, 'CANCELLED');
     assert.equal(s.has_output_row, false);
-    assert.deepEqual((await ops('approval-cancelled')).map((o) => [o.function_id, o.function_name]), [
-      [0, 'requestApproval'],
-      [2, 'DBOS.sleep'],
-    ]);
+    assert.deepEqual(
+      (await ops('approval-cancelled')).map((o) => [o.function_id, o.function_name]),
+      [
+        [0, 'requestApproval'],
+        [2, 'DBOS.sleep'],
+      ],
+    );
   });
 });
 

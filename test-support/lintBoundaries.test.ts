@@ -19,7 +19,11 @@ const crossings: Array<[file: string, specifier: string, says: RegExp]> = [
   ['history/src/reader/probe.ts', '../../../replay-runtime/src/values/valueText.js', /shared read side/],
   ['history/src/probe.ts', '../../cli/src/main.js', /shared read side/],
   ['debug-adapter/src/replay/probe.ts', '../../../extension/src/errors.js', /never imports the extension/],
-  ['language-server/src/probe.ts', '../../debug-adapter/src/errors.js', /never imports the extension, the CLI or the adapter/],
+  [
+    'language-server/src/probe.ts',
+    '../../debug-adapter/src/errors.js',
+    /never imports the extension, the CLI or the adapter/,
+  ],
   ['protocol/probe.ts', '../history/src/errors.js', /imports nothing but itself/],
   ['launcher/src/probe.ts', '../../replay-runtime/src/index.js', /history\/ and protocol\/ only/],
   ['debug-adapter/src/probe.ts', 'vscode', /Only extension\/ imports vscode/],
@@ -41,8 +45,18 @@ test('imports that keep to the boundaries lint clean', async () => {
     ['cli/src/probe.ts', '../../launcher/src/runReplay.js'],
   ];
   for (const [file, specifier] of allowed) {
-    assert.deepEqual(await boundaryErrors(file, `import * as m from '${specifier}';\nexport const x = m;\n`), [], `${file} -> ${specifier}`);
+    assert.deepEqual(
+      await boundaryErrors(file, `import * as m from '${specifier}';\nexport const x = m;\n`),
+      [],
+      `${file} -> ${specifier}`,
+    );
   }
   // A type-only import of vscode names no runtime dependency.
-  assert.deepEqual(await boundaryErrors('debug-adapter/src/probe.ts', "import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n"), []);
+  assert.deepEqual(
+    await boundaryErrors(
+      'debug-adapter/src/probe.ts',
+      "import type * as vscode from 'vscode';\nexport type X = vscode.Uri;\n",
+    ),
+    [],
+  );
 });

@@ -11,7 +11,10 @@ export interface NodeRun {
 }
 
 /** `node <args>` in `cwd`; `env` adds to this process's environment, and an undefined value removes that variable. */
-export function runNode(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<NodeRun> {
+export function runNode(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined> } = {},
+): Promise<NodeRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolve, reject) => {

@@ -6,7 +6,9 @@ import pg from 'pg';
 function requireEnv(name: string): string {
   const v = process.env[name];
   if (!v) {
-    throw new Error(`${name} is not set: run tests through \`npm test\`, which starts Postgres and records the fixtures.`);
+    throw new Error(
+      `${name} is not set: run tests through \`npm test\`, which starts Postgres and records the fixtures.`,
+    );
   }
   return v;
 }
@@ -29,7 +31,9 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /** A database of its own for one test, empty or copied from a template; drop() removes it. */
-export async function scratchDatabase(template?: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(
+  template?: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
@@ -61,7 +65,9 @@ export async function fixtureStepRuns(app: 'v5' | 'v4'): Promise<Record<string, 
   const c = new pg.Client({ connectionString: fixtureUrl(app, 'app') });
   await c.connect();
   try {
-    const { rows } = await c.query<{ step: string; runs: number }>('SELECT step, runs FROM fixture_step_runs ORDER BY step');
+    const { rows } = await c.query<{ step: string; runs: number }>(
+      'SELECT step, runs FROM fixture_step_runs ORDER BY step',
+    );
     return Object.fromEntries(rows.map((r) => [r.step, Number(r.runs)]));
   } finally {
     await c.end();

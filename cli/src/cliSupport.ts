@@ -28,7 +28,11 @@ export const DB_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 /** parseArgs with its errors turned into UsageErrors. */
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals: boolean) {
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: O,
+  allowPositionals: boolean,
+) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
@@ -40,8 +44,10 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: s
 export function resolveDbUrl(db: string | undefined, io: CliIo): string {
   const url = db || io.env.DBOS_SYSTEM_DATABASE_URL || io.env.DATABASE_URL;
   if (!url) {
-    throw errors.noDatabaseUrl('No database to read: pass --db postgresql://user:password@host:5432/<app name>_dbos_sys, ' +
-      'or set DBOS_SYSTEM_DATABASE_URL (or DATABASE_URL) to the DBOS system database.');
+    throw errors.noDatabaseUrl(
+      'No database to read: pass --db postgresql://user:password@host:5432/<app name>_dbos_sys, ' +
+        'or set DBOS_SYSTEM_DATABASE_URL (or DATABASE_URL) to the DBOS system database.',
+    );
   }
   io.urls.push(url);
   return url;
@@ -63,24 +69,44 @@ export function parseTime(value: string, option: string, now = Date.now()): numb
   if (rel) return Math.round(now - Number(rel[1]) * UNIT_MS[rel[2]]);
   const t = Date.parse(v);
   if (/^\d{4}-\d{2}-\d{2}/.test(v) && Number.isFinite(t)) return t;
-  throw new UsageError(`--${option} '${value}' is not a time: use an ISO date (2026-01-31 or 2026-01-31T12:00:00Z), ` +
-    'epoch milliseconds, or a duration ago such as 30m, 2h, 7d.');
+  throw new UsageError(
+    `--${option} '${value}' is not a time: use an ISO date (2026-01-31 or 2026-01-31T12:00:00Z), ` +
+      'epoch milliseconds, or a duration ago such as 30m, 2h, 7d.',
+  );
 }
 
 /** Workflow statuses the SDK writes (dbos.workflow_status.status). */
-export const STATUSES = ['PENDING', 'SUCCESS', 'ERROR', 'CANCELLED', 'ENQUEUED', 'DELAYED', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'];
+export const STATUSES = [
+  'PENDING',
+  'SUCCESS',
+  'ERROR',
+  'CANCELLED',
+  'ENQUEUED',
+  'DELAYED',
+  'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
+];
 
 /** `--status S[,S]`: statuses, upper-cased; anything else is a usage error naming the allowed ones. */
 export function parseStatusOption(value: string): string[] {
-  const wanted = value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const wanted = value
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const bad = wanted.filter((s) => !STATUSES.includes(s));
   if (bad.length || wanted.length === 0) {
-    throw new UsageError(`--status '${value}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`);
+    throw new UsageError(
+      `--status '${value}' is not a status: use one or more of ${STATUSES.join(', ')} (comma separated).`,
+    );
   }
   return wanted;
 }
 
-export function parseIntOption(value: string | undefined, option: string, min: number, max: number): number | undefined {
+export function parseIntOption(
+  value: string | undefined,
+  option: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > max) {
@@ -102,6 +128,10 @@ export function clip(s: string, max: number): string {
 /** A left-aligned text table with a header row. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

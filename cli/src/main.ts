@@ -22,10 +22,14 @@ export const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
-  return 'usage: dbos-replay <command> [options]\n\ncommands:\n' +
-    Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
+  return (
+    'usage: dbos-replay <command> [options]\n\ncommands:\n' +
+    Object.values(COMMANDS)
+      .map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+      .join('\n') +
     '\n\nThe database is --db, else DBOS_SYSTEM_DATABASE_URL, else DATABASE_URL.\n' +
-    'Run `dbos-replay <command> --help` for its options.\n';
+    'Run `dbos-replay <command> --help` for its options.\n'
+  );
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
@@ -56,7 +60,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return ExitCode.error;
     }
     // A bug: keep the stack, but never a password.
-    io.stderr(scrub(`dbos-replay ${name}: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`, io));
+    io.stderr(
+      scrub(`dbos-replay ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, io),
+    );
     return ExitCode.error;
   }
 }

@@ -12,18 +12,28 @@ export const PROGRAM_OPTIONS = {
 } as const;
 
 /** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
-export function programOptions(values: { program?: string; modules?: string; timeout?: string; trail?: boolean }, command: string): ProgramOptions {
+export function programOptions(
+  values: { program?: string; modules?: string; timeout?: string; trail?: boolean },
+  command: string,
+): ProgramOptions {
   if (!values.program && !values.modules) {
-    throw new UsageError(`${command} needs --program <entry> (.js, .mjs or .ts through tsx), or --modules a.js,b.js ` +
-      '(modules that register the workflows, when the entry point should not run).');
+    throw new UsageError(
+      `${command} needs --program <entry> (.js, .mjs or .ts through tsx), or --modules a.js,b.js ` +
+        '(modules that register the workflows, when the entry point should not run).',
+    );
   }
   if (values.program && values.modules) throw new UsageError('give --program or --modules, not both.');
   const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
   const o: ProgramOptions = { cwd: process.cwd(), timeoutMs: timeoutS * 1000 };
   if (values.trail) o.trail = true;
   if (values.program) o.program = values.program;
-  else o.modules = values.modules!.split(',').map((m) => m.trim()).filter(Boolean);
+  else
+    o.modules = values
+      .modules!.split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
   return o;
 }
 
@@ -55,14 +65,19 @@ export function trailLine(t: TrailEntry): string {
 export function verdictLine(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
   switch (v.verdict) {
-    case 'match': return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
+    case 'match':
+      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
     case 'diverged': {
       const d = v.divergence!;
       const at = d.functionId === null ? 'at the result' : `at step ${d.functionId}`;
-      return `DIVERGED    ${v.workflowId}  ${v.workflowName ?? ''}  ${at}: recorded ${d.recorded ?? '-'}, called ${d.called ?? '-'}` +
-        `${d.location ? ` (${d.location.text})` : ''}${d.kind === 'result' ? `: ${d.message}` : ''}`;
+      return (
+        `DIVERGED    ${v.workflowId}  ${v.workflowName ?? ''}  ${at}: recorded ${d.recorded ?? '-'}, called ${d.called ?? '-'}` +
+        `${d.location ? ` (${d.location.text})` : ''}${d.kind === 'result' ? `: ${d.message}` : ''}`
+      );
     }
-    case 'incomplete': return `incomplete  ${v.workflowId}  ${v.workflowName ?? ''}  ${v.incomplete?.message ?? ''} (${ops})`;
-    default: return `ERROR       ${v.workflowId}  ${v.workflowName ?? ''}  ${v.error?.message ?? ''}`;
+    case 'incomplete':
+      return `incomplete  ${v.workflowId}  ${v.workflowName ?? ''}  ${v.incomplete?.message ?? ''} (${ops})`;
+    default:
+      return `ERROR       ${v.workflowId}  ${v.workflowName ?? ''}  ${v.error?.message ?? ''}`;
   }
 }

@@ -16,7 +16,6 @@ let url: string;
 let dir: string;
 let password: string;
 
-
 function cli(args: string[], env: Record<string, string | undefined> = {}, entry = CLI): Promise<Run> {
   return runNode([entry, ...args], { env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env } });
 }
@@ -45,21 +44,57 @@ test('list --json prints one object with the workflows and a cursor', async () =
   assert.deepEqual(Object.keys(out).sort(), ['nextCursor', 'workflows']);
   assert.equal(out.workflows.length, 5 + TRICKY_IDS.length);
   const parent = out.workflows.find((w: { workflowId: string }) => w.workflowId === 'sample-parent');
-  assert.deepEqual({ ...parent, createdAt: 0, updatedAt: 0, completedAt: 0 }, {
-    workflowId: 'sample-parent', name: 'parentWf', className: null, configName: null, status: 'SUCCESS',
-    createdAt: 0, updatedAt: 0, completedAt: 0, queueName: null, parentWorkflowId: null,
-    applicationVersion: 'sample-v1', forkedFrom: null,
-  });
+  assert.deepEqual(
+    { ...parent, createdAt: 0, updatedAt: 0, completedAt: 0 },
+    {
+      workflowId: 'sample-parent',
+      name: 'parentWf',
+      className: null,
+      configName: null,
+      status: 'SUCCESS',
+      createdAt: 0,
+      updatedAt: 0,
+      completedAt: 0,
+      queueName: null,
+      parentWorkflowId: null,
+      applicationVersion: 'sample-v1',
+      forkedFrom: null,
+    },
+  );
   // Paging and filters through the environment variable instead of --db.
   const page = JSON.parse((await run(['list', '--json', '--limit', '2'], { DBOS_SYSTEM_DATABASE_URL: url })).stdout);
   assert.equal(page.workflows.length, 2);
-  const next = JSON.parse((await run(['list', '--json', '--limit', '2', '--cursor', page.nextCursor], { DATABASE_URL: url })).stdout);
+  const next = JSON.parse(
+    (await run(['list', '--json', '--limit', '2', '--cursor', page.nextCursor], { DATABASE_URL: url })).stdout,
+  );
   assert.notEqual(next.workflows[0].workflowId, page.workflows[0].workflowId);
-  const filtered = JSON.parse((await run(['list', '--json', '--db', url, '--id-prefix', 'under_', '--status', 'success',
-    '--since', '7d', '--until', '2999-01-01T00:00:00Z'])).stdout);
-  assert.deepEqual(filtered.workflows.map((w: { workflowId: string }) => w.workflowId), ['under_1']);
+  const filtered = JSON.parse(
+    (
+      await run([
+        'list',
+        '--json',
+        '--db',
+        url,
+        '--id-prefix',
+        'under_',
+        '--status',
+        'success',
+        '--since',
+        '7d',
+        '--until',
+        '2999-01-01T00:00:00Z',
+      ])
+    ).stdout,
+  );
+  assert.deepEqual(
+    filtered.workflows.map((w: { workflowId: string }) => w.workflowId),
+    ['under_1'],
+  );
   const children = JSON.parse((await run(['list', '--json', '--db', url, '--parent', 'sample-parent-10'])).stdout);
-  assert.deepEqual(children.workflows.map((w: { workflowId: string }) => w.workflowId), ['sample-parent-10-1']);
+  assert.deepEqual(
+    children.workflows.map((w: { workflowId: string }) => w.workflowId),
+    ['sample-parent-10-1'],
+  );
 });
 
 test('the package bin (bin/dbos-replay.js) runs the CLI with its exit codes', async () => {
@@ -80,7 +115,10 @@ test('list prints a readable table', async () => {
   const lines = r.stdout.trimEnd().split('\n');
   assert.match(lines[0], /^CREATED \(UTC\)\s+STATUS\s+WORKFLOW ID\s+NAME\s+CLASS\s+PARENT$/);
   assert.equal(lines.length, 3);
-  assert.ok(lines.some((l) => /SUCCESS\s+sample-explicit-child\s+childWf\s+-\s+sample-parent$/.test(l)), r.stdout);
+  assert.ok(
+    lines.some((l) => /SUCCESS\s+sample-explicit-child\s+childWf\s+-\s+sample-parent$/.test(l)),
+    r.stdout,
+  );
 });
 
 test('show --json prints the workflow and its decoded operations', async () => {
@@ -91,8 +129,16 @@ test('show --json prints the workflow and its decoded operations', async () => {
   assert.deepEqual(out.workflow.inputs, [{ n: 3, when: '1970-01-02T00:00:00.000Z' }]);
   assert.equal(out.operations.length, 14);
   const op0 = out.operations[0];
-  assert.deepEqual(Object.keys(op0).sort(),
-    ['childWorkflowId', 'completedAt', 'error', 'functionId', 'name', 'output', 'serialization', 'startedAt']);
+  assert.deepEqual(Object.keys(op0).sort(), [
+    'childWorkflowId',
+    'completedAt',
+    'error',
+    'functionId',
+    'name',
+    'output',
+    'serialization',
+    'startedAt',
+  ]);
   assert.equal(op0.output.big, '12345678901234567890');
   assert.equal(out.operations[1].error.message, 'boom');
   assert.equal(out.operations[10].childWorkflowId, 'sample-parent-10');
@@ -124,14 +170,20 @@ test('errors: exit 1 with a message and no stack; never the password', async () 
   let r = await run(['show', 'abc', '--db', url]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, `dbos-replay show: No recorded workflow 'abc' in dbos.workflow_status at ${target}. ` +
-    'Check the ID with `dbos-replay list`.\n');
+  assert.equal(
+    r.stderr,
+    `dbos-replay show: No recorded workflow 'abc' in dbos.workflow_status at ${target}. ` +
+      'Check the ID with `dbos-replay list`.\n',
+  );
   const wrong = new URL(url);
   wrong.password = 'not-the-password-Q7';
   r = await run(['list', '--db', wrong.toString()]);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, `dbos-replay list: The Postgres server at ${target} rejected the password for user 'postgres'. ` +
-    'Fix the password in --db / DBOS_SYSTEM_DATABASE_URL.\n');
+  assert.equal(
+    r.stderr,
+    `dbos-replay list: The Postgres server at ${target} rejected the password for user 'postgres'. ` +
+      'Fix the password in --db / DBOS_SYSTEM_DATABASE_URL.\n',
+  );
   assert.ok(!r.stderr.includes('not-the-password-Q7'));
   r = await run(['list'], { DBOS_SYSTEM_DATABASE_URL: withDatabase(adminUrl(), 'postgres') });
   assert.equal(r.code, 1);
@@ -141,7 +193,10 @@ test('errors: exit 1 with a message and no stack; never the password', async () 
 test('usage errors: exit 2', async () => {
   let r = await run(['list']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^dbos-replay list: No database to read: pass --db postgresql:\/\/user:password@host:5432\/<app name>_dbos_sys, or set DBOS_SYSTEM_DATABASE_URL \(or DATABASE_URL\) to the DBOS system database\.\n\nusage: dbos-replay list /);
+  assert.match(
+    r.stderr,
+    /^dbos-replay list: No database to read: pass --db postgresql:\/\/user:password@host:5432\/<app name>_dbos_sys, or set DBOS_SYSTEM_DATABASE_URL \(or DATABASE_URL\) to the DBOS system database\.\n\nusage: dbos-replay list /,
+  );
   r = await run(['list', '--db', url, '--limit', '0']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--limit '0' is not a whole number from 1 to 1000\./);

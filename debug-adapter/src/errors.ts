@@ -30,7 +30,12 @@ export enum ErrorCode {
 
 /** An error with a catalogue code. `user` errors are shown to the user and carry the fix in their message. */
 export class AdapterError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly user = true, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly user = true,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'AdapterError';
   }

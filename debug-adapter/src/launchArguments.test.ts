@@ -19,7 +19,12 @@ describe('validateLaunchArguments', () => {
   });
 
   it('keeps the DBOS arguments for the replay launch', () => {
-    const v = validateLaunchArguments({ program, workflowId: 'wf-1', traceFile: '/tmp/t.json', databaseUrl: 'postgres://x' });
+    const v = validateLaunchArguments({
+      program,
+      workflowId: 'wf-1',
+      traceFile: '/tmp/t.json',
+      databaseUrl: 'postgres://x',
+    });
     assert.equal(v.workflowId, 'wf-1');
     assert.equal(v.traceFile, '/tmp/t.json');
     assert.equal(v.databaseUrl, 'postgres://x');
@@ -27,13 +32,25 @@ describe('validateLaunchArguments', () => {
 
   it('rejects a missing program with the fix', () => {
     assert.throws(() => validateLaunchArguments({}), /Set "program"/);
-    assert.throws(() => validateLaunchArguments({ program: '/no/such/file.ts' }), /"program" "\/no\/such\/file.ts" does not exist. Fix "program"/);
+    assert.throws(
+      () => validateLaunchArguments({ program: '/no/such/file.ts' }),
+      /"program" "\/no\/such\/file.ts" does not exist. Fix "program"/,
+    );
   });
 
   it('names the argument of a wrong type', () => {
-    assert.throws(() => validateLaunchArguments({ program, runtimeArgs: 'tsx' }), /"runtimeArgs" must be an array of strings/);
-    assert.throws(() => validateLaunchArguments({ program, stopOnEntry: 'yes' }), /"stopOnEntry" must be true or false/);
+    assert.throws(
+      () => validateLaunchArguments({ program, runtimeArgs: 'tsx' }),
+      /"runtimeArgs" must be an array of strings/,
+    );
+    assert.throws(
+      () => validateLaunchArguments({ program, stopOnEntry: 'yes' }),
+      /"stopOnEntry" must be true or false/,
+    );
     assert.throws(() => validateLaunchArguments({ program, cwd: 'relative' }), /"cwd" must be an absolute path/);
-    assert.throws(() => validateLaunchArguments({ program, env: { A: 1 } }), /"env" must be an object of string values/);
+    assert.throws(
+      () => validateLaunchArguments({ program, env: { A: 1 } }),
+      /"env" must be an object of string values/,
+    );
   });
 });

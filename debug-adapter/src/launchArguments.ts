@@ -56,20 +56,28 @@ export interface ValidatedLaunchArguments {
 export const DEFAULT_SKIP_FILES = ['<node_internals>/**', '**/node_modules/**'];
 
 export function validateLaunchArguments(raw: unknown): ValidatedLaunchArguments {
-  if (typeof raw !== 'object' || raw === null) throw argError('The launch request has no arguments. Add a "program" to launch.json.');
+  if (typeof raw !== 'object' || raw === null)
+    throw argError('The launch request has no arguments. Add a "program" to launch.json.');
   const a = raw as Record<string, unknown>;
   const program = optionalString(a, 'program');
   const modules = optionalStringArray(a, 'modules') ?? [];
   if (!program && modules.length === 0) {
-    throw argError('Set "program" (the file to debug, e.g. "${workspaceFolder}/src/main.ts") or "modules" in launch.json.');
+    throw argError(
+      'Set "program" (the file to debug, e.g. "${workspaceFolder}/src/main.ts") or "modules" in launch.json.',
+    );
   }
   const cwdArg = optionalString(a, 'cwd');
-  if (cwdArg !== undefined && !path.isAbsolute(cwdArg)) throw argError(`"cwd" must be an absolute path, got ${JSON.stringify(cwdArg)}. Use "\${workspaceFolder}/…".`);
-  if (cwdArg !== undefined && !isDirectory(cwdArg)) throw argError(`"cwd" ${JSON.stringify(cwdArg)} is not a directory. Fix "cwd" in launch.json.`);
+  if (cwdArg !== undefined && !path.isAbsolute(cwdArg))
+    throw argError(`"cwd" must be an absolute path, got ${JSON.stringify(cwdArg)}. Use "\${workspaceFolder}/…".`);
+  if (cwdArg !== undefined && !isDirectory(cwdArg))
+    throw argError(`"cwd" ${JSON.stringify(cwdArg)} is not a directory. Fix "cwd" in launch.json.`);
   const baseDir = cwdArg ?? (program && path.isAbsolute(program) ? path.dirname(program) : process.cwd());
   const programPath = program ? path.resolve(baseDir, program) : undefined;
   if (programPath && !existsSync(programPath)) {
-    throw new AdapterError(ErrorCode.ProgramNotFound, `"program" ${JSON.stringify(programPath)} does not exist. Fix "program" (or "cwd") in launch.json.`);
+    throw new AdapterError(
+      ErrorCode.ProgramNotFound,
+      `"program" ${JSON.stringify(programPath)} does not exist. Fix "program" (or "cwd") in launch.json.`,
+    );
   }
   const cwd = cwdArg ?? (programPath ? path.dirname(programPath) : process.cwd());
   const env = optionalRecord(a, 'env') ?? {};
@@ -84,7 +92,9 @@ export function validateLaunchArguments(raw: unknown): ValidatedLaunchArguments 
     runtimeArgs: optionalStringArray(a, 'runtimeArgs') ?? [],
     env,
     stopOnEntry: optionalBoolean(a, 'stopOnEntry') ?? false,
-    skipFiles: (optionalStringArray(a, 'skipFiles') ?? DEFAULT_SKIP_FILES).map((g) => g.startsWith('<node_internals>') ? g : absoluteGlob(g, cwd)),
+    skipFiles: (optionalStringArray(a, 'skipFiles') ?? DEFAULT_SKIP_FILES).map((g) =>
+      g.startsWith('<node_internals>') ? g : absoluteGlob(g, cwd),
+    ),
     outFiles,
     workflowId: optionalString(a, 'workflowId'),
     traceFile: optionalString(a, 'traceFile'),
@@ -112,14 +122,16 @@ function argError(message: string): AdapterError {
 function optionalString(a: Record<string, unknown>, name: string): string | undefined {
   const v = a[name];
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw argError(`"${name}" must be a string, got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
+  if (typeof v !== 'string')
+    throw argError(`"${name}" must be a string, got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
   return v;
 }
 
 function optionalBoolean(a: Record<string, unknown>, name: string): boolean | undefined {
   const v = a[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw argError(`"${name}" must be true or false, got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
+  if (typeof v !== 'boolean')
+    throw argError(`"${name}" must be true or false, got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
   return v;
 }
 
@@ -136,7 +148,9 @@ function optionalRecord(a: Record<string, unknown>, name: string): Record<string
   const v = a[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => x !== null && typeof x !== 'string')) {
-    throw argError(`"${name}" must be an object of string values (or null to unset), got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
+    throw argError(
+      `"${name}" must be an object of string values (or null to unset), got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`,
+    );
   }
   return v as Record<string, string | null>;
 }

@@ -33,7 +33,9 @@ if (portArg !== undefined) {
   });
   server.listen(port, '127.0.0.1', () => {
     const address = server.address();
-    process.stderr.write(`dbos-replay debug adapter listening on 127.0.0.1:${typeof address === 'object' && address ? address.port : port}\n`);
+    process.stderr.write(
+      `dbos-replay debug adapter listening on 127.0.0.1:${typeof address === 'object' && address ? address.port : port}\n`,
+    );
   });
 } else {
   const session = new ReplaySession();

@@ -1,8 +1,22 @@
 // The DAP side of a replay debug session: translates requests to ReplayController calls and controller events to DAP events.
 // Runs in the debug adapter process. Owns only DAP things: handles, 1-based lines, capabilities, error responses.
 import {
-  Breakpoint, BreakpointEvent, Event, ExitedEvent, Handles, InitializedEvent, Logger, logger, LoggingDebugSession,
-  OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint,
+  BreakpointEvent,
+  Event,
+  ExitedEvent,
+  Handles,
+  InitializedEvent,
+  Logger,
+  logger,
+  LoggingDebugSession,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CustomRequest, type RunToOperationArguments } from '../../protocol/dapProtocol';
@@ -20,10 +34,30 @@ const CONFIGURATION_DONE_TIMEOUT_MS = 5000;
 
 /** Exception filters the client can toggle: the replay's own, then V8's. */
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'divergence', label: 'Replay Divergence', default: true, description: 'Stop at the call where the code departs from the recording (recorded vs called).' },
-  { filter: 'recordedStepError', label: 'Recorded Step Errors', default: false, description: 'Stop at a durable call whose recorded outcome is an error, before it is thrown into the code.' },
-  { filter: 'uncaught', label: 'Uncaught Exceptions', default: true, description: 'Stop when an exception is not caught by the program.' },
-  { filter: 'caught', label: 'Caught Exceptions', default: false, description: 'Stop at every exception thrown, caught or not.' },
+  {
+    filter: 'divergence',
+    label: 'Replay Divergence',
+    default: true,
+    description: 'Stop at the call where the code departs from the recording (recorded vs called).',
+  },
+  {
+    filter: 'recordedStepError',
+    label: 'Recorded Step Errors',
+    default: false,
+    description: 'Stop at a durable call whose recorded outcome is an error, before it is thrown into the code.',
+  },
+  {
+    filter: 'uncaught',
+    label: 'Uncaught Exceptions',
+    default: true,
+    description: 'Stop when an exception is not caught by the program.',
+  },
+  {
+    filter: 'caught',
+    label: 'Caught Exceptions',
+    default: false,
+    description: 'Stop at every exception thrown, caught or not.',
+  },
 ];
 
 interface VariableRef {
@@ -68,7 +102,10 @@ export class ReplaySession extends LoggingDebugSession {
     });
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args: DebugProtocol.InitializeRequestArguments): void {
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    _args: DebugProtocol.InitializeRequestArguments,
+  ): void {
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -90,27 +127,43 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments): void {
+  protected override launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments,
+  ): void {
     this.answer(response, async () => {
-      if (this.launched) throw new AdapterError(ErrorCode.AlreadyLaunched, 'This session already launched a program. Start a new debug session.');
+      if (this.launched)
+        throw new AdapterError(
+          ErrorCode.AlreadyLaunched,
+          'This session already launched a program. Start a new debug session.',
+        );
       const validated = validateLaunchArguments(args);
       if (args?.trace) logger.setup(Logger.LogLevel.Verbose, false);
       this.launched = true;
       this.launchArgs = validated;
       this.plan = await launchPlan(validated);
       await this.controller.launch(validated, this.plan);
-      this.sendEvent(new Event('process', {
-        name: validated.program ?? validated.modules.join(', '), systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch',
-      }));
+      this.sendEvent(
+        new Event('process', {
+          name: validated.program ?? validated.modules.join(', '),
+          systemProcessId: this.controller.pid,
+          isLocalProcess: true,
+          startMethod: 'launch',
+        }),
+      );
       this.sendEvent(new InitializedEvent());
       await Promise.race([this.configurationDone, delay(CONFIGURATION_DONE_TIMEOUT_MS)]);
       await this.controller.run();
     });
   }
 
-  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+  protected override restartRequest(
+    response: DebugProtocol.RestartResponse,
+    args: DebugProtocol.RestartArguments,
+  ): void {
     this.answer(response, async () => {
-      if (!this.launchArgs) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to restart: launch a program first.');
+      if (!this.launchArgs)
+        throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to restart: launch a program first.');
       const validated = args?.arguments ? validateLaunchArguments(args.arguments) : this.launchArgs;
       if (args?.arguments || !this.plan) {
         const old = this.plan;
@@ -120,11 +173,21 @@ export class ReplaySession extends LoggingDebugSession {
       this.launchArgs = validated;
       this.resetHandles();
       await this.controller.restart(validated, this.plan);
-      this.sendEvent(new Event('process', { name: validated.program ?? '', systemProcessId: this.controller.pid, isLocalProcess: true, startMethod: 'launch' }));
+      this.sendEvent(
+        new Event('process', {
+          name: validated.program ?? '',
+          systemProcessId: this.controller.pid,
+          isLocalProcess: true,
+          startMethod: 'launch',
+        }),
+      );
     });
   }
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     this.answer(response, async () => {
       const sourcePath = args?.source?.path;
       if (!sourcePath) throw new AdapterError(ErrorCode.BadRequest, 'setBreakpoints needs a source with a path.');
@@ -140,19 +203,30 @@ export class ReplaySession extends LoggingDebugSession {
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     this.answer(response, async () => {
       const filters = new Set(args?.filters ?? []);
       await this.controller.setExceptionFilters({
-        uncaught: filters.has('uncaught'), caught: filters.has('caught'), divergence: filters.has('divergence'), recordedStepError: filters.has('recordedStepError'),
+        uncaught: filters.has('uncaught'),
+        caught: filters.has('caught'),
+        divergence: filters.has('divergence'),
+        recordedStepError: filters.has('recordedStepError'),
       });
     });
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
     this.answer(response, async () => {
       const specs = Array.isArray(args?.breakpoints) ? args.breakpoints : [];
-      const states = await this.controller.setFunctionBreakpoints(specs.map((b) => ({ name: String(b?.name ?? ''), condition: b?.condition, hitCondition: b?.hitCondition })));
+      const states = await this.controller.setFunctionBreakpoints(
+        specs.map((b) => ({ name: String(b?.name ?? ''), condition: b?.condition, hitCondition: b?.hitCondition })),
+      );
       response.body = {
         breakpoints: states.map((s) => {
           const bp: DebugProtocol.Breakpoint = { id: s.id, verified: s.verified };
@@ -168,7 +242,10 @@ export class ReplaySession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
     this.answer(response, async () => {
       const frames = await this.controller.stackTrace();
       const start = args?.startFrame ?? 0;
@@ -184,27 +261,45 @@ export class ReplaySession extends LoggingDebugSession {
     this.answer(response, async () => {
       const scopes = await this.controller.scopes(this.frameIndex(args?.frameId));
       response.body = {
-        scopes: scopes.map((s) => new Scope(s.name, s.objectId ? this.variableHandles.create({ objectId: s.objectId }) : 0, s.expensive)),
+        scopes: scopes.map(
+          (s) => new Scope(s.name, s.objectId ? this.variableHandles.create({ objectId: s.objectId }) : 0, s.expensive),
+        ),
       };
     });
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
     this.answer(response, async () => {
       const ref = this.variableHandles.get(args?.variablesReference);
-      if (!ref) throw new AdapterError(ErrorCode.NoSuchVariable, `No variables with reference ${args?.variablesReference} (values are released when the program resumes).`);
+      if (!ref)
+        throw new AdapterError(
+          ErrorCode.NoSuchVariable,
+          `No variables with reference ${args?.variablesReference} (values are released when the program resumes).`,
+        );
       const props = await this.controller.properties(ref.objectId);
       let variables = props.map((p) => ({ name: p.name, ...this.toDapValue(p) }));
-      if (args.start !== undefined || args.count !== undefined) variables = variables.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? variables.length));
+      if (args.start !== undefined || args.count !== undefined)
+        variables = variables.slice(args.start ?? 0, (args.start ?? 0) + (args.count ?? variables.length));
       response.body = { variables };
     });
   }
 
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): void {
     this.answer(response, async () => {
-      if (typeof args?.expression !== 'string') throw new AdapterError(ErrorCode.BadRequest, 'evaluate needs an expression.');
+      if (typeof args?.expression !== 'string')
+        throw new AdapterError(ErrorCode.BadRequest, 'evaluate needs an expression.');
       const frameIndex = args.frameId === undefined ? undefined : this.frameIndex(args.frameId);
-      const v = await this.controller.evaluate(args.expression, frameIndex, (args.context ?? 'repl') as EvaluateContext);
+      const v = await this.controller.evaluate(
+        args.expression,
+        frameIndex,
+        (args.context ?? 'repl') as EvaluateContext,
+      );
       const dap = this.toDapValue(v);
       response.body = { result: dap.value, type: dap.type, variablesReference: dap.variablesReference };
     });
@@ -263,10 +358,14 @@ export class ReplaySession extends LoggingDebugSession {
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     // Dispose in order (process tree, inspector socket, source maps), then answer.
-    this.answer(response, async () => {
-      await this.controller.dispose();
-      this.resetHandles();
-    }, () => this.shutdown());
+    this.answer(
+      response,
+      async () => {
+        await this.controller.dispose();
+        this.resetHandles();
+      },
+      () => this.shutdown(),
+    );
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
@@ -274,14 +373,21 @@ export class ReplaySession extends LoggingDebugSession {
       this.answer(response, async () => {
         const functionId = (args as Partial<RunToOperationArguments> | undefined)?.functionId;
         if (typeof functionId !== 'number' || !Number.isInteger(functionId) || functionId < 0) {
-          throw new AdapterError(ErrorCode.BadRequest, `${CustomRequest.RunToOperation} needs { functionId }, a recorded operation's function_id (0, 1, …); got ${JSON.stringify(functionId)}.`);
+          throw new AdapterError(
+            ErrorCode.BadRequest,
+            `${CustomRequest.RunToOperation} needs { functionId }, a recorded operation's function_id (0, 1, …); got ${JSON.stringify(functionId)}.`,
+          );
         }
         this.resetHandles();
         await this.controller.runToOperation(functionId);
       });
       return;
     }
-    this.sendErrorResponse(response, { id: ErrorCode.NotSupported, format: `Unknown request '${command}'.`, showUser: false });
+    this.sendErrorResponse(response, {
+      id: ErrorCode.NotSupported,
+      format: `Unknown request '${command}'.`,
+      showUser: false,
+    });
   }
 
   /**
@@ -295,14 +401,20 @@ export class ReplaySession extends LoggingDebugSession {
     } catch (e) {
       running = Promise.reject(e);
     }
-    running.then(
-      () => this.sendResponse(response),
-      (e: unknown) => {
-        const err = toAdapterError(e);
-        log('dap', `${response.command} failed: ${err.user ? err.message : err.stack}`);
-        this.sendErrorResponse(response, { id: err.code, format: err.message, showUser: err.user && isUserFacing(response.command) });
-      },
-    ).finally(() => after?.());
+    running
+      .then(
+        () => this.sendResponse(response),
+        (e: unknown) => {
+          const err = toAdapterError(e);
+          log('dap', `${response.command} failed: ${err.user ? err.message : err.stack}`);
+          this.sendErrorResponse(response, {
+            id: err.code,
+            format: err.message,
+            showUser: err.user && isUserFacing(response.command),
+          });
+        },
+      )
+      .finally(() => after?.());
   }
 
   private sendTerminated(): void {
@@ -318,7 +430,8 @@ export class ReplaySession extends LoggingDebugSession {
 
   private frameIndex(frameId: number | undefined): number {
     const index = frameId === undefined ? undefined : this.frameHandles.get(frameId)?.index;
-    if (index === undefined) throw new AdapterError(ErrorCode.NoSuchFrame, `No stack frame ${frameId} in the current stop.`);
+    if (index === undefined)
+      throw new AdapterError(ErrorCode.NoSuchFrame, `No stack frame ${frameId} in the current stop.`);
     return index;
   }
 
@@ -326,17 +439,38 @@ export class ReplaySession extends LoggingDebugSession {
     const source = f.path ? new Source(f.sourceName, f.path) : new Source(f.sourceName);
     if (f.skipped) (source as DebugProtocol.Source).presentationHint = 'deemphasize';
     const frame: DebugProtocol.StackFrame = new StackFrame(
-      this.frameHandles.create({ index: f.index }), f.name, source, this.convertDebuggerLineToClient(f.line0), this.convertDebuggerColumnToClient(f.column0));
+      this.frameHandles.create({ index: f.index }),
+      f.name,
+      source,
+      this.convertDebuggerLineToClient(f.line0),
+      this.convertDebuggerColumnToClient(f.column0),
+    );
     if (f.skipped) frame.presentationHint = 'subtle';
     return frame;
   }
 
   private toDapValue(v: RenderedValue): { value: string; type: string; variablesReference: number } {
-    return { value: v.value, type: v.type, variablesReference: v.objectId ? this.variableHandles.create({ objectId: v.objectId }) : 0 };
+    return {
+      value: v.value,
+      type: v.type,
+      variablesReference: v.objectId ? this.variableHandles.create({ objectId: v.objectId }) : 0,
+    };
   }
 
-  private toDapBreakpoint(s: { id: number; verified: boolean; path: string; line0: number; column0?: number; message?: string }): DebugProtocol.Breakpoint {
-    const bp: DebugProtocol.Breakpoint = new Breakpoint(s.verified, this.convertDebuggerLineToClient(Math.max(s.line0, 0)), undefined, new Source(pathBase(s.path), s.path));
+  private toDapBreakpoint(s: {
+    id: number;
+    verified: boolean;
+    path: string;
+    line0: number;
+    column0?: number;
+    message?: string;
+  }): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = new Breakpoint(
+      s.verified,
+      this.convertDebuggerLineToClient(Math.max(s.line0, 0)),
+      undefined,
+      new Source(pathBase(s.path), s.path),
+    );
     bp.id = s.id;
     if (s.column0 !== undefined && s.verified) bp.column = this.convertDebuggerColumnToClient(s.column0);
     if (s.message) bp.message = s.message;

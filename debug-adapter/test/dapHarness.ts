@@ -14,7 +14,13 @@ const TIMEOUT_MS = 20000;
 
 /** Launch arguments running a TypeScript test program through tsx. */
 export function tsxLaunch(program: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { program: path.join(programsDir, program), cwd: repoRoot, runtimeExecutable: process.execPath, runtimeArgs: ['--import', 'tsx'], ...extra };
+  return {
+    program: path.join(programsDir, program),
+    cwd: repoRoot,
+    runtimeExecutable: process.execPath,
+    runtimeArgs: ['--import', 'tsx'],
+    ...extra,
+  };
 }
 
 /** Compiles a test program like tsc with an outDir: `<tmp>/out/<name>.js` plus a `.js.map` pointing back at the .ts. */
@@ -30,7 +36,10 @@ export function compileToOutDir(program: string): { js: string; outDir: string }
   map.file = path.basename(js);
   map.sources = [path.relative(outDir, src)];
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(js, r.outputText.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${path.basename(js)}.map`));
+  writeFileSync(
+    js,
+    r.outputText.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${path.basename(js)}.map`),
+  );
   writeFileSync(`${js}.map`, JSON.stringify(map));
   return { js, outDir };
 }
@@ -44,7 +53,10 @@ export class DapTest {
 
   constructor() {
     this.dc.defaultTimeout = TIMEOUT_MS;
-    const anyDc = this.dc as unknown as { doSend(c: string, a: unknown, cb: (r: DebugProtocol.Response) => void): void; dispatch(body: string): void };
+    const anyDc = this.dc as unknown as {
+      doSend(c: string, a: unknown, cb: (r: DebugProtocol.Response) => void): void;
+      dispatch(body: string): void;
+    };
     const doSend = anyDc.doSend.bind(this.dc);
     anyDc.doSend = (command, args, cb) => {
       this.transcript.push(`→ ${command} ${JSON.stringify(args ?? {})}`);
@@ -67,7 +79,11 @@ export class DapTest {
   }
 
   /** The first not-yet-consumed event with this name (matching `pred`), waiting for it if needed. */
-  async waitFor<E extends DebugProtocol.Event = DebugProtocol.Event>(name: string, pred: (e: E) => boolean = () => true, timeoutMs = TIMEOUT_MS): Promise<E> {
+  async waitFor<E extends DebugProtocol.Event = DebugProtocol.Event>(
+    name: string,
+    pred: (e: E) => boolean = () => true,
+    timeoutMs = TIMEOUT_MS,
+  ): Promise<E> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find((e) => e.event === name && !this.consumed.has(e) && pred(e as E));
@@ -88,13 +104,23 @@ export class DapTest {
   }
 
   /** initialize → launch, answering `initialized` with the given breakpoints, exception filters and configurationDone. */
-  async launch(args: Record<string, unknown>, breakpoints: { path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }[] = [], filters: string[] = []): Promise<DebugProtocol.SetBreakpointsResponse[]> {
-    await this.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  async launch(
+    args: Record<string, unknown>,
+    breakpoints: { path: string; breakpoints: DebugProtocol.SourceBreakpoint[] }[] = [],
+    filters: string[] = [],
+  ): Promise<DebugProtocol.SetBreakpointsResponse[]> {
+    await this.dc.initializeRequest({
+      adapterID: 'dbos-replay',
+      linesStartAt1: true,
+      columnsStartAt1: true,
+      pathFormat: 'path',
+    });
     const launching = this.dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
     const configured = (async () => {
       await this.waitFor('initialized');
       const responses = [];
-      for (const b of breakpoints) responses.push(await this.dc.setBreakpointsRequest({ source: { path: b.path }, breakpoints: b.breakpoints }));
+      for (const b of breakpoints)
+        responses.push(await this.dc.setBreakpointsRequest({ source: { path: b.path }, breakpoints: b.breakpoints }));
       await this.dc.setExceptionBreakpointsRequest({ filters });
       await this.dc.configurationDoneRequest();
       return responses;

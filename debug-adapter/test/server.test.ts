@@ -43,7 +43,9 @@ describe('adapter server mode and restart', () => {
   });
 
   it('`dbos-replay dap --port 0` (dist/cli.js) serves DAP', async () => {
-    const server = spawn(process.execPath, [path.join(path.dirname(adapterBundle), 'cli.js'), 'dap', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = spawn(process.execPath, [path.join(path.dirname(adapterBundle), 'cli.js'), 'dap', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     try {
       const port = await new Promise<number>((resolve, reject) => {
         let text = '';
@@ -57,7 +59,12 @@ describe('adapter server mode and restart', () => {
       const t = new DapTest();
       await t.dc.start(port);
       try {
-        const init = await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+        const init = await t.dc.initializeRequest({
+          adapterID: 'dbos-replay',
+          linesStartAt1: true,
+          columnsStartAt1: true,
+          pathFormat: 'path',
+        });
         assert.equal(init.body?.supportsStepBack, true);
       } finally {
         await t.stop();
@@ -67,16 +74,17 @@ describe('adapter server mode and restart', () => {
     }
   });
 
-  it('restart replaces the debuggee and keeps the breakpoints', () => withAdapter(async (t) => {
-    await t.launch(tsxLaunch('sample.ts'), [{ path: sample, breakpoints: [{ line: 22 }] }]);
-    const first = (await t.waitFor('process')).body.systemProcessId as number;
-    await t.stopped('breakpoint');
-    await t.dc.restartRequest({});
-    const second = (await t.waitFor('process')).body.systemProcessId as number;
-    assert.notEqual(second, first);
-    assert.throws(() => process.kill(first, 0), /ESRCH/, 'the first debuggee is gone');
-    await t.stopped('breakpoint');
-    assert.equal((await t.topFrame()).line, 22);
-    assert.equal(t.events.filter((e) => e.event === 'terminated').length, 0, 'a restart does not end the session');
-  }));
+  it('restart replaces the debuggee and keeps the breakpoints', () =>
+    withAdapter(async (t) => {
+      await t.launch(tsxLaunch('sample.ts'), [{ path: sample, breakpoints: [{ line: 22 }] }]);
+      const first = (await t.waitFor('process')).body.systemProcessId as number;
+      await t.stopped('breakpoint');
+      await t.dc.restartRequest({});
+      const second = (await t.waitFor('process')).body.systemProcessId as number;
+      assert.notEqual(second, first);
+      assert.throws(() => process.kill(first, 0), /ESRCH/, 'the first debuggee is gone');
+      await t.stopped('breakpoint');
+      assert.equal((await t.topFrame()).line, 22);
+      assert.equal(t.events.filter((e) => e.event === 'terminated').length, 0, 'a restart does not end the session');
+    }));
 });

@@ -1,9 +1,19 @@
 // Starts the DBOS Replay language server (dist/language-server.js) and keeps it pointed at the connected database.
 // Runs in the extension host; the server runs in its own Node process (IPC).
 import * as vscode from 'vscode';
-import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  CustomRequests, SETTINGS_SECTION, type InitializationOptions, type RefreshHistoryResult, type ServerSettings,
+  LanguageClient,
+  RevealOutputChannelOn,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  CustomRequests,
+  SETTINGS_SECTION,
+  type InitializationOptions,
+  type RefreshHistoryResult,
+  type ServerSettings,
 } from '../../protocol/languageServerProtocol.js';
 import type { ConnectionManager } from './connection/connectionManager.js';
 import { redactingLogChannel } from './languageServer/redactingLogChannel.js';
@@ -25,8 +35,14 @@ export class DbosLanguageClient implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly channel: vscode.LogOutputChannel;
 
-  constructor(private readonly serverModule: string, private readonly connection: ConnectionManager, private readonly log: vscode.LogOutputChannel) {
-    this.channel = redactingLogChannel(log, () => [connection.state.kind === 'connected' ? connection.state.password : undefined]);
+  constructor(
+    private readonly serverModule: string,
+    private readonly connection: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.channel = redactingLogChannel(log, () => [
+      connection.state.kind === 'connected' ? connection.state.password : undefined,
+    ]);
     this.subscriptions.push(
       connection.onDidChange((state) => {
         if (state.kind !== 'connecting') this.enqueue(() => this.pushConnection());
@@ -53,12 +69,16 @@ export class DbosLanguageClient implements vscode.Disposable {
     const client = this.client;
     if (!client?.isRunning()) return undefined;
     const result = await client.sendRequest<RefreshHistoryResult>(CustomRequests.refreshHistory);
-    this.log.debug(`[language server] history refreshed: ${result.connected ? `${result.workflows} workflow groups at ${result.target}` : `not connected${result.error ? ` (${result.error})` : ''}`}`);
+    this.log.debug(
+      `[language server] history refreshed: ${result.connected ? `${result.workflows} workflow groups at ${result.target}` : `not connected${result.error ? ` (${result.error})` : ''}`}`,
+    );
     return result;
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(job).catch((e) => this.log.error(`[language server] ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    const next = this.queue
+      .then(job)
+      .catch((e) => this.log.error(`[language server] ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     this.queue = next;
     return next;
   }
@@ -67,7 +87,8 @@ export class DbosLanguageClient implements vscode.Disposable {
     const enabled = vscode.workspace.getConfiguration('dbosReplay').get<boolean>(SETTING_LANGUAGE_SERVER_ENABLED, true);
     const wanted = enabled && !this.disposed && (await isDbosWorkspace());
     if (wanted && !this.client) await this.startClient();
-    else if (!wanted && this.client) await this.stopClient(enabled ? 'no DBOS app in the workspace' : 'dbosReplay.languageServer.enabled is off');
+    else if (!wanted && this.client)
+      await this.stopClient(enabled ? 'no DBOS app in the workspace' : 'dbosReplay.languageServer.enabled is off');
   }
 
   /** The URL the server should read: the connection's, with its password; null when there is none or it failed. */
@@ -80,7 +101,11 @@ export class DbosLanguageClient implements vscode.Disposable {
     const initializationOptions: InitializationOptions = { databaseUrl, schema: null };
     const serverOptions: ServerOptions = {
       run: { module: this.serverModule, transport: TransportKind.ipc },
-      debug: { module: this.serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+      debug: {
+        module: this.serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6019'] },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       // Files on disk only (not untitled buffers, git diffs or the recorded-value documents).
@@ -92,11 +117,18 @@ export class DbosLanguageClient implements vscode.Disposable {
       // Server-side failures are logged; never pop the output open over the user's editor.
       revealOutputChannelOn: RevealOutputChannelOn.Never,
     };
-    const client = new LanguageClient('dbosReplayLanguageServer', 'DBOS Replay Language Server', serverOptions, clientOptions);
+    const client = new LanguageClient(
+      'dbosReplayLanguageServer',
+      'DBOS Replay Language Server',
+      serverOptions,
+      clientOptions,
+    );
     this.client = client;
     this.sentUrl = databaseUrl;
     await client.start();
-    this.log.info(`[language server] started (${this.serverModule.split(/[\\/]/).pop()}, ${databaseUrl ? 'with' : 'without'} a database)`);
+    this.log.info(
+      `[language server] started (${this.serverModule.split(/[\\/]/).pop()}, ${databaseUrl ? 'with' : 'without'} a database)`,
+    );
     // The connection may have changed while the server was starting.
     await this.pushConnection();
   }
@@ -131,7 +163,11 @@ export class DbosLanguageClient implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     const client = this.client;
     this.client = undefined;
-    if (client) void client.stop(2000).catch(() => {}).finally(() => client.dispose(1000).catch(() => {}));
+    if (client)
+      void client
+        .stop(2000)
+        .catch(() => {})
+        .finally(() => client.dispose(1000).catch(() => {}));
   }
 }
 
@@ -149,7 +185,11 @@ async function isDbosWorkspace(): Promise<boolean> {
       // none here
     }
     try {
-      const pkg = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json'))).toString('utf8'));
+      const pkg = JSON.parse(
+        Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, 'package.json'))).toString(
+          'utf8',
+        ),
+      );
       const deps = { ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies };
       if (Object.keys(deps).some((d) => d === '@dbos-inc/dbos-sdk')) return true;
     } catch {

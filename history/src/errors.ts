@@ -103,84 +103,170 @@ const REEXPORT = 'Re-export it with `dbos-replay export`.';
  */
 export const errors = {
   // 1xx connection
-  invalidDatabaseUrl: (problem: string) => new HistoryError(ErrorCode.InvalidDatabaseUrl,
-    `The database URL ${problem}. Use the form ${URL_FORM} in ${DB_URL_HINT}.`),
+  invalidDatabaseUrl: (problem: string) =>
+    new HistoryError(
+      ErrorCode.InvalidDatabaseUrl,
+      `The database URL ${problem}. Use the form ${URL_FORM} in ${DB_URL_HINT}.`,
+    ),
   noDatabaseUrl: (message: string) => new HistoryError(ErrorCode.NoDatabaseUrl, message),
-  serverUnreachable: (target: string, why: string, cause: unknown) => new HistoryError(ErrorCode.ServerUnreachable,
-    `Cannot reach the Postgres server at ${target} (${why}). Check that the server is running and the host and port in ${DB_URL_HINT}.`,
-    { cause }),
-  passwordRejected: (target: string, user: string, cause: unknown) => new HistoryError(ErrorCode.AuthenticationFailed,
-    `The Postgres server at ${target} rejected the password for user '${user}'. Fix the password in ${DB_URL_HINT}.`, { cause }),
-  userRefused: (target: string, user: string, detail: string, cause: unknown) => new HistoryError(ErrorCode.AuthenticationFailed,
-    `The Postgres server at ${target} refused user '${user}' (${detail}). Fix the user in ${DB_URL_HINT} or the server's pg_hba.conf.`,
-    { cause }),
-  databaseMissing: (database: string, server: string, cause: unknown) => new HistoryError(ErrorCode.DatabaseMissing,
-    `Database '${database}' does not exist on the Postgres server at ${server}. ` +
-    `Point ${DB_URL_HINT} at the DBOS system database (usually <app name>_dbos_sys).`, { cause }),
-  permissionDenied: (user: string, target: string, detail: string, cause: unknown) => new HistoryError(ErrorCode.PermissionDenied,
-    `User '${user}' may not read the DBOS tables at ${target} (${detail}). Grant it SELECT or use another user in ${DB_URL_HINT}.`,
-    { cause }),
-  queryTimeout: (target: string, cause: unknown) => new HistoryError(ErrorCode.QueryTimeout,
-    `A query to ${target} ran past the statement timeout and was cancelled. Narrow the filter or raise the timeout.`, { cause }),
-  databaseError: (target: string, detail: string, cause: unknown) => new HistoryError(ErrorCode.DatabaseError,
-    `Database error at ${target}: ${detail}`, { cause }),
+  serverUnreachable: (target: string, why: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.ServerUnreachable,
+      `Cannot reach the Postgres server at ${target} (${why}). Check that the server is running and the host and port in ${DB_URL_HINT}.`,
+      { cause },
+    ),
+  passwordRejected: (target: string, user: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.AuthenticationFailed,
+      `The Postgres server at ${target} rejected the password for user '${user}'. Fix the password in ${DB_URL_HINT}.`,
+      { cause },
+    ),
+  userRefused: (target: string, user: string, detail: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.AuthenticationFailed,
+      `The Postgres server at ${target} refused user '${user}' (${detail}). Fix the user in ${DB_URL_HINT} or the server's pg_hba.conf.`,
+      { cause },
+    ),
+  databaseMissing: (database: string, server: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.DatabaseMissing,
+      `Database '${database}' does not exist on the Postgres server at ${server}. ` +
+        `Point ${DB_URL_HINT} at the DBOS system database (usually <app name>_dbos_sys).`,
+      { cause },
+    ),
+  permissionDenied: (user: string, target: string, detail: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.PermissionDenied,
+      `User '${user}' may not read the DBOS tables at ${target} (${detail}). Grant it SELECT or use another user in ${DB_URL_HINT}.`,
+      { cause },
+    ),
+  queryTimeout: (target: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.QueryTimeout,
+      `A query to ${target} ran past the statement timeout and was cancelled. Narrow the filter or raise the timeout.`,
+      { cause },
+    ),
+  databaseError: (target: string, detail: string, cause: unknown) =>
+    new HistoryError(ErrorCode.DatabaseError, `Database error at ${target}: ${detail}`, { cause }),
 
   // 2xx schema
-  notASystemDatabase: (target: string, schema: string) => new HistoryError(ErrorCode.NotASystemDatabase,
-    `${target} is not a DBOS system database: no table ${schema}.workflow_status. ` +
-    'Point --db at the system database (<app name>_dbos_sys) or set --schema.'),
-  schemaTooOld: (target: string, schema: string) => new HistoryError(ErrorCode.UnsupportedSchemaVersion,
-    `${target} has ${schema}.workflow_status but no ${schema}.dbos_migrations: it was made by a DBOS SDK older than ` +
-    `this reader supports. Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`),
-  schemaUnreadable: (target: string, version: number | string, what: string) => new HistoryError(ErrorCode.UnsupportedSchemaVersion,
-    `${target} has a DBOS schema at migration version ${version} that this reader cannot read: ${what}. ` +
-    `Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`),
+  notASystemDatabase: (target: string, schema: string) =>
+    new HistoryError(
+      ErrorCode.NotASystemDatabase,
+      `${target} is not a DBOS system database: no table ${schema}.workflow_status. ` +
+        'Point --db at the system database (<app name>_dbos_sys) or set --schema.',
+    ),
+  schemaTooOld: (target: string, schema: string) =>
+    new HistoryError(
+      ErrorCode.UnsupportedSchemaVersion,
+      `${target} has ${schema}.workflow_status but no ${schema}.dbos_migrations: it was made by a DBOS SDK older than ` +
+        `this reader supports. Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`,
+    ),
+  schemaUnreadable: (target: string, version: number | string, what: string) =>
+    new HistoryError(
+      ErrorCode.UnsupportedSchemaVersion,
+      `${target} has a DBOS schema at migration version ${version} that this reader cannot read: ${what}. ` +
+        `Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`,
+    ),
 
   // 3xx reading
-  workflowNotFound: (id: string, schema: string, target: string) => new HistoryError(ErrorCode.WorkflowNotFound,
-    `No recorded workflow '${id}' in ${schema}.workflow_status at ${target}. Check the ID with \`dbos-replay list\`.`),
-  tooManyRows: (what: string, limit: number, schema: string, target: string) => new HistoryError(ErrorCode.TooManyRows,
-    `${what} has more than ${limit} rows in ${schema} at ${target}; dbos-replay reads at most ${limit}.`),
-  tooManyWorkflowsAsked: (asked: number, max: number) => new HistoryError(ErrorCode.TooManyRows,
-    `exportWorkflows was asked for ${asked} workflows at once; it reads at most ${max} per call.`),
-  tooManyDescendants: (id: string, max: number, target: string) => new HistoryError(ErrorCode.TooManyRows,
-    `Workflow '${id}' has more than ${max} descendants at ${target}; a trace holds at most ${max} workflows.`),
-  noStatusTable: (schema: string, database: string) => new HistoryError(ErrorCode.InvalidFilter,
-    `No table ${schema}.workflow_status in database ${database}. Point the connection at the DBOS system database, or fix the schema name.`),
-  badCursor: (cursor: string, why: string) => new HistoryError(ErrorCode.InvalidCursor,
-    `Malformed workflow listing cursor '${cursor.length > 80 ? cursor.slice(0, 80) + '…' : cursor}': ${why}. ` +
-    'Pass the nextCursor of the previous page unchanged, or null for the first page.'),
-  badPageSize: (limit: unknown, max: number) => new HistoryError(ErrorCode.InvalidFilter,
-    `Workflow listing page size ${String(limit)} is out of range: use an integer from 1 to ${max}.`),
-  badFilter: (what: string, expected: string, got: unknown) => new HistoryError(ErrorCode.InvalidFilter,
-    `${what} must be ${expected}, got ${JSON.stringify(got)}.`),
-  badOption: (name: string, value: unknown, expected: string) => new HistoryError(ErrorCode.InvalidFilter,
-    `${name} ${String(value)} must be ${expected}.`),
-  unsupportedFilter: (key: string, column: string, schema: string) => new HistoryError(ErrorCode.InvalidFilter,
-    `Workflow filter ${key} needs column ${column}, which ${schema}.workflow_status of this DBOS version lacks. Remove that filter.`),
-  listingTimeout: (schema: string, filter: string, timeoutMs: number, why: string, cause: unknown) => new HistoryError(ErrorCode.ListingTimeout,
-    `Listing workflows in ${schema}.workflow_status with ${filter} took longer than ${timeoutMs} ms and was cancelled: ${why}. ` +
-    'Narrow the filter: add a created-at range, status or ID prefix.', { cause }),
-  statsTimeout: (what: string, target: string, timeoutMs: number, cause: unknown) => new HistoryError(ErrorCode.StatsTimeout,
-    `Reading ${what} at ${target} took longer than ${timeoutMs} ms and was cancelled: no index of the DBOS schema ` +
-    'serves a count by workflow name, so it reads the whole workflow_status table. Raise the timeout, or delete ' +
-    'old workflows (DBOS system database retention).', { cause }),
+  workflowNotFound: (id: string, schema: string, target: string) =>
+    new HistoryError(
+      ErrorCode.WorkflowNotFound,
+      `No recorded workflow '${id}' in ${schema}.workflow_status at ${target}. Check the ID with \`dbos-replay list\`.`,
+    ),
+  tooManyRows: (what: string, limit: number, schema: string, target: string) =>
+    new HistoryError(
+      ErrorCode.TooManyRows,
+      `${what} has more than ${limit} rows in ${schema} at ${target}; dbos-replay reads at most ${limit}.`,
+    ),
+  tooManyWorkflowsAsked: (asked: number, max: number) =>
+    new HistoryError(
+      ErrorCode.TooManyRows,
+      `exportWorkflows was asked for ${asked} workflows at once; it reads at most ${max} per call.`,
+    ),
+  tooManyDescendants: (id: string, max: number, target: string) =>
+    new HistoryError(
+      ErrorCode.TooManyRows,
+      `Workflow '${id}' has more than ${max} descendants at ${target}; a trace holds at most ${max} workflows.`,
+    ),
+  noStatusTable: (schema: string, database: string) =>
+    new HistoryError(
+      ErrorCode.InvalidFilter,
+      `No table ${schema}.workflow_status in database ${database}. Point the connection at the DBOS system database, or fix the schema name.`,
+    ),
+  badCursor: (cursor: string, why: string) =>
+    new HistoryError(
+      ErrorCode.InvalidCursor,
+      `Malformed workflow listing cursor '${cursor.length > 80 ? cursor.slice(0, 80) + '…' : cursor}': ${why}. ` +
+        'Pass the nextCursor of the previous page unchanged, or null for the first page.',
+    ),
+  badPageSize: (limit: unknown, max: number) =>
+    new HistoryError(
+      ErrorCode.InvalidFilter,
+      `Workflow listing page size ${String(limit)} is out of range: use an integer from 1 to ${max}.`,
+    ),
+  badFilter: (what: string, expected: string, got: unknown) =>
+    new HistoryError(ErrorCode.InvalidFilter, `${what} must be ${expected}, got ${JSON.stringify(got)}.`),
+  badOption: (name: string, value: unknown, expected: string) =>
+    new HistoryError(ErrorCode.InvalidFilter, `${name} ${String(value)} must be ${expected}.`),
+  unsupportedFilter: (key: string, column: string, schema: string) =>
+    new HistoryError(
+      ErrorCode.InvalidFilter,
+      `Workflow filter ${key} needs column ${column}, which ${schema}.workflow_status of this DBOS version lacks. Remove that filter.`,
+    ),
+  listingTimeout: (schema: string, filter: string, timeoutMs: number, why: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.ListingTimeout,
+      `Listing workflows in ${schema}.workflow_status with ${filter} took longer than ${timeoutMs} ms and was cancelled: ${why}. ` +
+        'Narrow the filter: add a created-at range, status or ID prefix.',
+      { cause },
+    ),
+  statsTimeout: (what: string, target: string, timeoutMs: number, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.StatsTimeout,
+      `Reading ${what} at ${target} took longer than ${timeoutMs} ms and was cancelled: no index of the DBOS schema ` +
+        'serves a count by workflow name, so it reads the whole workflow_status table. Raise the timeout, or delete ' +
+        'old workflows (DBOS system database retention).',
+      { cause },
+    ),
 
   // 4xx trace file
-  traceUnreadable: (file: string, why: string, cause: unknown) => new HistoryError(ErrorCode.TraceFileUnreadable,
-    `Cannot read the trace file '${file}': ${why}. Check the path, or make one with \`dbos-replay export <id> -o ${file}\`.`, { cause }),
-  traceEmpty: (label: string) => new HistoryError(ErrorCode.TraceNotJson, `Trace file '${label}' is empty. ${REEXPORT}`),
-  traceNotJson: (label: string, why: string) => new HistoryError(ErrorCode.TraceNotJson,
-    `Trace file '${label}' is not valid JSON (${why}); it may be truncated. ${REEXPORT}`),
-  traceFieldMissing: (label: string, field: string, expected: string) => new HistoryError(ErrorCode.TraceFieldMissing,
-    `Trace file '${label}' is missing field ${field} (${expected}). ${REEXPORT}`),
-  notATrace: (label: string, what: string, format: string) => new HistoryError(ErrorCode.NotATrace,
-    `'${label}' is not a dbos-replay trace: ${what}. Expected "format": "${format}" or a DBOS workflow export (an array of exported workflows).`),
-  unsupportedTraceVersion: (label: string, version: unknown, supported: number) => new HistoryError(ErrorCode.UnsupportedTraceVersion,
-    `Trace file '${label}' has format version ${JSON.stringify(version)}; this dbos-replay reads version ${supported}. ` +
-    'Update dbos-replay, or export the trace again with this version.'),
-  traceUnwritable: (file: string, why: string, cause: unknown) => new HistoryError(ErrorCode.TraceFileUnwritable,
-    `Cannot write the trace file '${file}': ${why}. Choose another path with -o.`, { cause }),
+  traceUnreadable: (file: string, why: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.TraceFileUnreadable,
+      `Cannot read the trace file '${file}': ${why}. Check the path, or make one with \`dbos-replay export <id> -o ${file}\`.`,
+      { cause },
+    ),
+  traceEmpty: (label: string) =>
+    new HistoryError(ErrorCode.TraceNotJson, `Trace file '${label}' is empty. ${REEXPORT}`),
+  traceNotJson: (label: string, why: string) =>
+    new HistoryError(
+      ErrorCode.TraceNotJson,
+      `Trace file '${label}' is not valid JSON (${why}); it may be truncated. ${REEXPORT}`,
+    ),
+  traceFieldMissing: (label: string, field: string, expected: string) =>
+    new HistoryError(
+      ErrorCode.TraceFieldMissing,
+      `Trace file '${label}' is missing field ${field} (${expected}). ${REEXPORT}`,
+    ),
+  notATrace: (label: string, what: string, format: string) =>
+    new HistoryError(
+      ErrorCode.NotATrace,
+      `'${label}' is not a dbos-replay trace: ${what}. Expected "format": "${format}" or a DBOS workflow export (an array of exported workflows).`,
+    ),
+  unsupportedTraceVersion: (label: string, version: unknown, supported: number) =>
+    new HistoryError(
+      ErrorCode.UnsupportedTraceVersion,
+      `Trace file '${label}' has format version ${JSON.stringify(version)}; this dbos-replay reads version ${supported}. ` +
+        'Update dbos-replay, or export the trace again with this version.',
+    ),
+  traceUnwritable: (file: string, why: string, cause: unknown) =>
+    new HistoryError(
+      ErrorCode.TraceFileUnwritable,
+      `Cannot write the trace file '${file}': ${why}. Choose another path with -o.`,
+      { cause },
+    ),
 
   // 5xx usage, 9xx internal
   usage: (message: string) => new UsageError(message),

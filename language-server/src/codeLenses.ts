@@ -12,12 +12,19 @@ export function replayLensTitle(wf: WorkflowDefinition, counts: RunCountsProvide
   return c ? `Replay ▸ (${c.recorded} recorded · ${c.failed} failed)` : 'Replay ▸';
 }
 
-export function workflowCodeLenses(uri: string, workflows: readonly WorkflowDefinition[], counts: RunCountsProvider): CodeLens[] {
+export function workflowCodeLenses(
+  uri: string,
+  workflows: readonly WorkflowDefinition[],
+  counts: RunCountsProvider,
+): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const wf of workflows) {
     const at = { start: wf.range.start, end: wf.range.start };
     const args: WorkflowCommandArgs = { name: wf.name, className: wf.className, uri };
-    lenses.push({ range: at, command: { title: replayLensTitle(wf, counts), command: Commands.replayWorkflow, arguments: [args] } });
+    lenses.push({
+      range: at,
+      command: { title: replayLensTitle(wf, counts), command: Commands.replayWorkflow, arguments: [args] },
+    });
     lenses.push({ range: at, command: { title: 'Show runs', command: Commands.showRuns, arguments: [args] } });
   }
   return lenses;

@@ -4,8 +4,18 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, CodeLensRefreshRequest, DiagnosticSeverity, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments,
-  type CodeAction, type Connection, type Diagnostic, type InitializeResult, type Range, type TextEdit,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+  type Range,
+  type TextEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, isAnalysable, type FileAnalysis } from './analysis/documentAnalyzer';
@@ -14,7 +24,11 @@ import { WorkspaceIndex } from './analysis/workspaceIndex';
 import { workflowCodeLenses } from './codeLenses';
 import { HistoryService, type HistoryServiceOptions } from './history/historyService';
 import {
-  CustomRequests, SETTINGS_SECTION, type InitializationOptions, type RefreshHistoryResult, type ServerSettings,
+  CustomRequests,
+  SETTINGS_SECTION,
+  type InitializationOptions,
+  type RefreshHistoryResult,
+  type ServerSettings,
 } from '../../protocol/languageServerProtocol';
 import { noRecordedStepNames, noRunCounts, type RecordedStepNamesProvider, type RunCountsProvider } from './providers';
 
@@ -43,16 +57,22 @@ const SCAN_SKIP = new Set(['node_modules', 'dist', 'out', 'build', '.git', 'cove
 const SCAN_LIMIT = 5000;
 
 function overlaps(a: Range, b: Range): boolean {
-  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  const before = (p: Range['start'], q: Range['start']) =>
+    p.line < q.line || (p.line === q.line && p.character < q.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 export function startLanguageServer(connection: Connection, options: LanguageServerOptions = {}): void {
   const fixed = options.runCounts !== undefined || options.recordedStepNames !== undefined;
-  const history = fixed ? undefined : new HistoryService({
-    info: (m) => connection.console.info(m),
-    warn: (m) => connection.console.warn(m),
-  }, options.history);
+  const history = fixed
+    ? undefined
+    : new HistoryService(
+        {
+          info: (m) => connection.console.info(m),
+          warn: (m) => connection.console.warn(m),
+        },
+        options.history,
+      );
   const runCounts: RunCountsProvider = options.runCounts ?? history?.runCounts ?? noRunCounts;
   const stepNames: RecordedStepNamesProvider = options.recordedStepNames ?? history?.stepNames ?? noRecordedStepNames;
   /** A URL connects, null disconnects, '' or absent keeps the current database ('' is the setting's "not set"). */
@@ -82,10 +102,20 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (!isAnalysable(doc.uri)) return;
     const a = analysisOf(doc);
     const diagnostics: Diagnostic[] = a.findings.map((f) => ({
-      range: f.range, severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: f.code, message: f.message,
+      range: f.range,
+      severity: DiagnosticSeverity.Warning,
+      source: DIAGNOSTIC_SOURCE,
+      code: f.code,
+      message: f.message,
     }));
     for (const r of renamedSteps(doc.uri)) {
-      diagnostics.push({ range: r.range, severity: DiagnosticSeverity.Warning, source: DIAGNOSTIC_SOURCE, code: RENAMED_STEP_CODE, message: r.message });
+      diagnostics.push({
+        range: r.range,
+        severity: DiagnosticSeverity.Warning,
+        source: DIAGNOSTIC_SOURCE,
+        code: RENAMED_STEP_CODE,
+        message: r.message,
+      });
     }
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
   };
@@ -115,11 +145,18 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     if (!history) return;
     const pushed = settingsOf((params?.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION]);
     if (pushed) applySettings(pushed);
-    else if (pullConfiguration) void connection.workspace.getConfiguration(SETTINGS_SECTION).then((v) => applySettings(settingsOf(v)), () => {});
+    else if (pullConfiguration)
+      void connection.workspace.getConfiguration(SETTINGS_SECTION).then(
+        (v) => applySettings(settingsOf(v)),
+        () => {},
+      );
   });
 
   connection.onRequest(CustomRequests.refreshHistory, async (): Promise<RefreshHistoryResult> =>
-    history ? history.refresh() : { connected: false, workflows: 0, error: 'This server runs with fixed history providers.' });
+    history
+      ? history.refresh()
+      : { connected: false, workflows: 0, error: 'This server runs with fixed history providers.' },
+  );
 
   connection.onShutdown(() => history?.dispose());
 
@@ -129,7 +166,11 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     let count = 0;
     const walk = async (dir: string): Promise<void> => {
       let entries;
-      try { entries = await fsp.readdir(dir, { withFileTypes: true }); } catch { return; }
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
       for (const e of entries) {
         if (count >= SCAN_LIMIT) return;
         const p = path.join(dir, e.name);
@@ -171,13 +212,20 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
     const a = analysisOf(doc);
     const actions: CodeAction[] = [];
     const diagnosticFor = (range: Range, code: string): Diagnostic | undefined =>
-      params.context.diagnostics.find((d) => d.code === code && d.range.start.line === range.start.line && d.range.start.character === range.start.character);
+      params.context.diagnostics.find(
+        (d) =>
+          d.code === code &&
+          d.range.start.line === range.start.line &&
+          d.range.start.character === range.start.character,
+      );
     for (const f of a.findings) {
       if (!overlaps(f.range, params.range)) continue;
       const diag = diagnosticFor(f.range, f.code);
       for (const fix of f.fixes) {
         actions.push({
-          title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred,
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          isPreferred: fix.preferred,
           diagnostics: diag ? [diag] : undefined,
           edit: { changes: { [doc.uri]: fix.edits } },
         });
@@ -187,13 +235,17 @@ export function startLanguageServer(connection: Connection, options: LanguageSer
       if (!overlaps(r.range, params.range) || r.renamedFrom === undefined || !r.nameEdit) continue;
       const { uri, site } = r.nameEdit;
       const literal = `'${r.renamedFrom.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-      const edit: TextEdit = site.kind === 'replaceLiteral'
-        ? { range: site.range, newText: literal }
-        : { range: { start: site.position, end: site.position }, newText: `${site.prefix}${literal}${site.suffix}` };
+      const edit: TextEdit =
+        site.kind === 'replaceLiteral'
+          ? { range: site.range, newText: literal }
+          : { range: { start: site.position, end: site.position }, newText: `${site.prefix}${literal}${site.suffix}` };
       const diag = diagnosticFor(r.range, RENAMED_STEP_CODE);
       actions.push({
-        title: `Keep recording the step as '${r.renamedFrom}'`, kind: CodeActionKind.QuickFix, isPreferred: true,
-        diagnostics: diag ? [diag] : undefined, edit: { changes: { [uri]: [edit] } },
+        title: `Keep recording the step as '${r.renamedFrom}'`,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: true,
+        diagnostics: diag ? [diag] : undefined,
+        edit: { changes: { [uri]: [edit] } },
       });
     }
     return actions;

@@ -2,7 +2,9 @@
 // Runs in the language server process. The database-backed ones are in history/; the no-op defaults leave the features
 // quiet when no database is configured.
 
-export interface Disposable { dispose(): void }
+export interface Disposable {
+  dispose(): void;
+}
 
 export interface RunCounts {
   recorded: number;

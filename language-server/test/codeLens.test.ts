@@ -52,12 +52,17 @@ describe('language server CodeLens (stdio)', () => {
       'receipts.ts:30 dbosReplay.showRuns /sendReceipt',
     ]);
     const lenses = await client.codeLens(fixtureUri('app-v4', 'orders.ts').uri);
-    assert.deepEqual(lenses.map((l) => l.command!.title), ['Replay ▸', 'Show runs', 'Replay ▸', 'Show runs']);
+    assert.deepEqual(
+      lenses.map((l) => l.command!.title),
+      ['Replay ▸', 'Show runs', 'Replay ▸', 'Show runs'],
+    );
   });
 
   it('app-v5: every workflow (name, className) in fixtures.json has a lens', async () => {
     const dir = path.join(repoRoot, 'test-fixtures', 'app-v5', 'src', 'workflows');
-    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'test-fixtures', 'app-v5', 'fixtures.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(path.join(repoRoot, 'test-fixtures', 'app-v5', 'fixtures.json'), 'utf8'),
+    ) as {
       workflows: Array<{ name: string; className: string | null }>;
     };
     const found = new Set<string>();
@@ -72,7 +77,8 @@ describe('language server CodeLens (stdio)', () => {
     const expected = new Set(manifest.workflows.map((w) => `${w.className ?? ''}/${w.name}`));
     for (const e of expected) assert.ok(found.has(e), `lens for ${e}; found ${[...found].join(', ')}`);
     // Spot checks: a free registerWorkflow (class_name NULL), a ConfiguredInstance, a child workflow.
-    for (const e of ['/publishPromotion', 'Warehouse/restock', 'Pipeline/transformChunk', 'Shop/checkout']) assert.ok(found.has(e), e);
+    for (const e of ['/publishPromotion', 'Warehouse/restock', 'Pipeline/transformChunk', 'Shop/checkout'])
+      assert.ok(found.has(e), e);
   });
 
   it('resolves names and classes the SDK records for every registration form', async () => {
@@ -99,16 +105,19 @@ export const f = DBOS.registerWorkflow(declared, { name: 'g', ctorOrProto: Origi
     const uri = 'file:///crafted/forms.ts';
     await client.open(uri, text);
     const replay = (await client.codeLens(uri)).filter((l) => l.command!.command === 'dbosReplay.replayWorkflow');
-    assert.deepEqual(describeLenses(replay).map((s) => s.replace(' dbosReplay.replayWorkflow', '')), [
-      '4 Renamed/aliasWF',
-      '8 Inst/instWF',
-      '14 /declared',
-      '15 Cls/arrow',
-      '16 /named',
-      '17 /fromConst',
-      '18 /',
-      '19 Renamed/g',
-    ]);
+    assert.deepEqual(
+      describeLenses(replay).map((s) => s.replace(' dbosReplay.replayWorkflow', '')),
+      [
+        '4 Renamed/aliasWF',
+        '8 Inst/instWF',
+        '14 /declared',
+        '15 Cls/arrow',
+        '16 /named',
+        '17 /fromConst',
+        '18 /',
+        '19 Renamed/g',
+      ],
+    );
   });
 });
 
@@ -120,11 +129,16 @@ describe('language server CodeLens counts (in-process, in-memory RunCountsProvid
     try {
       const { uri, text } = fixtureUri('app-v4', 'orders.ts');
       await client.open(uri, text);
-      const titles = async () => (await client.codeLens(uri)).filter((l) => l.command!.command === 'dbosReplay.replayWorkflow')
-        .map((l) => `${(l.command!.arguments![0] as WorkflowCommandArgs).name}: ${l.command!.title}`);
+      const titles = async () =>
+        (await client.codeLens(uri))
+          .filter((l) => l.command!.command === 'dbosReplay.replayWorkflow')
+          .map((l) => `${(l.command!.arguments![0] as WorkflowCommandArgs).name}: ${l.command!.title}`);
       assert.deepEqual(await titles(), ['shipOrder: Replay ▸', 'placeOrder: Replay ▸ (3 recorded · 1 failed)']);
       history.setCounts('shipOrder', 'Orders', { recorded: 2, failed: 0 });
-      assert.deepEqual(await titles(), ['shipOrder: Replay ▸ (2 recorded · 0 failed)', 'placeOrder: Replay ▸ (3 recorded · 1 failed)']);
+      assert.deepEqual(await titles(), [
+        'shipOrder: Replay ▸ (2 recorded · 0 failed)',
+        'placeOrder: Replay ▸ (3 recorded · 1 failed)',
+      ]);
       assert.ok(client.transcript.includes('codeLens/refresh'), client.transcript.join('\n'));
     } finally {
       await client.close();

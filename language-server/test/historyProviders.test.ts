@@ -10,7 +10,11 @@ import pg from 'pg';
 import type { CodeLens } from 'vscode-languageserver';
 import { describeDatabase } from '../../history/src/db/connection.js';
 import { adminUrl, fixtureUrl } from '../../test-support/testDatabase';
-import { CustomRequests, type RefreshHistoryResult, type WorkflowCommandArgs } from '../../protocol/languageServerProtocol';
+import {
+  CustomRequests,
+  type RefreshHistoryResult,
+  type WorkflowCommandArgs,
+} from '../../protocol/languageServerProtocol';
 import { LspTestClient, repoRoot } from './lspTestClient';
 
 const FAILED = new Set(['ERROR', 'MAX_RECOVERY_ATTEMPTS_EXCEEDED']);
@@ -21,7 +25,8 @@ async function expectedTitles(url: string): Promise<Map<string, string>> {
   await c.connect();
   try {
     const { rows } = await c.query<{ name: string; class_name: string | null; status: string }>(
-      'SELECT name, class_name, status FROM dbos.workflow_status');
+      'SELECT name, class_name, status FROM dbos.workflow_status',
+    );
     const counts = new Map<string, { n: number; f: number }>();
     for (const r of rows) {
       const k = `${r.class_name ?? ''}/${r.name}`;
@@ -38,10 +43,13 @@ async function expectedTitles(url: string): Promise<Map<string, string>> {
 
 function workflowFiles(app: string): Array<{ uri: string; text: string; file: string }> {
   const dir = path.join(repoRoot, 'test-fixtures', app, 'src', 'workflows');
-  return readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((file) => {
-    const p = path.join(dir, file);
-    return { file, uri: pathToFileURL(p).toString(), text: readFileSync(p, 'utf8') };
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((file) => {
+      const p = path.join(dir, file);
+      return { file, uri: pathToFileURL(p).toString(), text: readFileSync(p, 'utf8') };
+    });
 }
 
 const replayLenses = (lenses: CodeLens[]) => lenses.filter((l) => l.command!.command === 'dbosReplay.replayWorkflow');
@@ -71,7 +79,10 @@ describe('history-backed CodeLens counts (stdio, fixture databases)', () => {
     try {
       const files = workflowFiles('app-v5');
       for (const f of files) await client.open(f.uri, f.text);
-      const got = await countedTitles(client, files.map((f) => f.uri));
+      const got = await countedTitles(
+        client,
+        files.map((f) => f.uri),
+      );
       assert.ok(got.size >= 10, `lenses: ${[...got.keys()].join(', ')}`);
       for (const [k, title] of got) {
         assert.equal(title, expected.get(k) ?? 'Replay ▸ (0 recorded · 0 failed)', k);
@@ -81,7 +92,10 @@ describe('history-backed CodeLens counts (stdio, fixture databases)', () => {
       assert.ok(Number(/\((\d+) recorded/.exec(got.get('Shop/checkout')!)![1]) >= 3);
       assert.match(got.get('Shipping/schedulePickup')!, / · [1-9]\d* failed\)$/);
       assert.ok(got.has('/publishPromotion'), 'free function (class_name NULL)');
-      assert.ok(client.logs.some((m) => m.includes('[history] reading run counts from')), client.logs.join('\n'));
+      assert.ok(
+        client.logs.some((m) => m.includes('[history] reading run counts from')),
+        client.logs.join('\n'),
+      );
     } finally {
       await client.close();
     }
@@ -94,7 +108,10 @@ describe('history-backed CodeLens counts (stdio, fixture databases)', () => {
     try {
       const files = workflowFiles('app-v4');
       for (const f of files) await client.open(f.uri, f.text);
-      const got = await countedTitles(client, files.map((f) => f.uri));
+      const got = await countedTitles(
+        client,
+        files.map((f) => f.uri),
+      );
       assert.ok(got.has('Orders/placeOrder'));
       for (const [k, title] of got) assert.equal(title, expected.get(k) ?? 'Replay ▸ (0 recorded · 0 failed)', k);
     } finally {
@@ -123,9 +140,14 @@ describe('renamed-step detection against the recorded step names (stdio, fixture
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("a step of Shop.checkout renamed in a copy of shop.ts is flagged with the recorded name", async () => {
-    const original = readFileSync(path.join(repoRoot, 'test-fixtures', 'app-v5', 'src', 'workflows', 'shop.ts'), 'utf8');
-    const renamed = original.replace('static async reserve(', 'static async reserveStock(').replace('await Inventory.reserve(order)', 'await Inventory.reserveStock(order)');
+  it('a step of Shop.checkout renamed in a copy of shop.ts is flagged with the recorded name', async () => {
+    const original = readFileSync(
+      path.join(repoRoot, 'test-fixtures', 'app-v5', 'src', 'workflows', 'shop.ts'),
+      'utf8',
+    );
+    const renamed = original
+      .replace('static async reserve(', 'static async reserveStock(')
+      .replace('await Inventory.reserve(order)', 'await Inventory.reserveStock(order)');
     assert.notEqual(renamed, original);
     const file = path.join(dir, 'shop.ts');
     writeFileSync(file, renamed);
@@ -133,15 +155,23 @@ describe('renamed-step detection against the recorded step names (stdio, fixture
     const client = await LspTestClient.stdio(pathToFileURL(dir).toString(), { databaseUrl: fixtureUrl('v5') });
     try {
       assert.deepEqual(await client.open(uri, renamed), [], 'no findings before the recorded names arrive');
-      const diags = await client.waitForDiagnosticsMatching(uri, (d) => d.some((x) => x.code === 'dbos-replay.renamedStep'));
+      const diags = await client.waitForDiagnosticsMatching(uri, (d) =>
+        d.some((x) => x.code === 'dbos-replay.renamedStep'),
+      );
       const flagged = diags.filter((x) => x.code === 'dbos-replay.renamedStep');
       assert.equal(flagged.length, 1, JSON.stringify(flagged));
-      assert.match(flagged[0].message, /^Step 'reserveStock' was probably renamed from 'reserve': recorded runs of workflow 'Shop.checkout' have 'reserve'/);
+      assert.match(
+        flagged[0].message,
+        /^Step 'reserveStock' was probably renamed from 'reserve': recorded runs of workflow 'Shop.checkout' have 'reserve'/,
+      );
       const line0 = renamed.split('\n').findIndex((l) => l.includes('await Inventory.reserveStock(order)'));
       assert.equal(flagged[0].range.start.line, line0);
       // The unchanged file has nothing to flag against the same recordings.
       const diagsOriginal = await client.change(uri, original);
-      assert.deepEqual(diagsOriginal.filter((x) => x.code === 'dbos-replay.renamedStep'), []);
+      assert.deepEqual(
+        diagsOriginal.filter((x) => x.code === 'dbos-replay.renamedStep'),
+        [],
+      );
     } finally {
       await client.close();
     }
@@ -153,26 +183,38 @@ describe('history problems never break the editor (stdio)', () => {
 
   it('unreachable database: lenses without counts, one clear log line, no password; a new URL brings counts', async () => {
     const password = 'pw-Secr3t-do-not-log';
-    const client = await LspTestClient.stdio(undefined, { databaseUrl: `postgresql://someone:${password}@127.0.0.1:1/nowhere_dbos_sys` });
+    const client = await LspTestClient.stdio(undefined, {
+      databaseUrl: `postgresql://someone:${password}@127.0.0.1:1/nowhere_dbos_sys`,
+    });
     try {
       const { uri, text } = shop();
       await client.open(uri, text);
       const r1 = await client.request<RefreshHistoryResult>(CustomRequests.refreshHistory);
       assert.equal(r1.connected, false);
-      assert.match(r1.error!, /Cannot reach the Postgres server at 127\.0\.0\.1:1\/nowhere_dbos_sys \(connection refused\)/);
+      assert.match(
+        r1.error!,
+        /Cannot reach the Postgres server at 127\.0\.0\.1:1\/nowhere_dbos_sys \(connection refused\)/,
+      );
       await client.request<RefreshHistoryResult>(CustomRequests.refreshHistory);
-      assert.deepEqual(replayLenses(await client.codeLens(uri)).map((l) => l.command!.title), ['Replay ▸']);
+      assert.deepEqual(
+        replayLenses(await client.codeLens(uri)).map((l) => l.command!.title),
+        ['Replay ▸'],
+      );
       const warnings = client.logs.filter((m) => m.includes('Cannot reach'));
       assert.equal(warnings.length, 1, client.logs.join('\n'));
       assert.match(warnings[0], /CodeLens shows no run counts until this is fixed/);
 
       // The extension sends the resolved URL when its connection changes.
-      await client.notify('workspace/didChangeConfiguration', { settings: { dbosReplay: { databaseUrl: fixtureUrl('v5') } } });
+      await client.notify('workspace/didChangeConfiguration', {
+        settings: { dbosReplay: { databaseUrl: fixtureUrl('v5') } },
+      });
       const got = await countedTitles(client, [uri]);
       assert.match(got.get('Shop/checkout')!, /recorded/);
       // null disconnects: the counts go away.
       await client.notify('workspace/didChangeConfiguration', { settings: { dbosReplay: { databaseUrl: null } } });
-      await client.waitFor(async () => replayLenses(await client.codeLens(uri)).every((l) => l.command!.title === 'Replay ▸'));
+      await client.waitFor(async () =>
+        replayLenses(await client.codeLens(uri)).every((l) => l.command!.title === 'Replay ▸'),
+      );
       for (const secret of [password, new URL(fixtureUrl('v5')).password].filter(Boolean)) {
         assert.ok(!client.transcript.join('\n').includes(secret), 'a password was logged');
       }
@@ -189,8 +231,15 @@ describe('history problems never break the editor (stdio)', () => {
       const r = await client.request<RefreshHistoryResult>(CustomRequests.refreshHistory);
       assert.equal(r.connected, false);
       assert.match(r.error!, /is not a DBOS system database: no table dbos\.workflow_status/);
-      assert.equal(client.logs.filter((m) => m.includes('not a DBOS system database')).length, 1, client.logs.join('\n'));
-      assert.deepEqual(replayLenses(await client.codeLens(uri)).map((l) => l.command!.title), ['Replay ▸']);
+      assert.equal(
+        client.logs.filter((m) => m.includes('not a DBOS system database')).length,
+        1,
+        client.logs.join('\n'),
+      );
+      assert.deepEqual(
+        replayLenses(await client.codeLens(uri)).map((l) => l.command!.title),
+        ['Replay ▸'],
+      );
     } finally {
       await client.close();
     }

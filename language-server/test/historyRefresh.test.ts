@@ -21,9 +21,12 @@ describe('history refresh (in-process LSP, scratch database migrated by the SDK)
     await DBOS.migrate(db.url);
     const writer = new pg.Client({ connectionString: db.url });
     await writer.connect();
-    const insert = (id: string, status: string) => writer.query(
-      `INSERT INTO dbos.workflow_status (workflow_uuid, status, name, class_name, created_at, updated_at)
-       VALUES ($1, $2, 'tick', 'Clock', 1, 1)`, [id, status]);
+    const insert = (id: string, status: string) =>
+      writer.query(
+        `INSERT INTO dbos.workflow_status (workflow_uuid, status, name, class_name, created_at, updated_at)
+       VALUES ($1, $2, 'tick', 'Clock', 1, 1)`,
+        [id, status],
+      );
     const client = await LspTestClient.inProcess({ history: { refreshIntervalMs: 150 } });
     try {
       await insert('t-1', 'SUCCESS');
@@ -51,7 +54,11 @@ describe('HistoryConnection.configure', () => {
     const logs: string[] = [];
     const c = new HistoryConnection({ info: (m) => logs.push(m), warn: (m) => logs.push(m) });
     assert.equal(c.configure('postgresql://app:s3cret@db.example:5432/shop_dbos_sys', undefined), true);
-    assert.equal(c.configure('postgresql://app@db.example:5432/shop_dbos_sys', undefined), false, 'same target, password kept');
+    assert.equal(
+      c.configure('postgresql://app@db.example:5432/shop_dbos_sys', undefined),
+      false,
+      'same target, password kept',
+    );
     assert.equal(c.configure('postgresql://app:s3cret@db.example:5432/shop_dbos_sys', 'dbos'), false);
     assert.equal(c.configure('postgresql://app@db.example:5432/other_dbos_sys', undefined), true);
     assert.equal(c.target, 'db.example:5432/other_dbos_sys');

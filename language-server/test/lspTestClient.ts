@@ -4,11 +4,28 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
-  CodeActionRequest, CodeLensRequest, createConnection, createMessageConnection, DidChangeTextDocumentNotification,
-  DidOpenTextDocumentNotification, ExitNotification, InitializedNotification, InitializeRequest, ProposedFeatures,
-  PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-  type CodeAction, type CodeLens, type Diagnostic, type MessageConnection, type PublishDiagnosticsParams, type Range,
-  type TextEdit, type WorkspaceEdit,
+  CodeActionRequest,
+  CodeLensRequest,
+  createConnection,
+  createMessageConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  ProposedFeatures,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type CodeLens,
+  type Diagnostic,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startLanguageServer, type LanguageServerOptions } from '../src/languageServer';
@@ -68,7 +85,11 @@ export class LspTestClient {
   static async inProcess(options: LanguageServerOptions, rootUri?: string): Promise<LspTestClient> {
     const toServer = new PassThrough();
     const toClient = new PassThrough();
-    const server = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+    const server = createConnection(
+      ProposedFeatures.all,
+      new StreamMessageReader(toServer),
+      new StreamMessageWriter(toClient),
+    );
     startLanguageServer(server, options);
     server.listen();
     const conn = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
@@ -78,7 +99,11 @@ export class LspTestClient {
     return client;
   }
 
-  private async initialize(rootUri: string | undefined, processId: number | null, initializationOptions?: unknown): Promise<void> {
+  private async initialize(
+    rootUri: string | undefined,
+    processId: number | null,
+    initializationOptions?: unknown,
+  ): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId,
       initializationOptions,
@@ -106,7 +131,8 @@ export class LspTestClient {
     this.versions.set(uri, version);
     this.texts.set(uri, text);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri, version }, contentChanges: [{ text }],
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
     });
     return this.waitForDiagnostics(uri, version);
   }
@@ -151,7 +177,11 @@ export class LspTestClient {
   }
 
   async codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
-    const r = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } });
+    const r = await this.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range,
+      context: { diagnostics },
+    });
     return (r ?? []) as CodeAction[];
   }
 

@@ -31,7 +31,10 @@ describe('language server quick fixes (stdio)', () => {
     const action = actions.find((a) => a.title.startsWith(title));
     if (!action) return { text: '', titles };
     assert.equal(action.kind, 'quickfix');
-    assert.deepEqual(action.diagnostics?.map((d) => d.code), [diags[0].code]);
+    assert.deepEqual(
+      action.diagnostics?.map((d) => d.code),
+      [diags[0].code],
+    );
     return { text: client.applyEdit(uri, action.edit), titles };
   }
 
@@ -45,35 +48,66 @@ describe('language server quick fixes (stdio)', () => {
   });
 
   it('Date.now() used as an object is parenthesised', async () => {
-    await assertFix('  return Date.now().toString();', 'Replace with `await DBOS.now()`', '  return (await DBOS.now()).toString();');
+    await assertFix(
+      '  return Date.now().toString();',
+      'Replace with `await DBOS.now()`',
+      '  return (await DBOS.now()).toString();',
+    );
   });
 
   it('new Date() → new Date(await DBOS.now())', async () => {
-    await assertFix('  const d = new Date();', 'Replace with `new Date(await DBOS.now())`', '  const d = new Date(await DBOS.now());');
+    await assertFix(
+      '  const d = new Date();',
+      'Replace with `new Date(await DBOS.now())`',
+      '  const d = new Date(await DBOS.now());',
+    );
   });
 
   it('randomUUID() from node:crypto and crypto.randomUUID() → await DBOS.randomUUID()', async () => {
-    await assertFix('  const id = randomUUID();', 'Replace with `await DBOS.randomUUID()`', '  const id = await DBOS.randomUUID();');
-    await assertFix('  const id = crypto.randomUUID();', 'Replace with `await DBOS.randomUUID()`', '  const id = await DBOS.randomUUID();');
+    await assertFix(
+      '  const id = randomUUID();',
+      'Replace with `await DBOS.randomUUID()`',
+      '  const id = await DBOS.randomUUID();',
+    );
+    await assertFix(
+      '  const id = crypto.randomUUID();',
+      'Replace with `await DBOS.randomUUID()`',
+      '  const id = await DBOS.randomUUID();',
+    );
   });
 
   it('wraps any flagged expression in DBOS.runStep with a suggested name', async () => {
-    await assertFix('  const key = process.env.API_KEY;', 'Wrap in `DBOS.runStep',
-      "  const key = await DBOS.runStep(() => process.env.API_KEY, { name: 'readEnv_API_KEY' });");
-    await assertFix('  const r = Math.random() * 10;', 'Wrap in `DBOS.runStep',
-      "  const r = await DBOS.runStep(() => Math.random(), { name: 'random' }) * 10;");
+    await assertFix(
+      '  const key = process.env.API_KEY;',
+      'Wrap in `DBOS.runStep',
+      "  const key = await DBOS.runStep(() => process.env.API_KEY, { name: 'readEnv_API_KEY' });",
+    );
+    await assertFix(
+      '  const r = Math.random() * 10;',
+      'Wrap in `DBOS.runStep',
+      "  const r = await DBOS.runStep(() => Math.random(), { name: 'random' }) * 10;",
+    );
   });
 
   it('wrapping an awaited call replaces the await, and an await inside makes the callback async', async () => {
-    await assertFix('  const res = await fetch(url);', 'Wrap in `DBOS.runStep',
-      "  const res = await DBOS.runStep(() => fetch(url), { name: 'fetch' });");
-    await assertFix('  const res = await fetch(await Promise.resolve(url));', 'Wrap in `DBOS.runStep',
-      "  const res = await DBOS.runStep(async () => fetch(await Promise.resolve(url)), { name: 'fetch' });");
+    await assertFix(
+      '  const res = await fetch(url);',
+      'Wrap in `DBOS.runStep',
+      "  const res = await DBOS.runStep(() => fetch(url), { name: 'fetch' });",
+    );
+    await assertFix(
+      '  const res = await fetch(await Promise.resolve(url));',
+      'Wrap in `DBOS.runStep',
+      "  const res = await DBOS.runStep(async () => fetch(await Promise.resolve(url)), { name: 'fetch' });",
+    );
   });
 
   it('await new Promise(r => setTimeout(r, ms)) → await DBOS.sleep(ms)', async () => {
-    await assertFix('  await new Promise((resolve) => setTimeout(resolve, 5 * 1000));', 'Replace with `DBOS.sleep',
-      '  await DBOS.sleep(5 * 1000);');
+    await assertFix(
+      '  await new Promise((resolve) => setTimeout(resolve, 5 * 1000));',
+      'Replace with `DBOS.sleep',
+      '  await DBOS.sleep(5 * 1000);',
+    );
   });
 
   it('uses the local alias of DBOS', async () => {

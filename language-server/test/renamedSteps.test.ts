@@ -51,16 +51,35 @@ describe('renamed-step detection (in-process LSP, in-memory recorded names)', ()
 
   it('flags a decorated step renamed since recording, and the fix restores the recorded name', async () => {
     // Recorded runs: chargePayment (the old name), ship, audit, the child start and the SDK's own rows.
-    history.setRecordedStepNames('placeOrder', 'Orders', ['chargePayment', 'ship', 'audit', 'child', 'DBOS.getResult', 'DBOS.sleep']);
+    history.setRecordedStepNames('placeOrder', 'Orders', [
+      'chargePayment',
+      'ship',
+      'audit',
+      'child',
+      'DBOS.getResult',
+      'DBOS.sleep',
+    ]);
     const uri = 'file:///crafted/orders.ts';
     const diags = renamed(await client.open(uri, ORDERS));
     assert.equal(diags.length, 1, JSON.stringify(diags));
     assert.equal(diags[0].range.start.line, 13);
-    assert.match(diags[0].message, /^Step 'chargeCard' was probably renamed from 'chargePayment': recorded runs of workflow 'Orders.placeOrder'/);
+    assert.match(
+      diags[0].message,
+      /^Step 'chargeCard' was probably renamed from 'chargePayment': recorded runs of workflow 'Orders.placeOrder'/,
+    );
     assert.match(diags[0].message, /would diverge/);
     const actions = await client.codeActions(uri, diags[0].range, diags);
-    assert.deepEqual(actions.map((a) => a.title), ["Keep recording the step as 'chargePayment'"]);
-    assert.equal(client.applyEdit(uri, actions[0].edit), ORDERS.replace("@DBOS.step()\n  static async chargeCard", "@DBOS.step({ name: 'chargePayment' })\n  static async chargeCard"));
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ["Keep recording the step as 'chargePayment'"],
+    );
+    assert.equal(
+      client.applyEdit(uri, actions[0].edit),
+      ORDERS.replace(
+        '@DBOS.step()\n  static async chargeCard',
+        "@DBOS.step({ name: 'chargePayment' })\n  static async chargeCard",
+      ),
+    );
   });
 
   it('a renamed runStep name literal is replaced by the fix', async () => {
@@ -77,8 +96,14 @@ describe('renamed-step detection (in-process LSP, in-memory recorded names)', ()
     history.setRecordedStepNames('placeOrder', 'Orders', ['chargePayment', 'dispatch', 'audit']);
     const uri = 'file:///crafted/orders3.ts';
     const diags = renamed(await client.open(uri, ORDERS));
-    assert.deepEqual(diags.map((d) => d.range.start.line), [13, 14]);
-    assert.match(diags[0].message, /Step name 'chargeCard' appears in no recorded run of workflow 'Orders.placeOrder' \(recorded names missing from the code: 'chargePayment', 'dispatch'\)/);
+    assert.deepEqual(
+      diags.map((d) => d.range.start.line),
+      [13, 14],
+    );
+    assert.match(
+      diags[0].message,
+      /Step name 'chargeCard' appears in no recorded run of workflow 'Orders.placeOrder' \(recorded names missing from the code: 'chargePayment', 'dispatch'\)/,
+    );
     assert.deepEqual(await client.codeActions(uri, diags[0].range, diags), []);
   });
 
@@ -96,12 +121,15 @@ describe('renamed-step detection across files (workspace scan)', () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'lsp-renamed-'));
-    writeFileSync(path.join(dir, 'steps.ts'), `import { DBOS } from '@dbos-inc/dbos-sdk';
+    writeFileSync(
+      path.join(dir, 'steps.ts'),
+      `import { DBOS } from '@dbos-inc/dbos-sdk';
 export class Payments {
   @DBOS.step({ name: 'chargeV2' })
   static async charge(): Promise<void> {}
 }
-`);
+`,
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -122,8 +150,15 @@ export const checkout = DBOS.registerWorkflow(async function checkout() {
       assert.match(renamed(diags)[0].message, /'chargeV2' was probably renamed from 'charge'/);
       const actions = await client.codeActions(uri, diags[0].range, diags);
       const stepsUri = pathToFileURL(path.join(dir, 'steps.ts')).toString();
-      assert.deepEqual(Object.keys(actions[0].edit!.changes!), [stepsUri], 'the fix edits the step where it is declared');
-      assert.deepEqual(actions[0].edit!.changes![stepsUri].map((e) => e.newText), ["'charge'"]);
+      assert.deepEqual(
+        Object.keys(actions[0].edit!.changes!),
+        [stepsUri],
+        'the fix edits the step where it is declared',
+      );
+      assert.deepEqual(
+        actions[0].edit!.changes![stepsUri].map((e) => e.newText),
+        ["'charge'"],
+      );
     } finally {
       await client.close();
     }
@@ -132,20 +167,41 @@ export const checkout = DBOS.registerWorkflow(async function checkout() {
 
 describe('detectRenamedSteps (pure)', () => {
   const wf: WorkflowDefinition = {
-    name: 'w', className: '', configurable: false, form: 'registerWorkflow', nameIsStatic: true,
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, bodyRange: undefined,
+    name: 'w',
+    className: '',
+    configurable: false,
+    form: 'registerWorkflow',
+    nameIsStatic: true,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    bodyRange: undefined,
   };
   const call = (name: string, line: number): ResolvedStepCall => ({
-    workflow: wf, name, nameEdit: undefined, range: { start: { line, character: 0 }, end: { line, character: 1 } },
+    workflow: wf,
+    name,
+    nameEdit: undefined,
+    range: { start: { line, character: 0 }, end: { line, character: 1 } },
   });
-  const provider = (names: string[] | undefined) => ({ getRecordedStepNames: () => (names ? new Set(names) : undefined) });
+  const provider = (names: string[] | undefined) => ({
+    getRecordedStepNames: () => (names ? new Set(names) : undefined),
+  });
 
   it('ignores SDK operation names and child workflow names when guessing the old name', () => {
-    const f = detectRenamedSteps([call('b2', 1)], provider(['a', 'b', 'DBOS.sleep', 'getStatus', 'kid']), new Set(['kid']));
+    const f = detectRenamedSteps(
+      [call('b2', 1)],
+      provider(['a', 'b', 'DBOS.sleep', 'getStatus', 'kid']),
+      new Set(['kid']),
+    );
     assert.equal(f.length, 1);
     assert.equal(f[0].renamedFrom, undefined, "two candidates ('a', 'b') remain: no guess");
-    const g = detectRenamedSteps([call('a', 1), call('b2', 2)], provider(['a', 'b', 'DBOS.sleep', 'kid']), new Set(['kid']));
-    assert.deepEqual(g.map((x) => [x.codeName, x.renamedFrom]), [['b2', 'b']]);
+    const g = detectRenamedSteps(
+      [call('a', 1), call('b2', 2)],
+      provider(['a', 'b', 'DBOS.sleep', 'kid']),
+      new Set(['kid']),
+    );
+    assert.deepEqual(
+      g.map((x) => [x.codeName, x.renamedFrom]),
+      [['b2', 'b']],
+    );
   });
 
   it('unknown or empty recordings flag nothing', () => {

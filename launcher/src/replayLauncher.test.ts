@@ -11,10 +11,13 @@ import { prepareReplayLaunch, replayRuntimePath } from './replayLauncher.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const trace = {
-  format: 'dbos-replay-trace', version: 1, rootWorkflowId: 'wf-1', workflows: [],
+  format: 'dbos-replay-trace',
+  version: 1,
+  rootWorkflowId: 'wf-1',
+  workflows: [],
 } as unknown as Trace;
 
-test('the built runtime is the checkout\'s dist/replay-runtime.js when run from sources', () => {
+test("the built runtime is the checkout's dist/replay-runtime.js when run from sources", () => {
   assert.equal(replayRuntimePath(), path.join(ROOT, 'dist', 'replay-runtime.js'));
 });
 
@@ -44,7 +47,9 @@ test('the environment: caller variables applied, null removes; stale hand-off an
   process.env.DROP_ME = 'no';
   try {
     const l = await prepareReplayLaunch({
-      program: 'main.js', cwd: '/app', handoff: { trace },
+      program: 'main.js',
+      cwd: '/app',
+      handoff: { trace },
       env: { APP_VARIANT: 'x', DROP_ME: null, DATABASE_URL: 'postgresql://u:pw@h/app', [ReplayEnv.measureFloor]: '1' },
     });
     await l.dispose();
@@ -64,14 +69,24 @@ test('the environment: caller variables applied, null removes; stale hand-off an
 });
 
 test('a batch: one BatchLine per line, the trail flag; no trace file', async () => {
-  const l = await prepareReplayLaunch({ program: 'main.js', cwd: '/app', handoff: { batch: [{ trace }, { trace, workflowId: 'wf-1' }], trail: true } });
+  const l = await prepareReplayLaunch({
+    program: 'main.js',
+    cwd: '/app',
+    handoff: { batch: [{ trace }, { trace, workflowId: 'wf-1' }], trail: true },
+  });
   try {
     assert.equal(l.traceFile, undefined);
     assert.equal(l.env[ReplayEnv.batchFile], l.batchFile);
     assert.equal(l.env[ReplayEnv.trail], '1');
     assert.equal(ReplayEnv.traceFile in l.env, false);
-    const lines = readFileSync(l.batchFile!, 'utf8').trim().split('\n').map((x) => JSON.parse(x));
-    assert.deepEqual(lines.map((x) => x.workflowId), [undefined, 'wf-1']);
+    const lines = readFileSync(l.batchFile!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((x) => JSON.parse(x));
+    assert.deepEqual(
+      lines.map((x) => x.workflowId),
+      [undefined, 'wf-1'],
+    );
     assert.equal(statSync(l.batchFile!).mode & 0o777, 0o600);
   } finally {
     await l.dispose();
@@ -92,11 +107,23 @@ test('--modules: a generated entry imports each module by URL, then launches DBO
 });
 
 test('TypeScript runs through tsx (found from the program, else our install) unless the caller brings a loader', async () => {
-  const ts = await prepareReplayLaunch({ program: path.join(ROOT, 'launcher', 'src', 'replayLauncher.ts'), cwd: ROOT, handoff: { trace } });
+  const ts = await prepareReplayLaunch({
+    program: path.join(ROOT, 'launcher', 'src', 'replayLauncher.ts'),
+    cwd: ROOT,
+    handoff: { trace },
+  });
   await ts.dispose();
   assert.equal(ts.preload[2], '--import');
-  assert.equal(ts.preload[3], pathToFileURL(realpathSync(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'))).href);
-  const own = await prepareReplayLaunch({ program: 'main.ts', cwd: '/app', runtimeArgs: ['--import', 'tsx'], handoff: { trace } });
+  assert.equal(
+    ts.preload[3],
+    pathToFileURL(realpathSync(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs'))).href,
+  );
+  const own = await prepareReplayLaunch({
+    program: 'main.ts',
+    cwd: '/app',
+    runtimeArgs: ['--import', 'tsx'],
+    handoff: { trace },
+  });
   await own.dispose();
   assert.deepEqual(own.preload, ['--require', replayRuntimePath()]);
   const js = await prepareReplayLaunch({ program: 'main.js', cwd: '/app', handoff: { trace } });

@@ -12,9 +12,7 @@ import type { Trace } from '../../protocol/traceModel.js';
 import { DATABASE_ENV, HANDOFF_ENV, ReplayEnv, type BatchLine } from '../../protocol/replayProtocol.js';
 
 /** What the runtime gets to replay: one trace (and which workflow of it), or a batch replayed in turn in one process. */
-export type TraceHandoff =
-  | { trace: Trace; workflowId?: string }
-  | { batch: BatchLine<Trace>[]; trail?: boolean };
+export type TraceHandoff = { trace: Trace; workflowId?: string } | { batch: BatchLine<Trace>[]; trail?: boolean };
 
 export interface ReplayLaunchOptions {
   /** The program's entry (.js/.cjs/.mjs, or .ts run through tsx), relative to cwd or absolute. */
@@ -91,7 +89,16 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
     const entry = o.program ? path.resolve(o.cwd, o.program) : await writeModulesEntry(dir, o.cwd, o.modules!);
     const preload = ['--require', runtimePath];
     if (needsTsx(o)) preload.push('--import', tsxLoader(o));
-    return { runtimePath, preload, entry, env: programEnv(o.env, handoffEnv), traceFile, batchFile, resultFile, dispose };
+    return {
+      runtimePath,
+      preload,
+      entry,
+      env: programEnv(o.env, handoffEnv),
+      traceFile,
+      batchFile,
+      resultFile,
+      dispose,
+    };
   } catch (e) {
     await dispose();
     throw e;
@@ -102,8 +109,12 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
 async function writeModulesEntry(dir: string, cwd: string, modules: string[]): Promise<string> {
   const entry = path.join(dir, 'entry.mjs');
   const urls = modules.map((m) => JSON.stringify(pathToFileURL(path.resolve(cwd, m)).href));
-  await writeFile(entry, `${urls.map((u) => `await import(${u});`).join('\n')}\n` +
-    `const { DBOS } = await import('@dbos-inc/dbos-sdk');\nawait DBOS.launch();\n`, { mode: 0o600 });
+  await writeFile(
+    entry,
+    `${urls.map((u) => `await import(${u});`).join('\n')}\n` +
+      `const { DBOS } = await import('@dbos-inc/dbos-sdk');\nawait DBOS.launch();\n`,
+    { mode: 0o600 },
+  );
   return entry;
 }
 
@@ -124,23 +135,28 @@ function programEnv(overrides: ReplayLaunchOptions['env'], handoff: Record<strin
 /** A TypeScript entry or module runs through tsx, unless the caller's executable or flags already bring a loader. */
 function needsTsx(o: ReplayLaunchOptions): boolean {
   const ts = [o.program, ...(o.modules ?? [])].some((p) => p !== undefined && TYPESCRIPT.test(p));
-  const hasLoader = TS_LOADER.test(path.basename(o.runtimeExecutable ?? '')) || (o.runtimeArgs ?? []).some((a) => TS_LOADER.test(a));
+  const hasLoader =
+    TS_LOADER.test(path.basename(o.runtimeExecutable ?? '')) || (o.runtimeArgs ?? []).some((a) => TS_LOADER.test(a));
   return ts && !hasLoader;
 }
 
 /** tsx's `--import` entry: the program's own tsx (from its folder, then cwd) first, then the one installed with dbos-replay. */
 function tsxLoader(o: ReplayLaunchOptions): string {
-  const from = [
-    ...(o.program ? [path.dirname(path.resolve(o.cwd, o.program))] : []),
-    o.cwd,
-  ].map((d) => path.join(d, 'noop.js'));
+  const from = [...(o.program ? [path.dirname(path.resolve(o.cwd, o.program))] : []), o.cwd].map((d) =>
+    path.join(d, 'noop.js'),
+  );
   for (const f of [...from, __filename]) {
     try {
       const pkg = createRequire(f).resolve('tsx/package.json');
       const exp = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports?: { '.'?: unknown } }).exports?.['.'];
-      const rel = typeof exp === 'string' ? exp : (exp as { import?: string; default?: string } | undefined)?.import ?? './dist/loader.mjs';
+      const rel =
+        typeof exp === 'string'
+          ? exp
+          : ((exp as { import?: string; default?: string } | undefined)?.import ?? './dist/loader.mjs');
       return pathToFileURL(path.join(path.dirname(pkg), rel)).href;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   // Node resolves a bare --import from the working directory.
   return 'tsx';

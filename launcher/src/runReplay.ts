@@ -42,10 +42,20 @@ export interface RunReplayResult {
 }
 
 /** Starts the program once with this hand-off; the launch's files are removed when it ended. */
-async function launchAndWait(o: ProgramOptions, handoff: TraceHandoff, idleMs: number | undefined): Promise<Spawned & { verdicts: string | undefined }> {
+async function launchAndWait(
+  o: ProgramOptions,
+  handoff: TraceHandoff,
+  idleMs: number | undefined,
+): Promise<Spawned & { verdicts: string | undefined }> {
   const launch = await prepareReplayLaunch({
-    program: o.program, modules: o.modules, cwd: o.cwd ?? process.cwd(), runtimeExecutable: o.runtimeExecutable,
-    runtimeArgs: o.runtimeArgs, env: o.env, runtimePath: o.runtimePath, handoff,
+    program: o.program,
+    modules: o.modules,
+    cwd: o.cwd ?? process.cwd(),
+    runtimeExecutable: o.runtimeExecutable,
+    runtimeArgs: o.runtimeArgs,
+    env: o.env,
+    runtimePath: o.runtimePath,
+    handoff,
   });
   try {
     const r = await spawnProgram(o, launch, idleMs);
@@ -67,7 +77,11 @@ const KEEP = 256 * 1024;
 /** Runs the program; kills it after `idleMs` without a new verdict line on stderr (or at all, for single runs). */
 function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undefined): Promise<Spawned> {
   const args = [...(o.runtimeArgs ?? []), ...l.preload, l.entry, ...(o.args ?? [])];
-  const child = spawn(o.runtimeExecutable ?? process.execPath, args, { cwd: o.cwd ?? process.cwd(), env: l.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(o.runtimeExecutable ?? process.execPath, args, {
+    cwd: o.cwd ?? process.cwd(),
+    env: l.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
@@ -97,17 +111,23 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
 
 function endedWithout(workflowId: string, r: Spawned, what: string): Verdict {
   return {
-    workflowId, verdict: 'error', recordedResult: null, replayedResult: null,
+    workflowId,
+    verdict: 'error',
+    recordedResult: null,
+    replayedResult: null,
     operations: { consumed: 0, recorded: 0 },
-    error: { message: `the program ended (${r.signal ?? `exit ${r.exitCode}`}) ${what}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}` },
+    error: {
+      message: `the program ended (${r.signal ?? `exit ${r.exitCode}`}) ${what}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`,
+    },
   };
 }
 
 export async function runReplay(o: RunReplayOptions): Promise<RunReplayResult> {
   const { verdicts, ...r } = await launchAndWait(o, { trace: o.trace, workflowId: o.workflowId }, o.timeoutMs);
-  const verdict = verdicts !== undefined
-    ? JSON.parse(verdicts) as Verdict
-    : endedWithout(o.workflowId ?? o.trace.rootWorkflowId, r, 'without a verdict');
+  const verdict =
+    verdicts !== undefined
+      ? (JSON.parse(verdicts) as Verdict)
+      : endedWithout(o.workflowId ?? o.trace.rootWorkflowId, r, 'without a verdict');
   return { verdict, ...r };
 }
 
@@ -157,7 +177,7 @@ export async function runReplayBatch(o: RunReplayBatchOptions): Promise<RunRepla
       break;
     }
     for (const v of got.slice(0, o.entries.length - from)) put(v);
-    if (verdicts.length < o.entries.length && got.length === 0 || (verdicts.length < o.entries.length && r.signal)) {
+    if ((verdicts.length < o.entries.length && got.length === 0) || (verdicts.length < o.entries.length && r.signal)) {
       const e = o.entries[verdicts.length];
       put(endedWithout(e.workflowId ?? e.trace.rootWorkflowId, r, 'during the replay of this workflow'));
     }

@@ -17,12 +17,17 @@ const CLI = path.join(root, 'dist', 'cli.js');
 const v4 = path.join(root, 'test-fixtures', 'app-v4');
 const v5 = path.join(root, 'test-fixtures', 'app-v5');
 const basic = path.join(__dirname, 'apps', 'basic');
-const recorded = !!process.env.DBOS_REPLAY_FX_V4_SYS_URL && !!process.env.DBOS_REPLAY_FX_V5_SYS_URL &&
-  existsSync(path.join(v4, 'dist', 'main.js')) && existsSync(path.join(v5, 'dist', 'main.js'));
-
+const recorded =
+  !!process.env.DBOS_REPLAY_FX_V4_SYS_URL &&
+  !!process.env.DBOS_REPLAY_FX_V5_SYS_URL &&
+  existsSync(path.join(v4, 'dist', 'main.js')) &&
+  existsSync(path.join(v5, 'dist', 'main.js'));
 
 function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  return runNode([CLI, ...args], { cwd, env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env } });
+  return runNode([CLI, ...args], {
+    cwd,
+    env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined, ...env },
+  });
 }
 
 let tmp: string;
@@ -58,9 +63,23 @@ describe('dbos-replay run', { skip: !recorded && 'fixtures not recorded' }, () =
     assert.equal(lines[1], '  #1    charge → {"paymentId":"pay_A-1001","state":"pending"}');
     assert.equal(lines[3], '  #3    DBOS.recv → {"paymentId":"pay_A-1001","outcome":"paid"}');
     assert.equal(lines[5], '  #5    ship → "TRK-A-1001-2"');
-    const j = JSON.parse((await cli(['run', 'pipeline-nightly', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--json'], v5)).stdout);
-    assert.deepEqual(j.trail[1], { functionId: 1, name: 'transformChunk', outcome: 'output', childWorkflowId: 'pipeline-nightly-1' });
-    assert.deepEqual(j.trail[4], { functionId: 4, name: 'DBOS.getResult', outcome: 'output', summary: '{"chunk":0,"total":496,"rows":4}', childWorkflowId: 'pipeline-nightly-1' });
+    const j = JSON.parse(
+      (await cli(['run', 'pipeline-nightly', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--json'], v5))
+        .stdout,
+    );
+    assert.deepEqual(j.trail[1], {
+      functionId: 1,
+      name: 'transformChunk',
+      outcome: 'output',
+      childWorkflowId: 'pipeline-nightly-1',
+    });
+    assert.deepEqual(j.trail[4], {
+      functionId: 4,
+      name: 'DBOS.getResult',
+      outcome: 'output',
+      summary: '{"chunk":0,"total":496,"rows":4}',
+      childWorkflowId: 'pipeline-nightly-1',
+    });
   });
 
   test('--json: one object with the verdict, results, operations; a recorded ERROR replayed is a match', async () => {
@@ -95,8 +114,14 @@ describe('dbos-replay run', { skip: !recorded && 'fixtures not recorded' }, () =
     writeFileSync(file, JSON.stringify(await traceFromDatabase(fixtureUrl('v5'), 'crash-pending')));
     const r = await cli(['run', '--trace', file, '--program', 'dist/main.js'], v5);
     assert.equal(r.code, 4, r.stdout + r.stderr);
-    assert.match(r.stdout, /incomplete: the recording ends here: the original run never completed step 2 \(handOffToCourier\)/);
-    const m = await cli(['run', 'v4-fraud-review', '--modules', 'dist/workflows/index.js', '--db', fixtureUrl('v4'), '--json'], v4);
+    assert.match(
+      r.stdout,
+      /incomplete: the recording ends here: the original run never completed step 2 \(handOffToCourier\)/,
+    );
+    const m = await cli(
+      ['run', 'v4-fraud-review', '--modules', 'dist/workflows/index.js', '--db', fixtureUrl('v4'), '--json'],
+      v4,
+    );
     assert.equal(JSON.parse(m.stdout).verdict, 'match', m.stderr);
   });
 
@@ -116,23 +141,67 @@ describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, ()
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('match ')).length, 5);
     assert.match(r.stdout, /checked 5 workflow\(s\): 5 match, 0 diverged, 0 incomplete, 0 error/);
-    const j = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'placeOrder', '--status', 'ERROR', '--json'], v4);
+    const j = await cli(
+      [
+        'check',
+        '--program',
+        'dist/main.js',
+        '--db',
+        fixtureUrl('v4'),
+        '--name',
+        'placeOrder',
+        '--status',
+        'ERROR',
+        '--json',
+      ],
+      v4,
+    );
     const o = JSON.parse(j.stdout);
-    assert.deepEqual(o.workflows.map((w: { workflowId: string; verdict: string }) => [w.workflowId, w.verdict]), [['v4-order-fail', 'match']]);
+    assert.deepEqual(
+      o.workflows.map((w: { workflowId: string; verdict: string }) => [w.workflowId, w.verdict]),
+      [['v4-order-fail', 'match']],
+    );
     assert.equal(o.processes, 1);
     assert.equal(o.workflows[0].trail, undefined, 'no trail unless --trail');
-    const t = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'placeOrder', '--status', 'ERROR', '--json', '--trail'], v4);
-    assert.deepEqual(JSON.parse(t.stdout).workflows[0].trail.map((x: { name: string; outcome: string }) => [x.name, x.outcome]),
-      [['insertOrder', 'error']]);
-    const text = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'sendReceipt', '--trail'], v4);
-    assert.match(text.stdout, /match +v4-receipt +sendReceipt +\(2\/2 operations\)\n {4}#0 +loadOrder → \{"order_id":"v4-order-ok"/);
+    const t = await cli(
+      [
+        'check',
+        '--program',
+        'dist/main.js',
+        '--db',
+        fixtureUrl('v4'),
+        '--name',
+        'placeOrder',
+        '--status',
+        'ERROR',
+        '--json',
+        '--trail',
+      ],
+      v4,
+    );
+    assert.deepEqual(
+      JSON.parse(t.stdout).workflows[0].trail.map((x: { name: string; outcome: string }) => [x.name, x.outcome]),
+      [['insertOrder', 'error']],
+    );
+    const text = await cli(
+      ['check', '--program', 'dist/main.js', '--db', fixtureUrl('v4'), '--name', 'sendReceipt', '--trail'],
+      v4,
+    );
+    assert.match(
+      text.stdout,
+      /match +v4-receipt +sendReceipt +\(2\/2 operations\)\n {4}#0 +loadOrder → \{"order_id":"v4-order-ok"/,
+    );
   });
 
   test('v5 fixture: matches and incompletes are not failures; --limit', async () => {
     const r = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--json'], v5);
     assert.equal(r.code, 0, r.stderr);
     const o = JSON.parse(r.stdout);
-    assert.equal(o.summary.diverged + o.summary.error, 0, JSON.stringify(o.workflows.filter((w: { verdict: string }) => w.verdict !== 'match')));
+    assert.equal(
+      o.summary.diverged + o.summary.error,
+      0,
+      JSON.stringify(o.workflows.filter((w: { verdict: string }) => w.verdict !== 'match')),
+    );
     assert.ok(o.summary.incomplete >= 1);
     const l = await cli(['check', '--program', 'dist/main.js', '--db', fixtureUrl('v5'), '--limit', '3', '--json'], v5);
     assert.equal(JSON.parse(l.stdout).workflows.length, 3);
@@ -140,8 +209,15 @@ describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, ()
 
   test('code that diverges from some recordings: reported per workflow, non-zero exit', async () => {
     basicDb = await scratchDatabase();
-    const rec = await runNode(['app.js'], { cwd: basic, env: { RECORD_URL: basicDb.url, RECORD_RUNS: 'seq-a:sequence,seq-b:sequence,free-a:free',
-      STEP_COUNTER_FILE: path.join(tmp, 'steps'), OBSERVE_FILE: path.join(tmp, 'observe') } });
+    const rec = await runNode(['app.js'], {
+      cwd: basic,
+      env: {
+        RECORD_URL: basicDb.url,
+        RECORD_RUNS: 'seq-a:sequence,seq-b:sequence,free-a:free',
+        STEP_COUNTER_FILE: path.join(tmp, 'steps'),
+        OBSERVE_FILE: path.join(tmp, 'observe'),
+      },
+    });
     assert.equal(rec.code, 0, rec.out);
     const r = await cli(['check', '--program', 'app.js', '--db', basicDb.url], basic, { APP_VARIANT: 'rename' });
     assert.equal(r.code, 3, r.stdout + r.stderr);
@@ -170,7 +246,10 @@ describe('a database role that can only SELECT', { skip: !recorded && 'fixtures 
       const roUrl = u.toString();
       const ro = new pg.Client({ connectionString: roUrl });
       await ro.connect();
-      await assert.rejects(ro.query("UPDATE dbos.workflow_status SET status = 'PENDING' WHERE workflow_uuid = 'v4-order-ok'"), /permission denied/);
+      await assert.rejects(
+        ro.query("UPDATE dbos.workflow_status SET status = 'PENDING' WHERE workflow_uuid = 'v4-order-ok'"),
+        /permission denied/,
+      );
       await ro.end();
       const r = await cli(['run', 'v4-order-ok', '--program', 'dist/main.js', '--db', roUrl, '--json'], v4);
       assert.equal(r.code, 0, r.stdout + r.stderr);

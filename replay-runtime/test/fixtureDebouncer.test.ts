@@ -34,13 +34,22 @@ function bounces(trace: Trace): [number, DebounceResult][] {
     .map((o) => [Number(o.function_id), (JSON.parse(String(o.output)) as { json: DebounceResult }).json]);
 }
 
-const FREE = { bouncedWorkflowID: null, holderWorkflowID: null, holderIsDebounced: false, holderWorkflowName: null,
-  holderWorkflowClassName: null, holderApplicationName: null };
+const FREE = {
+  bouncedWorkflowID: null,
+  holderWorkflowID: null,
+  holderIsDebounced: false,
+  holderWorkflowName: null,
+  holderWorkflowClassName: null,
+  holderApplicationName: null,
+};
 
 /** What the SDK threw at the refused bounce, as the workflow returns it. */
 function refusal(dedupID: string) {
-  return { name: 'DBOSQueueDuplicatedError', code: 28,
-    message: `Workflow  was deduplicated due to an existing workflow in queue reindex with deduplication ID ${dedupID}.` };
+  return {
+    name: 'DBOSQueueDuplicatedError',
+    code: 28,
+    message: `Workflow  was deduplicated due to an existing workflow in queue reindex with deduplication ID ${dedupID}.`,
+  };
 }
 
 /** Replays a case from the app's dist/ entry: a match, every recorded operation consumed, and the step counters unchanged. */
@@ -68,10 +77,23 @@ describe('Debouncer refusals recorded by the real SDK (v5 fixture)', { skip }, (
 
   test("'raise': the key is held by a plain enqueue (not debounced) with the same deduplication ID", async () => {
     const trace = traces.get('debounce-queued-holder')!;
-    assert.deepEqual(bounces(trace), [[1, { ...FREE, holderWorkflowID: 'debounce-queued-holder-0', holderIsDebounced: false,
-      holderWorkflowName: 'reindex', holderWorkflowClassName: 'Search', holderApplicationName: 'fixture-shop' }]]);
+    assert.deepEqual(bounces(trace), [
+      [
+        1,
+        {
+          ...FREE,
+          holderWorkflowID: 'debounce-queued-holder-0',
+          holderIsDebounced: false,
+          holderWorkflowName: 'reindex',
+          holderWorkflowClassName: 'Search',
+          holderApplicationName: 'fixture-shop',
+        },
+      ],
+    ]);
     assert.deepEqual(await replayCase(trace), {
-      refused: refusal('Search.reindex-queued-sku-mug'), holder: 'entry:sku-mug:catalog-import' });
+      refused: refusal('Search.reindex-queued-sku-mug'),
+      holder: 'entry:sku-mug:catalog-import',
+    });
   });
 
   test("'enqueue', 'return', then 'raise': a debounced holder of another workflow name has the same deduplication ID", async () => {
@@ -79,20 +101,44 @@ describe('Debouncer refusals recorded by the real SDK (v5 fixture)', { skip }, (
     assert.deepEqual(bounces(trace), [
       [0, FREE],
       [2, { ...FREE, bouncedWorkflowID: 'debounce-other-workflow-1' }],
-      [3, { ...FREE, holderWorkflowID: 'debounce-other-workflow-1', holderIsDebounced: true,
-        holderWorkflowName: 'reindex-photos', holderWorkflowClassName: 'Search', holderApplicationName: 'fixture-shop' }],
+      [
+        3,
+        {
+          ...FREE,
+          holderWorkflowID: 'debounce-other-workflow-1',
+          holderIsDebounced: true,
+          holderWorkflowName: 'reindex-photos',
+          holderWorkflowClassName: 'Search',
+          holderApplicationName: 'fixture-shop',
+        },
+      ],
     ]);
     assert.deepEqual(await replayCase(trace), {
-      sameRun: true, refused: refusal('Search.reindex-photos-sku-tea'), photos: 'entry:sku-tea:photos/upload-2' });
+      sameRun: true,
+      refused: refusal('Search.reindex-photos-sku-tea'),
+      photos: 'entry:sku-tea:photos/upload-2',
+    });
   });
 
   test("'enqueue', then 'raise': the same workflow holds the key for this app, the debouncer acts for another", async () => {
     const trace = traces.get('debounce-other-app')!;
     assert.deepEqual(bounces(trace), [
       [0, FREE],
-      [2, { ...FREE, holderWorkflowID: 'debounce-other-app-1', holderIsDebounced: true,
-        holderWorkflowName: 'reindex', holderWorkflowClassName: 'Search', holderApplicationName: 'fixture-shop' }],
+      [
+        2,
+        {
+          ...FREE,
+          holderWorkflowID: 'debounce-other-app-1',
+          holderIsDebounced: true,
+          holderWorkflowName: 'reindex',
+          holderWorkflowClassName: 'Search',
+          holderApplicationName: 'fixture-shop',
+        },
+      ],
     ]);
-    assert.deepEqual(await replayCase(trace), { refused: refusal('Search.reindex-sku-pot'), holder: 'entry:sku-pot:shop-edit' });
+    assert.deepEqual(await replayCase(trace), {
+      refused: refusal('Search.reindex-sku-pot'),
+      holder: 'entry:sku-pot:shop-edit',
+    });
   });
 });

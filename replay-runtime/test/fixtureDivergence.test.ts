@@ -44,7 +44,9 @@ function variant(name: string, edits: [string, string][]): string {
 }
 
 function lineOf(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(i >= 0, `no line with ${text}`);
   return i + 1;
 }
@@ -57,37 +59,72 @@ async function replayVariant(shop: string) {
   return r.verdict.divergence!;
 }
 
-test('unchanged copy through tsx: match (the baseline of the three variants)', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
-  const shop = variant('same', []);
-  const r = await runReplay({ trace, program: 'src/main.ts', cwd: path.dirname(path.dirname(path.dirname(shop))), timeoutMs: 60_000 });
-  assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
-  assert.deepEqual(r.verdict.operations, { consumed: 7, recorded: 7 });
-});
+test(
+  'unchanged copy through tsx: match (the baseline of the three variants)',
+  { skip: !recorded && 'v5 fixtures not recorded' },
+  async () => {
+    const shop = variant('same', []);
+    const r = await runReplay({
+      trace,
+      program: 'src/main.ts',
+      cwd: path.dirname(path.dirname(path.dirname(shop))),
+      timeoutMs: 60_000,
+    });
+    assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
+    assert.deepEqual(r.verdict.operations, { consumed: 7, recorded: 7 });
+  },
+);
 
-test('renamed step (Payments.charge → chargeCard): diverges at function_id 1, charge recorded, chargeCard called', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
-  const shop = variant('renamed', [['static async charge(order', 'static async chargeCard(order'], ['await Payments.charge(order)', 'await Payments.chargeCard(order)']]);
-  const d = await replayVariant(shop);
-  assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'charge', 'chargeCard']);
-  assert.equal(d.location?.file, shop);
-  assert.equal(d.location?.line1, lineOf(shop, 'await Payments.chargeCard(order)'));
-});
+test(
+  'renamed step (Payments.charge → chargeCard): diverges at function_id 1, charge recorded, chargeCard called',
+  { skip: !recorded && 'v5 fixtures not recorded' },
+  async () => {
+    const shop = variant('renamed', [
+      ['static async charge(order', 'static async chargeCard(order'],
+      ['await Payments.charge(order)', 'await Payments.chargeCard(order)'],
+    ]);
+    const d = await replayVariant(shop);
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'charge', 'chargeCard']);
+    assert.equal(d.location?.file, shop);
+    assert.equal(d.location?.line1, lineOf(shop, 'await Payments.chargeCard(order)'));
+  },
+);
 
-test('inserted step (Inventory.audit after reserve): diverges at function_id 1, charge recorded, audit called', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
-  const shop = variant('inserted', [
-    ['export class Inventory {', 'export class Inventory {\n  @DBOS.step()\n  static async audit(order: Order): Promise<string> {\n    return order.orderId;\n  }\n'],
-    ['const reservation = await Inventory.reserve(order);', 'const reservation = await Inventory.reserve(order);\n    await Inventory.audit(order);'],
-  ]);
-  const d = await replayVariant(shop);
-  assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'charge', 'audit']);
-  assert.equal(d.location?.file, shop);
-  assert.equal(d.location?.line1, lineOf(shop, 'await Inventory.audit(order);'));
-});
+test(
+  'inserted step (Inventory.audit after reserve): diverges at function_id 1, charge recorded, audit called',
+  { skip: !recorded && 'v5 fixtures not recorded' },
+  async () => {
+    const shop = variant('inserted', [
+      [
+        'export class Inventory {',
+        'export class Inventory {\n  @DBOS.step()\n  static async audit(order: Order): Promise<string> {\n    return order.orderId;\n  }\n',
+      ],
+      [
+        'const reservation = await Inventory.reserve(order);',
+        'const reservation = await Inventory.reserve(order);\n    await Inventory.audit(order);',
+      ],
+    ]);
+    const d = await replayVariant(shop);
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'charge', 'audit']);
+    assert.equal(d.location?.file, shop);
+    assert.equal(d.location?.line1, lineOf(shop, 'await Inventory.audit(order);'));
+  },
+);
 
-test('removed step (no Fulfilment.ship): diverges at function_id 5, ship recorded, the next call DBOS.setEvent takes its ID', { skip: !recorded && 'v5 fixtures not recorded' }, async () => {
-  const shop = variant('removed', [['const trackingNumber = await Fulfilment.ship(order, reservation);', "const trackingNumber = `TRK-${order.orderId}-${reservation.qty}`;"]]);
-  const d = await replayVariant(shop);
-  assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [5, 'renamed', 'ship', 'DBOS.setEvent']);
-  assert.equal(d.location?.file, shop);
-  assert.equal(d.location?.line1, lineOf(shop, "await DBOS.setEvent(STATUS_EVENT, 'fulfilled');"));
-  assert.match(d.message, /step 5, function ship was recorded when DBOS\.setEvent was expected/);
-});
+test(
+  'removed step (no Fulfilment.ship): diverges at function_id 5, ship recorded, the next call DBOS.setEvent takes its ID',
+  { skip: !recorded && 'v5 fixtures not recorded' },
+  async () => {
+    const shop = variant('removed', [
+      [
+        'const trackingNumber = await Fulfilment.ship(order, reservation);',
+        'const trackingNumber = `TRK-${order.orderId}-${reservation.qty}`;',
+      ],
+    ]);
+    const d = await replayVariant(shop);
+    assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [5, 'renamed', 'ship', 'DBOS.setEvent']);
+    assert.equal(d.location?.file, shop);
+    assert.equal(d.location?.line1, lineOf(shop, "await DBOS.setEvent(STATUS_EVENT, 'fulfilled');"));
+    assert.match(d.message, /step 5, function ship was recorded when DBOS\.setEvent was expected/);
+  },
+);

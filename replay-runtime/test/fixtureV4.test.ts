@@ -20,44 +20,67 @@ interface Manifest {
 
 /** Operation counts of the recording (the v4 manifest names them only in notes). */
 const OPERATIONS: Record<string, number> = {
-  'v4-order-ok': 11, 'v4-order-ok-6': 1, 'v4-order-fail': 1, 'v4-receipt': 2, 'v4-fraud-review': 1,
+  'v4-order-ok': 11,
+  'v4-order-ok-6': 1,
+  'v4-order-fail': 1,
+  'v4-receipt': 2,
+  'v4-fraud-review': 1,
 };
 
-test('v4 fixture: every recorded workflow replays to its recorded outcome through dist/main.js, no body runs', { skip: !recorded && 'v4 fixtures not recorded' }, async () => {
-  const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
-  const before = await fixtureStepRuns('v4');
-  assert.equal(before.insertOrder, 2);
-  // The app's own node_modules hold the real SDK the redirect must win over.
-  assert.ok(existsSync(path.join(appDir, 'node_modules', '@dbos-inc', 'knex-datasource')));
-  const results = new Map<string, RunReplayResult>();
-  const queue = [...manifest.workflows];
-  await Promise.all([0, 1].map(async () => {
-    for (let w = queue.shift(); w; w = queue.shift()) {
-      const trace = await traceFromDatabase(fixtureUrl('v4', 'sys'), w.id);
-      // The app would reach its database through this variable if a body ran: give it, and check the counters.
-      results.set(w.id, await runReplay({ trace, program: 'dist/main.js', cwd: appDir, timeoutMs: 60_000,
-        env: { FIXTURE_APP_DATABASE_URL: fixtureUrl('v4', 'app') } }));
+test(
+  'v4 fixture: every recorded workflow replays to its recorded outcome through dist/main.js, no body runs',
+  { skip: !recorded && 'v4 fixtures not recorded' },
+  async () => {
+    const manifest = JSON.parse(readFileSync(path.join(appDir, 'fixtures.json'), 'utf8')) as Manifest;
+    const before = await fixtureStepRuns('v4');
+    assert.equal(before.insertOrder, 2);
+    // The app's own node_modules hold the real SDK the redirect must win over.
+    assert.ok(existsSync(path.join(appDir, 'node_modules', '@dbos-inc', 'knex-datasource')));
+    const results = new Map<string, RunReplayResult>();
+    const queue = [...manifest.workflows];
+    await Promise.all(
+      [0, 1].map(async () => {
+        for (let w = queue.shift(); w; w = queue.shift()) {
+          const trace = await traceFromDatabase(fixtureUrl('v4', 'sys'), w.id);
+          // The app would reach its database through this variable if a body ran: give it, and check the counters.
+          results.set(
+            w.id,
+            await runReplay({
+              trace,
+              program: 'dist/main.js',
+              cwd: appDir,
+              timeoutMs: 60_000,
+              env: { FIXTURE_APP_DATABASE_URL: fixtureUrl('v4', 'app') },
+            }),
+          );
+        }
+      }),
+    );
+    const problems: string[] = [];
+    for (const w of manifest.workflows) {
+      const r = results.get(w.id)!;
+      const v = r.verdict;
+      if (v.verdict !== 'match') {
+        problems.push(
+          `${w.id} (${w.status}): ${v.verdict}: ${JSON.stringify(v.divergence ?? v.error ?? v.incomplete)} ${r.stderr.slice(-800)}`,
+        );
+        continue;
+      }
+      if (v.operations.consumed !== OPERATIONS[w.id] || v.operations.recorded !== OPERATIONS[w.id]) {
+        problems.push(`${w.id}: operations ${JSON.stringify(v.operations)}, want ${OPERATIONS[w.id]}`);
+      }
+      if (r.exitCode !== 0) problems.push(`${w.id}: exit code ${r.exitCode}`);
+      assert.deepEqual(v.replayedResult, v.recordedResult, w.id);
     }
-  }));
-  const problems: string[] = [];
-  for (const w of manifest.workflows) {
-    const r = results.get(w.id)!;
-    const v = r.verdict;
-    if (v.verdict !== 'match') {
-      problems.push(`${w.id} (${w.status}): ${v.verdict}: ${JSON.stringify(v.divergence ?? v.error ?? v.incomplete)} ${r.stderr.slice(-800)}`);
-      continue;
-    }
-    if (v.operations.consumed !== OPERATIONS[w.id] || v.operations.recorded !== OPERATIONS[w.id]) {
-      problems.push(`${w.id}: operations ${JSON.stringify(v.operations)}, want ${OPERATIONS[w.id]}`);
-    }
-    if (r.exitCode !== 0) problems.push(`${w.id}: exit code ${r.exitCode}`);
-    assert.deepEqual(v.replayedResult, v.recordedResult, w.id);
-  }
-  assert.deepEqual(problems, []);
-  const ok = results.get('v4-order-ok')!.verdict.replayedResult?.value as Record<string, unknown>;
-  assert.match(String(ok.stock), /^backordered: No stock left for /);
-  assert.deepEqual((ok.order as Record<string, unknown>).created_at && typeof (ok.order as Record<string, unknown>).created_at, 'object');
-  const fail = results.get('v4-order-fail')!.verdict;
-  assert.equal(fail.replayedResult?.error?.name, 'OrderRejectedError');
-  assert.deepEqual(await fixtureStepRuns('v4'), before);
-});
+    assert.deepEqual(problems, []);
+    const ok = results.get('v4-order-ok')!.verdict.replayedResult?.value as Record<string, unknown>;
+    assert.match(String(ok.stock), /^backordered: No stock left for /);
+    assert.deepEqual(
+      (ok.order as Record<string, unknown>).created_at && typeof (ok.order as Record<string, unknown>).created_at,
+      'object',
+    );
+    const fail = results.get('v4-order-fail')!.verdict;
+    assert.equal(fail.replayedResult?.error?.name, 'OrderRejectedError');
+    assert.deepEqual(await fixtureStepRuns('v4'), before);
+  },
+);

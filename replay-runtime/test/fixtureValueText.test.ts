@@ -39,8 +39,12 @@ describe('recorded values in a replay never show the stored envelope', { skip },
   test('the fixtures store long values in the envelope (what the other tests must not show)', async () => {
     const r = await sys.query<{ function_name: string; n: number; text: string }>(
       `SELECT function_name, length(coalesce(output, error)) AS n, coalesce(output, error) AS text FROM dbos.operation_outputs
-        WHERE workflow_uuid = 'catalog-export' AND function_id IN (8, 11, 12) ORDER BY function_id`);
-    assert.deepEqual(r.rows.map((x) => x.function_name), ['productRecord', 'lockCatalog', 'parseFeed']);
+        WHERE workflow_uuid = 'catalog-export' AND function_id IN (8, 11, 12) ORDER BY function_id`,
+    );
+    assert.deepEqual(
+      r.rows.map((x) => x.function_name),
+      ['productRecord', 'lockCatalog', 'parseFeed'],
+    );
     for (const x of r.rows) {
       assert.ok(x.n > 200, `${x.function_name} stores ${x.n} characters`);
       assert.match(x.text, /"json":.*"__dbos_serializer":"superjson"/);
@@ -57,8 +61,14 @@ describe('recorded values in a replay never show the stored envelope', { skip },
       const trail = (JSON.parse(json.stdout) as { trail: { name: string; summary?: string }[] }).trail;
       for (const t of trail) if (t.summary !== undefined) assertNoEnvelope(t.summary, `run ${id} --json: ${t.name}`);
       if (id === 'catalog-export') {
-        assert.match(text.stdout, /#8 +productRecord → \{"sku":"sku-1","launched":"2025-12-31T23:59:59\.999Z","sold":"99",.*…\n/);
-        assert.match(text.stdout, /#11 +lockCatalog ✗ Error: catalog is locked by another export +\(recorded error\)\n/);
+        assert.match(
+          text.stdout,
+          /#8 +productRecord → \{"sku":"sku-1","launched":"2025-12-31T23:59:59\.999Z","sold":"99",.*…\n/,
+        );
+        assert.match(
+          text.stdout,
+          /#11 +lockCatalog ✗ Error: catalog is locked by another export +\(recorded error\)\n/,
+        );
         assert.equal(trail.find((t) => t.name === 'discontinuedReason')?.summary, 'undefined');
       }
     }
@@ -74,41 +84,60 @@ describe('recorded values in a replay never show the stored envelope', { skip },
     }
   });
 
-  test('the debug adapter: Debug Console trail, step messages, stop messages and the Workflow scope', () => withAdapter(async (t) => {
-    await t.dc.initializeRequest({ adapterID: 'dbos-replay', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-    const launching = t.dc.launchRequest({ program: path.join(v5, 'dist', 'main.js'), cwd: v5, workflowId: 'catalog-export',
-      databaseUrl: fixtureUrl('v5'), stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
-    await t.waitFor('initialized');
-    await t.dc.setBreakpointsRequest({ source: { path: catalogTs }, breakpoints: [{ line: 130 }] });
-    await t.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'error' }] });
-    await t.dc.setExceptionBreakpointsRequest({ filters: ['divergence'] });
-    await t.dc.configurationDoneRequest();
-    await launching;
+  test('the debug adapter: Debug Console trail, step messages, stop messages and the Workflow scope', () =>
+    withAdapter(async (t) => {
+      await t.dc.initializeRequest({
+        adapterID: 'dbos-replay',
+        linesStartAt1: true,
+        columnsStartAt1: true,
+        pathFormat: 'path',
+      });
+      const launching = t.dc.launchRequest({
+        program: path.join(v5, 'dist', 'main.js'),
+        cwd: v5,
+        workflowId: 'catalog-export',
+        databaseUrl: fixtureUrl('v5'),
+        stopOnEntry: false,
+      } as DebugProtocol.LaunchRequestArguments);
+      await t.waitFor('initialized');
+      await t.dc.setBreakpointsRequest({ source: { path: catalogTs }, breakpoints: [{ line: 130 }] });
+      await t.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'error' }] });
+      await t.dc.setExceptionBreakpointsRequest({ filters: ['divergence'] });
+      await t.dc.configurationDoneRequest();
+      await launching;
 
-    await t.stopped('breakpoint'); // `const record = await Catalog.productRecord();`
-    await t.dc.nextRequest({ threadId: 1 });
-    await t.stopped('step');
-    await t.waitFor('output', (e) => /Stepped over #8 productRecord: it returned the recorded \{"sku":"sku-1",/.test(e.body.output));
-    // Paused before each recorded error is thrown: the Workflow scope shows the runtime's text of the recording.
-    for (const [want, error] of [[/#11 lockCatalog/, /^"Error: catalog is locked by another export"$/], [/#12 parseFeed/, /^"Error: feed rejected"$/]] as const) {
+      await t.stopped('breakpoint'); // `const record = await Catalog.productRecord();`
+      await t.dc.nextRequest({ threadId: 1 });
+      await t.stopped('step');
+      await t.waitFor('output', (e) =>
+        /Stepped over #8 productRecord: it returned the recorded \{"sku":"sku-1",/.test(e.body.output),
+      );
+      // Paused before each recorded error is thrown: the Workflow scope shows the runtime's text of the recording.
+      for (const [want, error] of [
+        [/#11 lockCatalog/, /^"Error: catalog is locked by another export"$/],
+        [/#12 parseFeed/, /^"Error: feed rejected"$/],
+      ] as const) {
+        await t.dc.continueRequest({ threadId: 1 });
+        const stop = await t.stopped('function breakpoint');
+        assert.match(stop.body.description ?? '', want);
+        const last = await lastOperation(t);
+        assert.match(last.get('recordedError')!.value, error);
+        for (const v of last.values()) assertNoEnvelope(v.value, `Workflow scope lastOperation.${v.name}`);
+      }
       await t.dc.continueRequest({ threadId: 1 });
-      const stop = await t.stopped('function breakpoint');
-      assert.match(stop.body.description ?? '', want);
-      const last = await lastOperation(t);
-      assert.match(last.get('recordedError')!.value, error);
-      for (const v of last.values()) assertNoEnvelope(v.value, `Workflow scope lastOperation.${v.name}`);
-    }
-    await t.dc.continueRequest({ threadId: 1 });
-    await t.waitFor('terminated');
+      await t.waitFor('terminated');
 
-    const console = t.events.filter((e) => e.event === 'output').map((e) => e.body.output as string).join('');
-    assert.match(console, /#8 productRecord → \{"sku":"sku-1",/);
-    assert.match(console, /#12 parseFeed → threw Error: feed rejected/);
-    assertNoEnvelope(console, 'the Debug Console');
-    for (const e of t.events.filter((x) => x.event === 'stopped')) {
-      assertNoEnvelope(`${e.body.description ?? ''} ${e.body.text ?? ''}`, `the stop message ${e.body.description}`);
-    }
-  }));
+      const console = t.events
+        .filter((e) => e.event === 'output')
+        .map((e) => e.body.output as string)
+        .join('');
+      assert.match(console, /#8 productRecord → \{"sku":"sku-1",/);
+      assert.match(console, /#12 parseFeed → threw Error: feed rejected/);
+      assertNoEnvelope(console, 'the Debug Console');
+      for (const e of t.events.filter((x) => x.event === 'stopped')) {
+        assertNoEnvelope(`${e.body.description ?? ''} ${e.body.text ?? ''}`, `the stop message ${e.body.description}`);
+      }
+    }));
 });
 
 /** The Workflow scope's `lastOperation`, by field. */

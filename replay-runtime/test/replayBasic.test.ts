@@ -38,15 +38,30 @@ function lineOf(file: string, text: string): number {
 before(async () => {
   db = await scratchDatabase();
   tmp = mkdtempSync(path.join(tmpdir(), 'replay-basic-'));
-  const env = { RECORD_URL: db.url, STEP_COUNTER_FILE: path.join(tmp, 'record-steps'), OBSERVE_FILE: path.join(tmp, 'record-observe') };
-  const rec = await runNode(['app.js'], { cwd: basic, env: { ...env, RECORD_RUNS: 'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free,late-sleep-1:lateSleep,late-step-1:lateStep' } });
+  const env = {
+    RECORD_URL: db.url,
+    STEP_COUNTER_FILE: path.join(tmp, 'record-steps'),
+    OBSERVE_FILE: path.join(tmp, 'record-observe'),
+  };
+  const rec = await runNode(['app.js'], {
+    cwd: basic,
+    env: {
+      ...env,
+      RECORD_RUNS:
+        'k-1:kitchen,seq-1:sequence,fail-1:failing,inst-1:inst,free-1:free,late-sleep-1:lateSleep,late-step-1:lateStep',
+    },
+  });
   assert.equal(rec.code, 0, rec.out);
   // A run that dies inside its third step: PENDING with steps 0 and 1 recorded.
-  const crash = await runNode(['app.js'], { cwd: basic, env: { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' } });
+  const crash = await runNode(['app.js'], {
+    cwd: basic,
+    env: { ...env, RECORD_RUNS: 'crash-1:crashes', CRASH_NOW: '1' },
+  });
   assert.equal(crash.code, 0, crash.out);
   const e = await runNode(['app.mjs'], { cwd: esm, env: { RECORD_URL: db.url, RECORD_RUNS: 'esm-1' } });
   assert.equal(e.code, 0, e.out);
-  for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1', 'late-sleep-1', 'late-step-1']) traces.set(id, await traceFromDatabase(db.url, id));
+  for (const id of ['k-1', 'seq-1', 'fail-1', 'inst-1', 'free-1', 'crash-1', 'esm-1', 'late-sleep-1', 'late-step-1'])
+    traces.set(id, await traceFromDatabase(db.url, id));
 });
 
 after(async () => {
@@ -66,8 +81,23 @@ describe('replay of recorded workflows', () => {
     assert.equal(existsSync(counter), false, 'a step body ran during replay');
     assert.equal(r.stdout, '', 'the runtime wrote to stdout');
     assert.match(r.stderr, /workflow k-1 replayed: match \(39\/39/);
-    const seen = Object.fromEntries(readFileSync(observe, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((o) => [o.key, o.value]));
-    assert.deepEqual(seen.values, { date: true, big: 'bigint', map: true, set: true, hasU: true, u: 'undefined', buf: true, bytes: [1, 2, 255] });
+    const seen = Object.fromEntries(
+      readFileSync(observe, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((o) => [o.key, o.value]),
+    );
+    assert.deepEqual(seen.values, {
+      date: true,
+      big: 'bigint',
+      map: true,
+      set: true,
+      hasU: true,
+      u: 'undefined',
+      buf: true,
+      bytes: [1, 2, 255],
+    });
     // Revived as the SDK revives on recovery: name, message, fields kept; class identity lost.
     assert.deepEqual(seen.caught, { isMyError: false, isError: true, ctor: 'Error', str: 'MyError: boom' });
     const value = r.verdict.replayedResult?.value as Record<string, unknown>;
@@ -110,21 +140,41 @@ describe('replay of recorded workflows', () => {
 
 describe('IDs taken after an await in concurrent branches (§9.1)', () => {
   function lateRows(id: string): [number, string, string | null][] {
-    return traces.get(id)!.workflows[0].operation_outputs.filter((o) => /^late/.test(o.function_name))
+    return traces
+      .get(id)!
+      .workflows[0].operation_outputs.filter((o) => /^late/.test(o.function_name))
       .map((o) => [Number(o.function_id), o.function_name, o.output]);
   }
 
   test('after durable sleeps: the branches resume in the recorded order (deadlines), so each gets its own output', async () => {
     // The recording itself: branch 3 woke first and took the lowest ID.
-    assert.deepEqual(lateRows('late-sleep-1').map(([id, , out]) => [id, JSON.parse(out!).json]), [[3, 3], [4, 2], [5, 1]]);
+    assert.deepEqual(
+      lateRows('late-sleep-1').map(([id, , out]) => [id, JSON.parse(out!).json]),
+      [
+        [3, 3],
+        [4, 2],
+        [5, 1],
+      ],
+    );
     const r = await replay('late-sleep-1');
     assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
     assert.deepEqual(r.verdict.replayedResult?.value, [1, 2, 3]);
-    assert.deepEqual(r.verdict.trail?.map((t) => [t.functionId, t.name, t.summary]).slice(3), [[3, 'late', '3'], [4, 'late', '2'], [5, 'late', '1']]);
+    assert.deepEqual(r.verdict.trail?.map((t) => [t.functionId, t.name, t.summary]).slice(3), [
+      [3, 'late', '3'],
+      [4, 'late', '2'],
+      [5, 'late', '1'],
+    ]);
   });
 
   test('after steps that finish in reverse order: resolved in recorded completion order, no false divergence', async () => {
-    assert.deepEqual(lateRows('late-step-1').map(([id, name]) => [id, name]), [[3, 'late'], [4, 'lateB'], [5, 'late']]);
+    assert.deepEqual(
+      lateRows('late-step-1').map(([id, name]) => [id, name]),
+      [
+        [3, 'late'],
+        [4, 'lateB'],
+        [5, 'late'],
+      ],
+    );
     const r = await replay('late-step-1');
     assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
     assert.deepEqual(r.verdict.replayedResult?.value, [1, -2, 3]);
@@ -140,7 +190,10 @@ describe('IDs taken after an await in concurrent branches (§9.1)', () => {
     assert.equal(r.verdict.verdict, 'diverged', JSON.stringify(r.verdict));
     const d = r.verdict.divergence!;
     assert.deepEqual([d.functionId, d.recorded, d.called], [3, 'late', 'lateB']);
-    assert.match(d.message, /taken after an await in concurrent branches; the replay resumed them in the recorded completion order, step 1's branch first/);
+    assert.match(
+      d.message,
+      /taken after an await in concurrent branches; the replay resumed them in the recorded completion order, step 1's branch first/,
+    );
   });
 });
 
@@ -149,10 +202,24 @@ describe('SDK context in replay', () => {
     const observe = path.join(tmp, 'replay-observe-stepid');
     const r = await replay('late-sleep-1', { env: { OBSERVE_FILE: observe } });
     assert.equal(r.verdict.verdict, 'match');
-    const seen = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((o) => o.key.startsWith('stepID'));
+    const seen = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((o) => o.key.startsWith('stepID'));
     const recordedSeen = seen(path.join(tmp, 'record-observe'));
-    assert.deepEqual(recordedSeen.find((o) => o.key === 'stepIDInWorkflow'), { key: 'stepIDInWorkflow', value: null });
-    assert.deepEqual(recordedSeen.filter((o) => o.key.startsWith('stepIDInStep')).map((o) => o.value).sort(), [0, 1, 2]);
+    assert.deepEqual(
+      recordedSeen.find((o) => o.key === 'stepIDInWorkflow'),
+      { key: 'stepIDInWorkflow', value: null },
+    );
+    assert.deepEqual(
+      recordedSeen
+        .filter((o) => o.key.startsWith('stepIDInStep'))
+        .map((o) => o.value)
+        .sort(),
+      [0, 1, 2],
+    );
     assert.deepEqual(seen(observe), [{ key: 'stepIDInWorkflow', value: null }]);
   });
 
@@ -175,7 +242,10 @@ describe('divergence', () => {
     assert.deepEqual([d.functionId, d.kind, d.recorded, d.called], [1, 'renamed', 'stepB', 'stepX']);
     assert.equal(d.location?.file, app);
     assert.equal(d.location?.line1, lineOf(app, "if (VARIANT === 'rename') r.push(await Basic.stepX());"));
-    assert.match(d.message, /During execution of workflow seq-1 step 1, function stepB was recorded when stepX was expected/);
+    assert.match(
+      d.message,
+      /During execution of workflow seq-1 step 1, function stepB was recorded when stepX was expected/,
+    );
   });
 
   test('inserted step: diverges at function_id 1 where the new call takes the ID', async () => {
@@ -205,14 +275,20 @@ describe('incomplete recordings and bad input', () => {
     assert.equal(r.verdict.verdict, 'incomplete', JSON.stringify(r.verdict));
     assert.equal(r.exitCode, 4);
     assert.deepEqual(r.verdict.operations, { consumed: 2, recorded: 2 });
-    assert.equal(r.verdict.incomplete?.message, 'the recording ends here: the original run never completed step 2 (crash)');
+    assert.equal(
+      r.verdict.incomplete?.message,
+      'the recording ends here: the original run never completed step 2 (crash)',
+    );
     assert.equal(existsSync(counter), false);
   });
 
   test('workflow not registered: lists what is and says which module to load', async () => {
     const r = await replay('seq-1', { program: 'empty.js', cwd: bad });
     assert.equal(r.verdict.verdict, 'error');
-    assert.match(r.verdict.error!.message, /workflow Basic\.sequence \(recorded for seq-1\) is not registered in this program\. Registered workflows: none\. Load the module/);
+    assert.match(
+      r.verdict.error!.message,
+      /workflow Basic\.sequence \(recorded for seq-1\) is not registered in this program\. Registered workflows: none\. Load the module/,
+    );
   });
 
   test('program that throws at import', async () => {
@@ -234,7 +310,10 @@ describe('incomplete recordings and bad input', () => {
     trace.workflows[0].operation_outputs[1].output = '{"not":"superjson"}';
     const r = await replay('seq-1', { trace });
     assert.equal(r.verdict.verdict, 'error', JSON.stringify(r.verdict));
-    assert.match(r.verdict.error!.message, /cannot deserialize the recorded output of step 1 \(stepB\) of workflow seq-1: Value carries no superjson marker/);
+    assert.match(
+      r.verdict.error!.message,
+      /cannot deserialize the recorded output of step 1 \(stepB\) of workflow seq-1: Value carries no superjson marker/,
+    );
   });
 });
 
@@ -243,13 +322,22 @@ describe('debugger channel and process end', () => {
     const events = path.join(tmp, 'events-rename');
     const r = await replay('seq-1', { program: 'withEvents.js', env: { APP_VARIANT: 'rename', EVENTS_FILE: events } });
     assert.equal(r.verdict.verdict, 'diverged');
-    const lines = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const ops = lines.filter((e) => e.type === 'operation');
     // The recorded output as people read it (the runtime renders it), not the stored envelope.
-    assert.deepEqual(ops.map((e) => [e.functionId, e.name, e.outputSummary, e.errorSummary]), [[0, 'stepA', '"A"', null]]);
+    assert.deepEqual(
+      ops.map((e) => [e.functionId, e.name, e.outputSummary, e.errorSummary]),
+      [[0, 'stepA', '"A"', null]],
+    );
     assert.equal(typeof ops[0].startedAt, 'number');
     const div = lines.find((e) => e.type === 'divergence');
-    assert.deepEqual([div.functionId, div.recorded, div.called, div.location.line1], [1, 'stepB', 'stepX', r.verdict.divergence!.location!.line1]);
+    assert.deepEqual(
+      [div.functionId, div.recorded, div.called, div.location.line1],
+      [1, 'stepB', 'stepX', r.verdict.divergence!.location!.line1],
+    );
     const state = lines.find((e) => e.type === 'state');
     assert.deepEqual(state.operations, [{ functionId: 0, name: 'stepA', args: [] }]);
     assert.deepEqual(state.nextRecorded, { functionId: 1, name: 'stepB' });
@@ -276,17 +364,47 @@ describe('batch replay (one process for many workflows)', () => {
   test('each trace replays with fresh state; a divergence, an error or an incomplete run does not stop the batch', async () => {
     const counter = path.join(tmp, 'replay-steps-batch');
     const badVersion = { trace: { ...traces.get('free-1')!, version: 99 } as unknown as Trace };
-    const entries = [entry('k-1'), entry('seq-1'), entry('crash-1'), badVersion, renamedWorkflow('inst-1', 'nope'),
-      entry('fail-1'), entry('inst-1'), entry('free-1'), entry('k-1')];
+    const entries = [
+      entry('k-1'),
+      entry('seq-1'),
+      entry('crash-1'),
+      badVersion,
+      renamedWorkflow('inst-1', 'nope'),
+      entry('fail-1'),
+      entry('inst-1'),
+      entry('free-1'),
+      entry('k-1'),
+    ];
     const seen: string[] = [];
-    const r = await runReplayBatch({ entries, program: 'app.js', cwd: basic, runtimePath, timeoutMs: 60_000,
-      env: { STEP_COUNTER_FILE: counter, APP_VARIANT: 'rename' }, onVerdict: (v) => seen.push(v.workflowId) });
+    const r = await runReplayBatch({
+      entries,
+      program: 'app.js',
+      cwd: basic,
+      runtimePath,
+      timeoutMs: 60_000,
+      env: { STEP_COUNTER_FILE: counter, APP_VARIANT: 'rename' },
+      onVerdict: (v) => seen.push(v.workflowId),
+    });
     assert.equal(r.processes, 1, r.stderr);
-    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]), [
-      ['k-1', 'match'], ['seq-1', 'diverged'], ['crash-1', 'incomplete'], ['free-1', 'error'], ['inst-1', 'error'],
-      ['fail-1', 'match'], ['inst-1', 'match'], ['free-1', 'match'], ['k-1', 'match'],
-    ], r.stderr);
-    assert.deepEqual(seen, r.verdicts.map((v) => v.workflowId));
+    assert.deepEqual(
+      r.verdicts.map((v) => [v.workflowId, v.verdict]),
+      [
+        ['k-1', 'match'],
+        ['seq-1', 'diverged'],
+        ['crash-1', 'incomplete'],
+        ['free-1', 'error'],
+        ['inst-1', 'error'],
+        ['fail-1', 'match'],
+        ['inst-1', 'match'],
+        ['free-1', 'match'],
+        ['k-1', 'match'],
+      ],
+      r.stderr,
+    );
+    assert.deepEqual(
+      seen,
+      r.verdicts.map((v) => v.workflowId),
+    );
     assert.deepEqual(r.verdicts[0].operations, { consumed: 39, recorded: 39 });
     assert.deepEqual(r.verdicts[8].operations, { consumed: 39, recorded: 39 });
     assert.deepEqual(r.verdicts[8].replayedResult, r.verdicts[0].replayedResult);
@@ -298,17 +416,43 @@ describe('batch replay (one process for many workflows)', () => {
   });
 
   test('a replay that ends its process gets an error verdict; the rest run in a new process', async () => {
-    const r = await runReplayBatch({ entries: [entry('k-1'), entry('seq-1'), entry('fail-1'), entry('free-1')],
-      program: 'app.js', cwd: basic, runtimePath, timeoutMs: 60_000, env: { APP_VARIANT: 'hang' } });
-    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]),
-      [['k-1', 'match'], ['seq-1', 'error'], ['fail-1', 'match'], ['free-1', 'match']], r.stderr);
+    const r = await runReplayBatch({
+      entries: [entry('k-1'), entry('seq-1'), entry('fail-1'), entry('free-1')],
+      program: 'app.js',
+      cwd: basic,
+      runtimePath,
+      timeoutMs: 60_000,
+      env: { APP_VARIANT: 'hang' },
+    });
+    assert.deepEqual(
+      r.verdicts.map((v) => [v.workflowId, v.verdict]),
+      [
+        ['k-1', 'match'],
+        ['seq-1', 'error'],
+        ['fail-1', 'match'],
+        ['free-1', 'match'],
+      ],
+      r.stderr,
+    );
     assert.match(r.verdicts[1].error!.message, /before the replayed workflow finished/);
     assert.equal(r.processes, 2);
   });
 
   test('a program that throws at import: every workflow of the batch gets that error', async () => {
-    const r = await runReplayBatch({ entries: [entry('k-1'), entry('seq-1')], program: 'throws.js', cwd: bad, runtimePath, timeoutMs: 60_000 });
-    assert.deepEqual(r.verdicts.map((v) => [v.workflowId, v.verdict]), [['k-1', 'error'], ['seq-1', 'error']]);
+    const r = await runReplayBatch({
+      entries: [entry('k-1'), entry('seq-1')],
+      program: 'throws.js',
+      cwd: bad,
+      runtimePath,
+      timeoutMs: 60_000,
+    });
+    assert.deepEqual(
+      r.verdicts.map((v) => [v.workflowId, v.verdict]),
+      [
+        ['k-1', 'error'],
+        ['seq-1', 'error'],
+      ],
+    );
     assert.match(r.verdicts[1].error!.message, /config file missing/);
     assert.equal(r.processes, 1);
   });

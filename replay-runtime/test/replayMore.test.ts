@@ -22,14 +22,21 @@ let tmp: string;
 const traces = new Map<string, Trace>();
 
 function ops(id: string): [number, string, string | null][] {
-  return traces.get(id)!.workflows[0].operation_outputs
-    .map((o) => [Number(o.function_id), o.function_name, o.child_workflow_id]);
+  return traces
+    .get(id)!
+    .workflows[0].operation_outputs.map((o) => [Number(o.function_id), o.function_name, o.child_workflow_id]);
 }
 
 async function replayMatches(id: string) {
   const counter = path.join(tmp, `replay-steps-${id}`);
-  const r = await runReplay({ program: 'app.js', cwd: more, runtimePath, timeoutMs: 60_000, trace: traces.get(id)!,
-    env: { STEP_COUNTER_FILE: counter } });
+  const r = await runReplay({
+    program: 'app.js',
+    cwd: more,
+    runtimePath,
+    timeoutMs: 60_000,
+    trace: traces.get(id)!,
+    env: { STEP_COUNTER_FILE: counter },
+  });
   assert.equal(r.verdict.verdict, 'match', JSON.stringify(r.verdict) + r.stderr);
   const n = traces.get(id)!.workflows[0].operation_outputs.length;
   assert.deepEqual(r.verdict.operations, { consumed: n, recorded: n });
@@ -41,7 +48,10 @@ async function replayMatches(id: string) {
 before(async () => {
   db = await scratchDatabase();
   tmp = mkdtempSync(path.join(tmpdir(), 'replay-more-'));
-  const rec = await runNode(['app.js'], { cwd: more, env: { RECORD_URL: db.url, RECORD_RUNS: RUNS.join(','), STEP_COUNTER_FILE: path.join(tmp, 'record-steps') } });
+  const rec = await runNode(['app.js'], {
+    cwd: more,
+    env: { RECORD_URL: db.url, RECORD_RUNS: RUNS.join(','), STEP_COUNTER_FILE: path.join(tmp, 'record-steps') },
+  });
   assert.equal(rec.code, 0, rec.out);
   for (const run of RUNS) {
     const id = run.split(':')[0];
@@ -57,36 +67,70 @@ after(async () => {
 describe('Debouncer inside a workflow', () => {
   test('bounce row, then the debounced child start; a second bounce returns the same workflow', async () => {
     assert.deepEqual(ops('db-1'), [
-      [0, 'DBOS.debounceDelayedWorkflow', null], [1, 'target', 'db-1-1'],
-      [2, 'DBOS.debounceDelayedWorkflow', null], [3, 'DBOS.getResult', 'db-1-1']]);
+      [0, 'DBOS.debounceDelayedWorkflow', null],
+      [1, 'target', 'db-1-1'],
+      [2, 'DBOS.debounceDelayedWorkflow', null],
+      [3, 'DBOS.getResult', 'db-1-1'],
+    ]);
     const r = await replayMatches('db-1');
-    assert.deepEqual(r.verdict.replayedResult?.value, { id1: 'db-1-1', same: true, result: 'target:second',
-      badPeriod: 'debouncePeriodMs must be positive, not 0' });
+    assert.deepEqual(r.verdict.replayedResult?.value, {
+      id1: 'db-1-1',
+      same: true,
+      result: 'target:second',
+      badPeriod: 'debouncePeriodMs must be positive, not 0',
+    });
   });
 });
 
 describe('dynamic schedules inside a workflow', () => {
   test('one ID each, DBOS.<method> names; apply/trigger/backfill throw as with the SDK', async () => {
-    assert.deepEqual(ops('sch-1').map(([id, name]) => [id, name]), [
-      [0, 'DBOS.createSchedule'], [1, 'DBOS.listSchedules'], [2, 'DBOS.getSchedule'], [3, 'DBOS.pauseSchedule'],
-      [4, 'DBOS.getSchedule'], [5, 'DBOS.resumeSchedule'], [6, 'DBOS.updateSchedule'], [7, 'DBOS.getSchedule'],
-      [8, 'DBOS.deleteSchedule'], [9, 'DBOS.getSchedule']]);
+    assert.deepEqual(
+      ops('sch-1').map(([id, name]) => [id, name]),
+      [
+        [0, 'DBOS.createSchedule'],
+        [1, 'DBOS.listSchedules'],
+        [2, 'DBOS.getSchedule'],
+        [3, 'DBOS.pauseSchedule'],
+        [4, 'DBOS.getSchedule'],
+        [5, 'DBOS.resumeSchedule'],
+        [6, 'DBOS.updateSchedule'],
+        [7, 'DBOS.getSchedule'],
+        [8, 'DBOS.deleteSchedule'],
+        [9, 'DBOS.getSchedule'],
+      ],
+    );
     const r = await replayMatches('sch-1');
     const v = r.verdict.replayedResult?.value as Record<string, unknown>;
     assert.deepEqual(v.ctx, { isDate: true, iso: '2024-01-02T03:04:05.678Z', isSet: true });
     assert.deepEqual(v.updated, ['ACTIVE', '0 0 2 1 *', 'bigint']);
     assert.equal(v.gone, null);
-    assert.deepEqual((v.errors as { message: string }[]).map((e) => e.message), ['applySchedules', 'triggerSchedule', 'backfillSchedule']
-      .map((m) => `${m} cannot be called from within a workflow`));
+    assert.deepEqual(
+      (v.errors as { message: string }[]).map((e) => e.message),
+      ['applySchedules', 'triggerSchedule', 'backfillSchedule'].map(
+        (m) => `${m} cannot be called from within a workflow`,
+      ),
+    );
   });
 });
 
 describe('workflow management and context statics inside a workflow', () => {
   test('every recorded management call answers from its row; getters return what the recording implies', async () => {
     const names = ops('mg-1').map(([, name]) => name);
-    for (const n of ['DBOS.setWorkflowPriority', 'DBOS.setWorkflowDelay', 'DBOS.listQueuedWorkflows', 'DBOS.waitAll',
-      'DBOS.waitFirst', 'DBOS.listWorkflowSteps', 'DBOS.forkWorkflow', 'DBOS.rewindWorkflow', 'DBOS.cancelWorkflow',
-      'DBOS.resumeWorkflow', 'DBOS.deleteWorkflow', 'DBOS.getEvent']) assert.ok(names.includes(n), `${n} not recorded: ${names}`);
+    for (const n of [
+      'DBOS.setWorkflowPriority',
+      'DBOS.setWorkflowDelay',
+      'DBOS.listQueuedWorkflows',
+      'DBOS.waitAll',
+      'DBOS.waitFirst',
+      'DBOS.listWorkflowSteps',
+      'DBOS.forkWorkflow',
+      'DBOS.rewindWorkflow',
+      'DBOS.cancelWorkflow',
+      'DBOS.resumeWorkflow',
+      'DBOS.deleteWorkflow',
+      'DBOS.getEvent',
+    ])
+      assert.ok(names.includes(n), `${n} not recorded: ${names}`);
     await replayMatches('mg-1');
   });
 });
@@ -103,17 +147,22 @@ describe('API surface', () => {
     // Members that cannot exist in replay: none today. Add one here, with the reason, only if it truly cannot.
     const ALLOWED_MISSING = new Set<string>([]);
     const have = new Set(statics(replayDBOS));
-    const missing = [...new Set([...statics(real), ...declared])].filter((n) => !have.has(n) && !ALLOWED_MISSING.has(n));
+    const missing = [...new Set([...statics(real), ...declared])].filter(
+      (n) => !have.has(n) && !ALLOWED_MISSING.has(n),
+    );
     assert.deepEqual(missing, []);
     assert.ok(declared.length > 80, `only ${declared.length} statics parsed from dbos.d.ts`);
   });
 
   test('every export of the real SDK 5.3.0 @dbos-inc/dbos-sdk/datasource exists on the replay module', async () => {
     // An ES module importing a name the redirect lacks fails to link (SyntaxError) before the program runs.
-    const real = await import('@dbos-inc/dbos-sdk/datasource') as Record<string, unknown>;
+    const real = (await import('@dbos-inc/dbos-sdk/datasource')) as Record<string, unknown>;
     const { datasourceModule } = await import('../src/sdk/sdkModule.js');
     const names = Object.keys(real).filter((n) => n !== 'default' && n !== '__esModule');
     assert.ok(names.length > 15, `only ${names.length} exports read from the real module`);
-    assert.deepEqual(names.filter((n) => !(n in datasourceModule)), []);
+    assert.deepEqual(
+      names.filter((n) => !(n in datasourceModule)),
+      [],
+    );
   });
 });

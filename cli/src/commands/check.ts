@@ -7,12 +7,20 @@ import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import type { WorkflowFilter, WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
 import type { Trace } from '../../../protocol/traceModel.js';
-import { DB_OPTIONS, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import {
+  DB_OPTIONS,
+  parse,
+  parseIntOption,
+  parseStatusOption,
+  parseTime,
+  resolveDbUrl,
+  type CliIo,
+  type Command,
+} from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../replayCli.js';
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
-
 
 export const checkCommand: Command = {
   name: 'check',
@@ -25,11 +33,21 @@ export const checkCommand: Command = {
   Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
   diverged, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values } = parse(args, {
-      ...DB_OPTIONS, ...PROGRAM_OPTIONS,
-      name: { type: 'string' }, class: { type: 'string' }, status: { type: 'string' },
-      since: { type: 'string' }, until: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' },
-    }, false);
+    const { values } = parse(
+      args,
+      {
+        ...DB_OPTIONS,
+        ...PROGRAM_OPTIONS,
+        name: { type: 'string' },
+        class: { type: 'string' },
+        status: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     const program = programOptions(values, 'check');
     const filter: WorkflowFilter = {};
     if (values.status !== undefined) filter.status = parseStatusOption(values.status);
@@ -55,19 +73,23 @@ export const checkCommand: Command = {
       // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
       // Pages of workflows with a few set-based statements each (WHERE workflow_uuid = ANY($1)), two pages at a time.
       const pages: string[][] = [];
-      for (let i = 0; i < listed.length; i += TRACE_PAGE) pages.push(listed.slice(i, i + TRACE_PAGE).map((w) => w.workflowId));
+      for (let i = 0; i < listed.length; i += TRACE_PAGE)
+        pages.push(listed.slice(i, i + TRACE_PAGE).map((w) => w.workflowId));
       const loaded: Trace[][] = new Array(pages.length);
       let next = 0;
-      await Promise.all([0, 1].map(async () => {
-        for (let p = next++; p < pages.length; p = next++) {
-          try {
-            loaded[p] = await reader.loadTraces(pages[p]);
-          } catch (e) {
-            if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound) throw new Error(`a workflow disappeared while checking: ${e.message}`, { cause: e });
-            throw e;
+      await Promise.all(
+        [0, 1].map(async () => {
+          for (let p = next++; p < pages.length; p = next++) {
+            try {
+              loaded[p] = await reader.loadTraces(pages[p]);
+            } catch (e) {
+              if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound)
+                throw new Error(`a workflow disappeared while checking: ${e.message}`, { cause: e });
+              throw e;
+            }
           }
-        }
-      }));
+        }),
+      );
       entries = loaded.flat().map((trace) => ({ trace }));
     } finally {
       await reader.close();
@@ -79,20 +101,31 @@ export const checkCommand: Command = {
     }
     const loaded = Date.now();
     const r = await runReplayBatch({
-      ...program, entries,
-      onVerdict: values.json ? undefined : (v) => {
-        io.stdout(verdictLine(v) + '\n');
-        for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
-      },
+      ...program,
+      entries,
+      onVerdict: values.json
+        ? undefined
+        : (v) => {
+            io.stdout(verdictLine(v) + '\n');
+            for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+          },
     });
     const done = Date.now();
     const c = counts(r.verdicts);
     if (values.json) {
-      io.stdout(JSON.stringify({ workflows: r.verdicts.map(verdictJson), summary: c, processes: r.processes,
-        seconds: { load: (loaded - t0) / 1000, replay: (done - loaded) / 1000 } }) + '\n');
+      io.stdout(
+        JSON.stringify({
+          workflows: r.verdicts.map(verdictJson),
+          summary: c,
+          processes: r.processes,
+          seconds: { load: (loaded - t0) / 1000, replay: (done - loaded) / 1000 },
+        }) + '\n',
+      );
     } else {
-      io.stdout(`\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
-        `${c.error} error (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`);
+      io.stdout(
+        `\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
+          `${c.error} error (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`,
+      );
     }
     return c.diverged > 0 ? ExitCode.diverged : c.error > 0 ? ExitCode.error : ExitCode.match;
   },

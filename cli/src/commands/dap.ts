@@ -7,9 +7,15 @@ import { parse, parseIntOption, type CliIo, type Command } from '../cliSupport.j
 
 /** The adapter bundle: next to dist/cli.js, or the checkout's dist/ when run from sources. */
 function adapterBundle(): string {
-  const candidates = [path.join(__dirname, 'debug-adapter.js'), path.resolve(__dirname, '..', '..', '..', 'dist', 'debug-adapter.js')];
+  const candidates = [
+    path.join(__dirname, 'debug-adapter.js'),
+    path.resolve(__dirname, '..', '..', '..', 'dist', 'debug-adapter.js'),
+  ];
   const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new UsageError(`the debug adapter bundle is missing (looked for ${candidates.join(', ')}): build dbos-replay first (npm run build).`);
+  if (!found)
+    throw new UsageError(
+      `the debug adapter bundle is missing (looked for ${candidates.join(', ')}): build dbos-replay first (npm run build).`,
+    );
   return found;
 }
 

@@ -14,7 +14,11 @@ export const exportCommand: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { ...DB_OPTIONS, output: { type: 'string', short: 'o' } }, true);
     if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'export needs a workflow ID.' : `export takes one workflow ID, got ${positionals.length}.`);
+      throw new UsageError(
+        positionals.length === 0
+          ? 'export needs a workflow ID.'
+          : `export takes one workflow ID, got ${positionals.length}.`,
+      );
     }
     if (!values.output) throw new UsageError('export needs -o <file>: where to write the trace.');
     const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
@@ -24,7 +28,9 @@ export const exportCommand: Command = {
       await writeTraceFile(values.output, trace);
       const ops = trace.workflows.reduce((n, w) => n + w.operation_outputs.length, 0);
       const size = (await stat(values.output)).size;
-      io.stderr(`Wrote ${trace.workflows.length} workflow(s), ${ops} operation(s) to ${values.output} (${(size / 1024).toFixed(1)} KiB).\n`);
+      io.stderr(
+        `Wrote ${trace.workflows.length} workflow(s), ${ops} operation(s) to ${values.output} (${(size / 1024).toFixed(1)} KiB).\n`,
+      );
       return 0;
     } finally {
       await reader.close();

@@ -2,8 +2,18 @@
 // Runs in the CLI process.
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import type { WorkflowFilter } from '../../../history/src/reader/readerTypes.js';
-import { DB_OPTIONS, formatTable, iso, parse, parseIntOption, parseStatusOption, parseTime, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
-
+import {
+  DB_OPTIONS,
+  formatTable,
+  iso,
+  parse,
+  parseIntOption,
+  parseStatusOption,
+  parseTime,
+  resolveDbUrl,
+  type CliIo,
+  type Command,
+} from '../cliSupport.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -14,21 +24,25 @@ export const listCommand: Command = {
   T: ISO date/time, epoch ms, or a duration ago (30m, 2h, 7d). --limit 1..1000 (default 50).
   --json prints { "workflows": [...], "nextCursor": ... }.`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values } = parse(args, {
-      ...DB_OPTIONS,
-      status: { type: 'string' },
-      name: { type: 'string' },
-      class: { type: 'string' },
-      queue: { type: 'string' },
-      'id-prefix': { type: 'string' },
-      parent: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      'app-version': { type: 'string' },
-      limit: { type: 'string' },
-      cursor: { type: 'string' },
-      json: { type: 'boolean' },
-    }, false);
+    const { values } = parse(
+      args,
+      {
+        ...DB_OPTIONS,
+        status: { type: 'string' },
+        name: { type: 'string' },
+        class: { type: 'string' },
+        queue: { type: 'string' },
+        'id-prefix': { type: 'string' },
+        parent: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        'app-version': { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      false,
+    );
     const filter: WorkflowFilter = {};
     if (values.status !== undefined) filter.status = parseStatusOption(values.status);
     if (values.name !== undefined) filter.name = values.name;
@@ -53,8 +67,19 @@ export const listCommand: Command = {
         io.stdout(`No workflows match in ${reader.schemaInfo.schema}.workflow_status at ${reader.target}.\n`);
         return 0;
       }
-      io.stdout(formatTable(['CREATED (UTC)', 'STATUS', 'WORKFLOW ID', 'NAME', 'CLASS', 'PARENT'],
-        page.workflows.map((w) => [iso(w.createdAt), w.status, w.workflowId, w.name, w.className ?? '-', w.parentWorkflowId ?? '-'])));
+      io.stdout(
+        formatTable(
+          ['CREATED (UTC)', 'STATUS', 'WORKFLOW ID', 'NAME', 'CLASS', 'PARENT'],
+          page.workflows.map((w) => [
+            iso(w.createdAt),
+            w.status,
+            w.workflowId,
+            w.name,
+            w.className ?? '-',
+            w.parentWorkflowId ?? '-',
+          ]),
+        ),
+      );
       if (page.nextCursor) io.stdout(`\nMore workflows: add --cursor ${page.nextCursor}\n`);
       return 0;
     } finally {

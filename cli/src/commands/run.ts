@@ -18,10 +18,15 @@ export const runCommand: Command = {
   --program: the app's entry (.js/.mjs, or .ts run through tsx); --modules a.js,b.js instead loads only the
   modules that register the workflows. Exit 0 for match, 3 diverged, 4 incomplete, 1 error.`,
   async run(args: string[], io: CliIo): Promise<number> {
-    const { values, positionals } = parse(args, { ...DB_OPTIONS, ...PROGRAM_OPTIONS, trace: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parse(
+      args,
+      { ...DB_OPTIONS, ...PROGRAM_OPTIONS, trace: { type: 'string' }, json: { type: 'boolean' } },
+      true,
+    );
     if (positionals.length > 1) throw new UsageError(`run takes one workflow ID, got ${positionals.length}.`);
     const id = positionals[0];
-    if (!id && !values.trace) throw new UsageError('run needs a workflow ID (read from the database), or --trace <file>.');
+    if (!id && !values.trace)
+      throw new UsageError('run needs a workflow ID (read from the database), or --trace <file>.');
     const program = programOptions(values, 'run');
     let trace: Trace;
     if (values.trace) {
@@ -51,10 +56,14 @@ export const runCommand: Command = {
 function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
-    case 'match': return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
-    case 'diverged': return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
-    case 'incomplete': return `incomplete: ${v.incomplete?.message} (${ops})`;
-    default: return `error: ${v.error?.message}`;
+    case 'match':
+      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
+    case 'diverged':
+      return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
+    case 'incomplete':
+      return `incomplete: ${v.incomplete?.message} (${ops})`;
+    default:
+      return `error: ${v.error?.message}`;
   }
 }
 

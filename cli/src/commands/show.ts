@@ -13,9 +13,15 @@ function human(view: WorkflowView<WorkflowSummary>): string {
   const w = view.workflow;
   const lines: [string, string][] = [
     ['Workflow', w.workflowId],
-    ['Name', `${w.name}${w.className ? `  (class ${w.className}${w.configName ? `, config ${w.configName}` : ''})` : ''}`],
+    [
+      'Name',
+      `${w.name}${w.className ? `  (class ${w.className}${w.configName ? `, config ${w.configName}` : ''})` : ''}`,
+    ],
     ['Status', w.status],
-    ['Created', `${iso(w.createdAt)}   updated ${iso(w.updatedAt)}${w.completedAt ? `   completed ${iso(w.completedAt)}` : ''}`],
+    [
+      'Created',
+      `${iso(w.createdAt)}   updated ${iso(w.updatedAt)}${w.completedAt ? `   completed ${iso(w.completedAt)}` : ''}`,
+    ],
   ];
   if (w.parentWorkflowId) lines.push(['Parent', w.parentWorkflowId]);
   if (w.queueName) lines.push(['Queue', w.queueName]);
@@ -27,25 +33,34 @@ function human(view: WorkflowView<WorkflowSummary>): string {
   if (view.children.length) {
     lines.push(['Children', view.children.map((c) => `${c.workflowId} (${c.name}, ${c.status})`).join(', ')]);
   }
-  if (view.events.length) lines.push(['Events', view.events.map((e) => `${e.key}=${renderText(e.value, { max: 40 })}`).join(', ')]);
+  if (view.events.length)
+    lines.push(['Events', view.events.map((e) => `${e.key}=${renderText(e.value, { max: 40 })}`).join(', ')]);
   if (view.streams.length) {
     const counts = new Map<string, number>();
     for (const s of view.streams) counts.set(s.key, (counts.get(s.key) ?? 0) + 1);
     lines.push(['Streams', [...counts].map(([k, n]) => `${k} (${n} rows)`).join(', ')]);
   }
   if (view.messages.length) {
-    lines.push(['Messages', `${view.messages.length} received, ${view.messages.filter((m) => m.consumed).length} consumed`]);
+    lines.push([
+      'Messages',
+      `${view.messages.length} received, ${view.messages.filter((m) => m.consumed).length} consumed`,
+    ]);
   }
   const pad = Math.max(...lines.map(([k]) => k.length));
   let out = lines.map(([k, v]) => `${k.padEnd(pad)}  ${v}`).join('\n') + '\n\n';
   if (view.operations.length === 0) return out + 'No recorded operations.\n';
-  out += formatTable(['FID', 'NAME', 'DURATION', 'CHILD', 'RESULT'], view.operations.map((op) => [
-    String(op.functionId),
-    op.name || '(anonymous)',
-    op.startedAt !== null && op.completedAt !== null ? `${op.completedAt - op.startedAt} ms` : '-',
-    op.childWorkflowId ?? '-',
-    op.error !== null ? `✗ ${renderText(op.error, { error: true, max: WIDTH - 2 })}` : renderText(op.output, { max: WIDTH }),
-  ]));
+  out += formatTable(
+    ['FID', 'NAME', 'DURATION', 'CHILD', 'RESULT'],
+    view.operations.map((op) => [
+      String(op.functionId),
+      op.name || '(anonymous)',
+      op.startedAt !== null && op.completedAt !== null ? `${op.completedAt - op.startedAt} ms` : '-',
+      op.childWorkflowId ?? '-',
+      op.error !== null
+        ? `✗ ${renderText(op.error, { error: true, max: WIDTH - 2 })}`
+        : renderText(op.output, { max: WIDTH }),
+    ]),
+  );
   return out;
 }
 
@@ -57,7 +72,11 @@ export const showCommand: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { ...DB_OPTIONS, json: { type: 'boolean' } }, true);
     if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'show needs a workflow ID.' : `show takes one workflow ID, got ${positionals.length}.`);
+      throw new UsageError(
+        positionals.length === 0
+          ? 'show needs a workflow ID.'
+          : `show takes one workflow ID, got ${positionals.length}.`,
+      );
     }
     const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
     try {

@@ -109,7 +109,10 @@ export class BreakpointManager {
 
   /** The ids of the breakpoints the user has now (valid ones). */
   currentIds(): number[] {
-    return [...this.bySource.values()].flat().filter((b) => b.spec.line0 >= 0).map((b) => b.id);
+    return [...this.bySource.values()]
+      .flat()
+      .filter((b) => b.spec.line0 >= 0)
+      .map((b) => b.id);
   }
 
   /** A current or retired breakpoint by id. */
@@ -157,8 +160,16 @@ export class BreakpointManager {
 
   /** User breakpoints whose resolved location is exactly this one (paused at it before it was set). */
   userBreakpointsAt(location: Location): UserBreakpoint[] {
-    return [...this.bySource.values()].flat().filter((b) => b.locations.some((l) =>
-      l.scriptId === location.scriptId && l.lineNumber === location.lineNumber && (l.columnNumber ?? 0) === (location.columnNumber ?? 0)));
+    return [...this.bySource.values()]
+      .flat()
+      .filter((b) =>
+        b.locations.some(
+          (l) =>
+            l.scriptId === location.scriptId &&
+            l.lineNumber === location.lineNumber &&
+            (l.columnNumber ?? 0) === (location.columnNumber ?? 0),
+        ),
+      );
   }
 
   /** Counts a hit and says whether the hit condition lets it stop. */
@@ -184,13 +195,33 @@ export class BreakpointManager {
         message = `Invalid hit count ${JSON.stringify(spec.hitCondition)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.`;
       }
     }
-    const state: BreakpointState = { id, verified: false, path: key, line0: spec.line0, column0: spec.column0, message };
-    const bp: UserBreakpoint = { id, path: key, spec: invalid ? { ...spec, line0: -1 } : spec, hitTest, state, cdpIds: new Map(), boundIn: new Set(), locations: [], hits: 0, announced: false };
+    const state: BreakpointState = {
+      id,
+      verified: false,
+      path: key,
+      line0: spec.line0,
+      column0: spec.column0,
+      message,
+    };
+    const bp: UserBreakpoint = {
+      id,
+      path: key,
+      spec: invalid ? { ...spec, line0: -1 } : spec,
+      hitTest,
+      state,
+      cdpIds: new Map(),
+      boundIn: new Set(),
+      locations: [],
+      hits: 0,
+      announced: false,
+    };
     return bp;
   }
 
   private async bindSource(key: string): Promise<void> {
-    const bps = [...this.bySource.get(key) ?? [], ...this.retiredBySource.get(key) ?? []].filter((b) => b.spec.line0 >= 0);
+    const bps = [...(this.bySource.get(key) ?? []), ...(this.retiredBySource.get(key) ?? [])].filter(
+      (b) => b.spec.line0 >= 0,
+    );
     let bound = false;
     for (const map of this.maps.values()) {
       if (!map.hasSource(key)) continue;
@@ -206,7 +237,8 @@ export class BreakpointManager {
     bp.boundIn.add(map.generatedPath);
     const generated = map.generatedFor(bp.path, bp.spec.line0, bp.spec.column0);
     if (!generated) {
-      if (!bp.state.verified) this.update(bp, { message: `No code at or after line ${bp.spec.line0 + 1} of ${path.basename(bp.path)}.` });
+      if (!bp.state.verified)
+        this.update(bp, { message: `No code at or after line ${bp.spec.line0 + 1} of ${path.basename(bp.path)}.` });
       return;
     }
     try {
@@ -216,9 +248,16 @@ export class BreakpointManager {
         urlRegex: urlRegexForPath(map.generatedPath) + (this.gated ? `(?!#bp${bp.id})` : ''),
         lineNumber: generated.line0,
         columnNumber: generated.column0,
-        condition: this.gated ? gatedCondition(bp.id, bp.spec.condition) : bp.spec.condition?.trim() ? bp.spec.condition : undefined,
+        condition: this.gated
+          ? gatedCondition(bp.id, bp.spec.condition)
+          : bp.spec.condition?.trim()
+            ? bp.spec.condition
+            : undefined,
       });
-      log('breakpoints', `bp ${bp.id} line0 ${bp.spec.line0} → ${path.basename(map.generatedPath)}:${generated.line0}:${generated.column0}, resolved ${JSON.stringify(result.locations)}`);
+      log(
+        'breakpoints',
+        `bp ${bp.id} line0 ${bp.spec.line0} → ${path.basename(map.generatedPath)}:${generated.line0}:${generated.column0}, resolved ${JSON.stringify(result.locations)}`,
+      );
       bp.cdpIds.set(result.breakpointId, map);
       this.byCdpId.set(result.breakpointId, bp);
       for (const loc of result.locations) this.onResolved(result.breakpointId, loc);
@@ -227,7 +266,9 @@ export class BreakpointManager {
       }
     } catch (e) {
       log('breakpoints', `cannot set breakpoint ${bp.id}: ${e instanceof Error ? e.message : String(e)}`);
-      this.update(bp, { message: `The debuggee rejected this breakpoint: ${e instanceof Error ? e.message : String(e)}` });
+      this.update(bp, {
+        message: `The debuggee rejected this breakpoint: ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }
 
@@ -250,7 +291,11 @@ export class BreakpointManager {
   private async ensureEntryBreakpoint(key: string): Promise<void> {
     if (!this.cdp || this.entryBreakpoints.has(key)) return;
     try {
-      const r = await this.cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(key), lineNumber: 0, columnNumber: 0 });
+      const r = await this.cdp.send('Debugger.setBreakpointByUrl', {
+        urlRegex: urlRegexForPath(key),
+        lineNumber: 0,
+        columnNumber: 0,
+      });
       this.entryBreakpoints.set(key, r.breakpointId);
       log('breakpoints', `entry breakpoint for ${key}: ${JSON.stringify(r.locations)}`);
     } catch (e) {
@@ -261,13 +306,14 @@ export class BreakpointManager {
   private retire(key: string, bp: UserBreakpoint): void {
     // Its states are no longer the client's business.
     bp.announced = false;
-    this.retiredBySource.set(key, [...this.retiredBySource.get(key) ?? [], bp]);
+    this.retiredBySource.set(key, [...(this.retiredBySource.get(key) ?? []), bp]);
   }
 
   private async unbind(bp: UserBreakpoint): Promise<void> {
     for (const cdpId of bp.cdpIds.keys()) {
       this.byCdpId.delete(cdpId);
-      if (this.cdp && !this.cdp.isClosed) await this.cdp.send('Debugger.removeBreakpoint', { breakpointId: cdpId }).catch(() => undefined);
+      if (this.cdp && !this.cdp.isClosed)
+        await this.cdp.send('Debugger.removeBreakpoint', { breakpointId: cdpId }).catch(() => undefined);
     }
     bp.cdpIds.clear();
   }
@@ -286,12 +332,19 @@ export function parseHitCondition(text: string): ((hits: number) => boolean) | u
   if (!m) return undefined;
   const n = Number(m[2]);
   switch (m[1]) {
-    case '>': return (h) => h > n;
-    case '<': return (h) => h < n;
-    case '<=': return (h) => h <= n;
-    case '==': case '=': return (h) => h === n;
-    case '%': return n === 0 ? undefined : (h) => h % n === 0;
-    default: return (h) => h >= n;
+    case '>':
+      return (h) => h > n;
+    case '<':
+      return (h) => h < n;
+    case '<=':
+      return (h) => h <= n;
+    case '==':
+    case '=':
+      return (h) => h === n;
+    case '%':
+      return n === 0 ? undefined : (h) => h % n === 0;
+    default:
+      return (h) => h >= n;
   }
 }
 
@@ -319,7 +372,8 @@ export function logMessageExpression(message: string): string {
     i++;
   }
   if (text || parts.length === 0) parts.push(JSON.stringify(text));
-  const fmt = "(v) => { if (typeof v === 'string') return v; if (typeof v === 'bigint') return `${v}n`; " +
+  const fmt =
+    "(v) => { if (typeof v === 'string') return v; if (typeof v === 'bigint') return `${v}n`; " +
     "if (typeof v === 'object' && v !== null) { try { return JSON.stringify(v, (k, x) => typeof x === 'bigint' ? `${x}n` : x); } catch { return String(v); } } return String(v); }";
   return `((__fmt) => { try { return [${parts.join(', ')}].join(''); } catch (e) { return 'Logpoint error: ' + (e && e.message); } })(${fmt})`;
 }

@@ -50,7 +50,9 @@ export class CdpClient implements Disposable {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
       const onError = (e: Error) => {
-        reject(new AdapterError(ErrorCode.InspectorNotReady, `Cannot connect to the Node inspector at ${url}: ${e.message}`));
+        reject(
+          new AdapterError(ErrorCode.InspectorNotReady, `Cannot connect to the Node inspector at ${url}: ${e.message}`),
+        );
       };
       socket.once('error', onError);
       socket.once('open', () => {
@@ -68,7 +70,12 @@ export class CdpClient implements Disposable {
   send<M extends CdpCommand>(method: M, params: CdpCommands[M]['params']): Promise<CdpCommands[M]['result']> {
     const callerStack = new Error().stack?.split('\n').slice(2).join('\n') ?? '';
     if (this.closed) {
-      return Promise.reject(withStack(new AdapterError(ErrorCode.CdpClosed, `Cannot call ${method}: the debuggee is no longer connected.`), callerStack));
+      return Promise.reject(
+        withStack(
+          new AdapterError(ErrorCode.CdpClosed, `Cannot call ${method}: the debuggee is no longer connected.`),
+          callerStack,
+        ),
+      );
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -100,7 +107,13 @@ export class CdpClient implements Disposable {
   }
 
   private onMessage(text: string): void {
-    let msg: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { code: number; message: string } };
+    let msg: {
+      id?: number;
+      method?: string;
+      params?: unknown;
+      result?: unknown;
+      error?: { code: number; message: string };
+    };
     try {
       msg = JSON.parse(text);
     } catch {
@@ -118,7 +131,12 @@ export class CdpClient implements Disposable {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.error) {
-        p.reject(withStack(new AdapterError(ErrorCode.CdpCallFailed, `${p.method} failed: ${msg.error.message}`, false), p.callerStack));
+        p.reject(
+          withStack(
+            new AdapterError(ErrorCode.CdpCallFailed, `${p.method} failed: ${msg.error.message}`, false),
+            p.callerStack,
+          ),
+        );
       } else {
         p.resolve(msg.result ?? {});
       }

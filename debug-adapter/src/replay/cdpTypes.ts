@@ -60,7 +60,17 @@ export interface Location {
 }
 
 export interface Scope {
-  type: 'global' | 'local' | 'with' | 'closure' | 'catch' | 'block' | 'script' | 'eval' | 'module' | 'wasm-expression-stack';
+  type:
+    | 'global'
+    | 'local'
+    | 'with'
+    | 'closure'
+    | 'catch'
+    | 'block'
+    | 'script'
+    | 'eval'
+    | 'module'
+    | 'wasm-expression-stack';
   object: RemoteObject;
   name?: string;
 }
@@ -100,12 +110,25 @@ export interface CdpCommands {
   'Runtime.runIfWaitingForDebugger': { params: Record<string, never>; result: Record<string, never> };
   'Runtime.getProperties': {
     params: { objectId: string; ownProperties?: boolean; accessorPropertiesOnly?: boolean; generatePreview?: boolean };
-    result: { result: PropertyDescriptor[]; internalProperties?: InternalPropertyDescriptor[]; exceptionDetails?: ExceptionDetails };
+    result: {
+      result: PropertyDescriptor[];
+      internalProperties?: InternalPropertyDescriptor[];
+      exceptionDetails?: ExceptionDetails;
+    };
   };
   'Runtime.addBinding': { params: { name: string }; result: Record<string, never> };
   'Runtime.releaseObjectGroup': { params: { objectGroup: string }; result: Record<string, never> };
   'Runtime.evaluate': {
-    params: { expression: string; objectGroup?: string; silent?: boolean; returnByValue?: boolean; generatePreview?: boolean; throwOnSideEffect?: boolean; includeCommandLineAPI?: boolean; timeout?: number };
+    params: {
+      expression: string;
+      objectGroup?: string;
+      silent?: boolean;
+      returnByValue?: boolean;
+      generatePreview?: boolean;
+      throwOnSideEffect?: boolean;
+      includeCommandLineAPI?: boolean;
+      timeout?: number;
+    };
     result: EvaluateResult;
   };
   'Runtime.callFunctionOn': {
@@ -130,7 +153,10 @@ export interface CdpCommands {
     params: { start: Location; end?: Location; restrictToFunction?: boolean };
     result: { locations: Location[] };
   };
-  'Debugger.setPauseOnExceptions': { params: { state: 'none' | 'uncaught' | 'all' | 'caught' }; result: Record<string, never> };
+  'Debugger.setPauseOnExceptions': {
+    params: { state: 'none' | 'uncaught' | 'all' | 'caught' };
+    result: Record<string, never>;
+  };
   'Debugger.setBlackboxPatterns': { params: { patterns: string[] }; result: Record<string, never> };
   'Debugger.resume': { params: Record<string, never>; result: Record<string, never> };
   'Debugger.pause': { params: Record<string, never>; result: Record<string, never> };
@@ -138,7 +164,16 @@ export interface CdpCommands {
   'Debugger.stepInto': { params: Record<string, never>; result: Record<string, never> };
   'Debugger.stepOut': { params: Record<string, never>; result: Record<string, never> };
   'Debugger.evaluateOnCallFrame': {
-    params: { callFrameId: string; expression: string; silent?: boolean; generatePreview?: boolean; returnByValue?: boolean; throwOnSideEffect?: boolean; includeCommandLineAPI?: boolean; timeout?: number };
+    params: {
+      callFrameId: string;
+      expression: string;
+      silent?: boolean;
+      generatePreview?: boolean;
+      returnByValue?: boolean;
+      throwOnSideEffect?: boolean;
+      includeCommandLineAPI?: boolean;
+      timeout?: number;
+    };
     result: EvaluateResult;
   };
   'NodeRuntime.notifyWhenWaitingForDisconnect': { params: { enabled: boolean }; result: Record<string, never> };

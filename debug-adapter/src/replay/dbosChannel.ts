@@ -174,19 +174,29 @@ export class DbosChannel {
    * Recorded operations of a trace that the current function breakpoints stop at (seq → breakpoint ids), counting
    * hits from the start of the run. Breakpoints with a condition are left out: it can only be tested at the call site.
    */
-  stopsInTrace(ops: { seq: number; name: string; functionId: number; error: boolean }[], snapshot = this.snapshot()): Map<number, number[]> {
+  stopsInTrace(
+    ops: { seq: number; name: string; functionId: number; error: boolean }[],
+    snapshot = this.snapshot(),
+  ): Map<number, number[]> {
     const stops = new Map<number, number[]>();
     const hits = new Map<FunctionBreakpoint, number>();
     const config = this.config(snapshot);
     for (const op of ops) {
-      const event: OperationEvent = { type: 'operation', workflowId: this.plan.workflowId, name: op.name, functionId: op.functionId,
-        errorSummary: op.error ? 'error' : null, startedAt: null, completedAt: null };
+      const event: OperationEvent = {
+        type: 'operation',
+        workflowId: this.plan.workflowId,
+        name: op.name,
+        functionId: op.functionId,
+        errorSummary: op.error ? 'error' : null,
+        startedAt: null,
+        completedAt: null,
+      };
       for (const b of matchedBreakpoints(snapshot, config, event)) {
         if (b.invalid || b.condition !== undefined) continue;
         const n = (hits.get(b) ?? 0) + 1;
         hits.set(b, n);
         if (b.hitTest && !b.hitTest(n)) continue;
-        stops.set(op.seq, [...stops.get(op.seq) ?? [], b.id]);
+        stops.set(op.seq, [...(stops.get(op.seq) ?? []), b.id]);
       }
     }
     return stops;
@@ -210,14 +220,22 @@ export class DbosChannel {
     const cdp = this.cdp;
     if (!cdp || cdp.isClosed) return undefined;
     const shared = `globalThis.${SHARED_GLOBAL}`;
-    const r = await cdp.send('Runtime.evaluate', { expression: `${shared} && ${shared}.subject`, objectGroup: 'dbos-replay-entry', silent: true });
+    const r = await cdp.send('Runtime.evaluate', {
+      expression: `${shared} && ${shared}.subject`,
+      objectGroup: 'dbos-replay-entry',
+      silent: true,
+    });
     try {
       if (r.exceptionDetails || r.result.type !== 'function' || !r.result.objectId) return undefined;
       const props = await cdp.send('Runtime.getProperties', { objectId: r.result.objectId, ownProperties: true });
-      const fnLoc = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as Location | undefined;
+      const fnLoc = props.internalProperties?.find((p) => p.name === '[[FunctionLocation]]')?.value?.value as
+        Location | undefined;
       if (!fnLoc?.scriptId) return undefined;
       const possible = await cdp.send('Debugger.getPossibleBreakpoints', { start: fnLoc, restrictToFunction: true });
-      log('replay', `workflow function at ${fnLoc.scriptId}:${fnLoc.lineNumber}:${fnLoc.columnNumber}; first body location ${JSON.stringify(possible.locations[0])}`);
+      log(
+        'replay',
+        `workflow function at ${fnLoc.scriptId}:${fnLoc.lineNumber}:${fnLoc.columnNumber}; first body location ${JSON.stringify(possible.locations[0])}`,
+      );
       return possible.locations[0] ?? fnLoc;
     } finally {
       void cdp.send('Runtime.releaseObjectGroup', { objectGroup: 'dbos-replay-entry' }).catch(() => undefined);
@@ -238,8 +256,10 @@ export class DbosChannel {
       const name = String(spec?.name ?? '').trim();
       const id = this.nextId++;
       const idMatch = /^#\s*(\d+)$/.exec(name);
-      const condition = typeof spec?.condition === 'string' && spec.condition.trim() !== '' ? spec.condition : undefined;
-      const hitText = typeof spec?.hitCondition === 'string' && spec.hitCondition.trim() !== '' ? spec.hitCondition : undefined;
+      const condition =
+        typeof spec?.condition === 'string' && spec.condition.trim() !== '' ? spec.condition : undefined;
+      const hitText =
+        typeof spec?.hitCondition === 'string' && spec.hitCondition.trim() !== '' ? spec.hitCondition : undefined;
       const hitTest = hitText === undefined ? undefined : parseHitCondition(hitText);
       const common = { id, name, condition, hitTest, invalid: hitText !== undefined && !hitTest };
       let bp: FunctionBreakpoint;
@@ -256,16 +276,24 @@ export class DbosChannel {
       }
       created.push(bp);
       if (bp.invalid) {
-        states.push({ id, name, verified: false,
-          message: `Invalid hit count ${JSON.stringify(hitText)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.` });
+        states.push({
+          id,
+          name,
+          verified: false,
+          message: `Invalid hit count ${JSON.stringify(hitText)}: use a number (stop from that hit on), or >N, >=N, <N, <=N, ==N, %N.`,
+        });
         continue;
       }
       states.push({
-        id, name, verified: found,
-        message: found ? undefined : name === ''
-          ? 'Empty name: use a step name (charge), #<function_id>, or error.'
-          : `Workflow ${this.plan.workflowId} recorded no ${bp.match.kind === 'error' ? 'operation with an error' : `operation ${name}`}; ` +
-            `its operations are ${ops.map((o) => `#${o.functionId} ${o.name}`).join(', ') || 'none'}.`,
+        id,
+        name,
+        verified: found,
+        message: found
+          ? undefined
+          : name === ''
+            ? 'Empty name: use a step name (charge), #<function_id>, or error.'
+            : `Workflow ${this.plan.workflowId} recorded no ${bp.match.kind === 'error' ? 'operation with an error' : `operation ${name}`}; ` +
+              `its operations are ${ops.map((o) => `#${o.functionId} ${o.name}`).join(', ') || 'none'}.`,
       });
     }
     this.functionBreakpoints = created;
@@ -278,7 +306,11 @@ export class DbosChannel {
    * undefined when nothing wants the stop after all (a function breakpoint whose condition or hit count is not met).
    * `evaluate` tests a condition in the user's call-site frame; `passBreakpoints` (running to an operation) skips them.
    */
-  async stopFor(event: ReplayEvent | undefined, evaluate: (condition: string) => Promise<boolean>, passBreakpoints = false): Promise<DbosStop | undefined> {
+  async stopFor(
+    event: ReplayEvent | undefined,
+    evaluate: (condition: string) => Promise<boolean>,
+    passBreakpoints = false,
+  ): Promise<DbosStop | undefined> {
     if (!event) return { reason: 'exception', description: 'Paused by the replay runtime', breakpointIds: [] };
     if (event.type === 'divergence') {
       const d = event as DivergenceEvent;
@@ -290,7 +322,12 @@ export class DbosChannel {
       };
     }
     if (event.type === 'end') {
-      return { reason: 'exception', description: 'The recording ends here', text: event.summary ?? 'the recording ends here', breakpointIds: [] };
+      return {
+        reason: 'exception',
+        description: 'The recording ends here',
+        text: event.summary ?? 'the recording ends here',
+        breakpointIds: [],
+      };
     }
     if (event.type !== 'operation') return undefined;
     const op = event;
@@ -308,10 +345,22 @@ export class DbosChannel {
     }
     const runTo = reasons.some((r) => r.kind === 'runTo');
     if (ids.length > 0) {
-      return { reason: 'function breakpoint', description: `Paused before recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: ids, runTo };
+      return {
+        reason: 'function breakpoint',
+        description: `Paused before recorded operation #${op.functionId} ${op.name}`,
+        text: trailLine(op),
+        breakpointIds: ids,
+        runTo,
+      };
     }
     if (runTo) {
-      return { reason: 'step', description: `Ran to recorded operation #${op.functionId} ${op.name}`, text: trailLine(op), breakpointIds: [], runTo: true };
+      return {
+        reason: 'step',
+        description: `Ran to recorded operation #${op.functionId} ${op.name}`,
+        text: trailLine(op),
+        breakpointIds: [],
+        runTo: true,
+      };
     }
     if (!reasons.some((r) => r.kind === 'recordedStepError')) return undefined;
     return {
@@ -329,7 +378,12 @@ export class DbosChannel {
   async workflowScopeObject(): Promise<string | undefined> {
     if (!this.cdp || this.cdp.isClosed) return undefined;
     const expression = runtimeCall('workflowView', [], 'undefined');
-    const r = await this.cdp.send('Runtime.evaluate', { expression, objectGroup: 'dbos-replay-scope', silent: true, generatePreview: true });
+    const r = await this.cdp.send('Runtime.evaluate', {
+      expression,
+      objectGroup: 'dbos-replay-scope',
+      silent: true,
+      generatePreview: true,
+    });
     if (r.exceptionDetails || r.result.type !== 'object' || !r.result.objectId) {
       log('replay', `workflow scope unavailable: ${r.exceptionDetails?.text ?? r.result.type}`);
       return undefined;
@@ -342,7 +396,9 @@ export class DbosChannel {
     const notes = new Map<number, string>();
     if (!this.cdp || this.cdp.isClosed || functionIds.length === 0) return notes;
     const expression = runtimeCall('revivalNotes', [functionIds], '[]');
-    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true, returnByValue: true }).catch(() => undefined);
+    const r = await this.cdp
+      .send('Runtime.evaluate', { expression, silent: true, returnByValue: true })
+      .catch(() => undefined);
     if (!r || r.exceptionDetails || !Array.isArray(r.result.value)) return notes;
     for (const [id, note] of r.result.value as [number, string | null][]) if (note) notes.set(id, note);
     return notes;
@@ -389,14 +445,22 @@ export class DbosChannel {
     if (!this.cdp || this.cdp.isClosed) return;
     const shared = `globalThis.${SHARED_GLOBAL}`;
     const expression = `if (${shared}) ${shared}.config = ${JSON.stringify(this.config())};`;
-    const r = await this.cdp.send('Runtime.evaluate', { expression, silent: true })
-      .catch((e: unknown) => log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`));
+    const r = await this.cdp
+      .send('Runtime.evaluate', { expression, silent: true })
+      .catch((e: unknown) =>
+        log('replay', `cannot update the pause hook: ${e instanceof Error ? e.message : String(e)}`),
+      );
     if (r && r.exceptionDetails) log('replay', `cannot update the pause hook: ${r.exceptionDetails.text}`);
   }
 }
 
 /** The snapshot's function breakpoints the runtime's pause policy matches `op` with, in their order. */
-function matchedBreakpoints(snapshot: DbosSnapshot, config: PauseConfig, op: OperationEvent, reasons = pauseReasons(config, op)): FunctionBreakpoint[] {
+function matchedBreakpoints(
+  snapshot: DbosSnapshot,
+  config: PauseConfig,
+  op: OperationEvent,
+  reasons = pauseReasons(config, op),
+): FunctionBreakpoint[] {
   const ids = new Set(functionBreakpointIds(reasons));
   return snapshot.functionBreakpoints.filter((b) => ids.has(b.id));
 }

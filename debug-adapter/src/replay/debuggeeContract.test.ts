@@ -21,7 +21,11 @@ import { DbosChannel } from './dbosChannel';
 import type { ReplayPlan } from './launchPlan';
 import { gatedCondition, installGate, readSeq, setGate, startTrace, takeReached, takeTrace } from './travelGate';
 
-type Global = typeof globalThis & { [SHARED_GLOBAL]?: DebuggeeShared; [RUNTIME_GLOBAL]?: RuntimeGlobal; [BINDING_NAME]?: (p: string) => void };
+type Global = typeof globalThis & {
+  [SHARED_GLOBAL]?: DebuggeeShared;
+  [RUNTIME_GLOBAL]?: RuntimeGlobal;
+  [BINDING_NAME]?: (p: string) => void;
+};
 const g = globalThis as Global;
 
 /** Evaluates what the adapter sends, in this process's global scope (indirect eval), and records it. */
@@ -32,19 +36,27 @@ function fakeCdp() {
     isClosed: false,
     sent,
     on(event: string, fn: (e: unknown) => void) {
-      listeners.set(event, [...listeners.get(event) ?? [], fn]);
+      listeners.set(event, [...(listeners.get(event) ?? []), fn]);
       return { dispose() {} };
     },
     async send(method: string, params: Record<string, unknown>) {
       sent.push({ method, params });
       if (method === 'Runtime.addBinding') {
-        g[BINDING_NAME] = (payload) => { for (const fn of listeners.get('Runtime.bindingCalled') ?? []) fn({ name: params.name, payload }); };
+        g[BINDING_NAME] = (payload) => {
+          for (const fn of listeners.get('Runtime.bindingCalled') ?? []) fn({ name: params.name, payload });
+        };
         return {};
       }
       if (method !== 'Runtime.evaluate') return {};
       try {
         const value: unknown = (0, eval)(String(params.expression));
-        return { result: { type: typeof value, value, objectId: value !== null && typeof value === 'object' ? 'obj' : undefined } };
+        return {
+          result: {
+            type: typeof value,
+            value,
+            objectId: value !== null && typeof value === 'object' ? 'obj' : undefined,
+          },
+        };
       } catch (e) {
         return { result: { type: 'undefined' }, exceptionDetails: { text: String(e) } };
       }
@@ -55,9 +67,20 @@ function fakeCdp() {
 
 function plan(): ReplayPlan {
   return {
-    runtimePath: '/repo/dist/replay-runtime.js', traceFile: '/tmp/t.json', resultFile: '/tmp/v.json', workflowId: 'wf', workflowName: 'checkout',
-    status: 'SUCCESS', operations: [{ functionId: 0, name: 'reserve', error: false }, { functionId: 1, name: 'charge', error: true }, { functionId: 2, name: 'ship', error: false }],
-    preload: [], entry: '/repo/app.js', env: {},
+    runtimePath: '/repo/dist/replay-runtime.js',
+    traceFile: '/tmp/t.json',
+    resultFile: '/tmp/v.json',
+    workflowId: 'wf',
+    workflowName: 'checkout',
+    status: 'SUCCESS',
+    operations: [
+      { functionId: 0, name: 'reserve', error: false },
+      { functionId: 1, name: 'charge', error: true },
+      { functionId: 2, name: 'ship', error: false },
+    ],
+    preload: [],
+    entry: '/repo/app.js',
+    env: {},
     dispose: async () => undefined,
   };
 }
@@ -65,12 +88,32 @@ function plan(): ReplayPlan {
 /** What the runtime does when its preload runs (after the adapter's hook, at --inspect-brk). */
 function loadRuntime(state: Partial<ReplayStateView> = {}): void {
   debuggeeShared();
-  const session = { state: { workflowId: 'wf', workflowName: 'checkout', status: 'SUCCESS', inputs: [], operations: [], divergence: null, nextRecorded: null, ...state } };
+  const session = {
+    state: {
+      workflowId: 'wf',
+      workflowName: 'checkout',
+      status: 'SUCCESS',
+      inputs: [],
+      operations: [],
+      divergence: null,
+      nextRecorded: null,
+      ...state,
+    },
+  };
   g[RUNTIME_GLOBAL] = runtimeGlobal(session as unknown as ReplaySession);
 }
 
 function op(functionId: number, name: string, errorSummary: string | null = null): OperationEvent {
-  return { type: 'operation', workflowId: 'wf', functionId, name, errorSummary, outputSummary: '1', startedAt: null, completedAt: null };
+  return {
+    type: 'operation',
+    workflowId: 'wf',
+    functionId,
+    name,
+    errorSummary,
+    outputSummary: '1',
+    startedAt: null,
+    completedAt: null,
+  };
 }
 
 /** A gated breakpoint condition as V8 runs it: an expression in the paused frame (here with local `x`). */
@@ -98,14 +141,19 @@ test('the hook goes in before the runtime: shared state and pause function first
   assert.deepEqual(shared.gate.active, [1]);
   assert.deepEqual(shared.gate.trace, []);
   // The pause script is tiny: one function whose `debugger` line the adapter recognises.
-  const script = String(cdp.sent.find((s) => String(s.params.expression).includes(PAUSE_SCRIPT_URL))?.params.expression);
-  assert.match(script, /^globalThis\.__dbosReplayDebuggee\.pause = function dbosReplayPause\(event\) \{\n {2}debugger;/);
+  const script = String(
+    cdp.sent.find((s) => String(s.params.expression).includes(PAUSE_SCRIPT_URL))?.params.expression,
+  );
+  assert.match(
+    script,
+    /^globalThis\.__dbosReplayDebuggee\.pause = function dbosReplayPause\(event\) \{\n {2}debugger;/,
+  );
   const channel = new DbosChannel(plan());
   assert.equal(channel.isHookBreak(1), true);
   assert.equal(channel.isHookBreak(0), false);
 });
 
-test('a gated condition: the user\'s own before the runtime loads, the gate\'s after', async () => {
+test("a gated condition: the user's own before the runtime loads, the gate's after", async () => {
   const cdp = fakeCdp();
   await installGate(cdp);
   assert.equal(condition(gatedCondition(1, 'x > 1'), 2), true);
@@ -114,7 +162,7 @@ test('a gated condition: the user\'s own before the runtime loads, the gate\'s a
   assert.equal(condition(gatedCondition(1, '  '), 0), true, 'a blank condition is none');
   loadRuntime();
   await setGate(cdp, { active: [2], target: null });
-  assert.equal(condition(gatedCondition(1, undefined), 0), false, 'breakpoint 1 is no longer the user\'s');
+  assert.equal(condition(gatedCondition(1, undefined), 0), false, "breakpoint 1 is no longer the user's");
   assert.equal(condition(gatedCondition(2, 'x > 1'), 0), false);
   assert.equal(condition(gatedCondition(2, 'x > 1'), 5), true);
   assert.equal(condition(gatedCondition(2, 'x.y.z'), 5), false, 'a throwing condition is no pass');
@@ -156,7 +204,12 @@ test('one policy: the runtime pauses exactly where the adapter then finds a stop
   await DbosChannel.installHook(cdp);
   const channel = new DbosChannel(plan());
   await channel.attach(cdp);
-  await channel.setFunctionBreakpoints([{ name: 'charge' }, { name: '#2', hitCondition: '2' }, { name: 'error', condition: 'ok' }, { name: 'reserve', hitCondition: 'x' }]);
+  await channel.setFunctionBreakpoints([
+    { name: 'charge' },
+    { name: '#2', hitCondition: '2' },
+    { name: 'error', condition: 'ok' },
+    { name: 'reserve', hitCondition: 'x' },
+  ]);
   await channel.setFilters({ divergence: true, recordedStepError: false });
   loadRuntime();
   const shared = g[SHARED_GLOBAL]!;
@@ -178,9 +231,26 @@ test('one policy: the runtime pauses exactly where the adapter then finds a stop
   }
   // The invalid hit condition still pauses (and never stops); #2 pauses twice and stops from its second hit on.
   assert.deepEqual(pauses, [0, 1, 2, 2]);
-  assert.deepEqual(stops, [[0, undefined], [1, [100000, 100002]], [2, undefined], [2, [100001]]]);
-  const trace = events.map((e, i) => ({ seq: i + 1, name: e.name, functionId: e.functionId, error: e.errorSummary !== null }));
-  assert.deepEqual([...channel.stopsInTrace(trace)], [[2, [100000]], [4, [100001]]], 'conditions are left out of a trace search');
+  assert.deepEqual(stops, [
+    [0, undefined],
+    [1, [100000, 100002]],
+    [2, undefined],
+    [2, [100001]],
+  ]);
+  const trace = events.map((e, i) => ({
+    seq: i + 1,
+    name: e.name,
+    functionId: e.functionId,
+    error: e.errorSummary !== null,
+  }));
+  assert.deepEqual(
+    [...channel.stopsInTrace(trace)],
+    [
+      [2, [100000]],
+      [4, [100001]],
+    ],
+    'conditions are left out of a trace search',
+  );
 });
 
 test('runTo, the recorded-step-error filter, divergence, recording end and entry reach the runtime as config', async () => {
@@ -193,7 +263,12 @@ test('runTo, the recorded-step-error filter, divergence, recording end and entry
   await channel.setFilters({ divergence: false, recordedStepError: true });
   await channel.setRunTo(2);
   assert.deepEqual(g[SHARED_GLOBAL]!.config, {
-    functionBreakpoints: [], recordedStepError: true, divergence: false, recordingEnd: true, runTo: 2, entry: true,
+    functionBreakpoints: [],
+    recordedStepError: true,
+    divergence: false,
+    recordingEnd: true,
+    runTo: 2,
+    entry: true,
   });
   loadRuntime();
   const stop1 = await channel.stopFor(op(1, 'charge', '"declined"'), async () => true);

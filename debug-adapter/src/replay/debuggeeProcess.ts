@@ -51,7 +51,10 @@ export class DebuggeeProcess implements Disposable {
   private stderrPartial = '';
   private exitInfo: DebuggeeExit | undefined;
 
-  private constructor(private readonly child: ChildProcess, readonly inspectorUrl: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly inspectorUrl: string,
+  ) {}
 
   get pid(): number | undefined {
     return this.child.pid;
@@ -84,9 +87,13 @@ export class DebuggeeProcess implements Disposable {
       let debuggee: DebuggeeProcess | undefined;
       const early: { category: 'stdout' | 'stderr'; text: string }[] = [];
       const timer = setTimeout(() => {
-        fail(new AdapterError(ErrorCode.InspectorNotReady,
-          `${options.runtimeExecutable} did not open the Node inspector within ${options.inspectorTimeoutMs ?? 10000} ms. ` +
-          'Check that "runtimeExecutable" is node (or passes node flags through, like tsx) and that NODE_OPTIONS does not already set --inspect.'));
+        fail(
+          new AdapterError(
+            ErrorCode.InspectorNotReady,
+            `${options.runtimeExecutable} did not open the Node inspector within ${options.inspectorTimeoutMs ?? 10000} ms. ` +
+              'Check that "runtimeExecutable" is node (or passes node flags through, like tsx) and that NODE_OPTIONS does not already set --inspect.',
+          ),
+        );
         killTree(child, 'SIGKILL');
       }, options.inspectorTimeoutMs ?? 10000);
       timer.unref();
@@ -101,9 +108,13 @@ export class DebuggeeProcess implements Disposable {
       child.once('exit', (code, signal) => {
         if (!settled) {
           const tail = stderrLines.filter((l) => !INSPECTOR_LINES.some((r) => r.test(l))).slice(0, STDERR_HEAD_LINES);
-          fail(new AdapterError(ErrorCode.SpawnFailed,
-            `${options.runtimeExecutable} exited (${describeExit(code, signal)}) before its inspector was ready.` +
-            (tail.length ? ` It printed:\n${tail.join('\n')}` : '')));
+          fail(
+            new AdapterError(
+              ErrorCode.SpawnFailed,
+              `${options.runtimeExecutable} exited (${describeExit(code, signal)}) before its inspector was ready.` +
+                (tail.length ? ` It printed:\n${tail.join('\n')}` : ''),
+            ),
+          );
         }
       });
       child.stdout!.on('data', (d: Buffer) => {
@@ -151,7 +162,8 @@ export class DebuggeeProcess implements Disposable {
     this.stderrPartial = lines.pop() ?? '';
     const shown = lines.filter((l) => !INSPECTOR_LINES.some((r) => r.test(l.replace(/\r$/, ''))));
     if (shown.length === 0) return;
-    if (this.stderrHead.length < STDERR_HEAD_LINES) this.stderrHead.push(...shown.slice(0, STDERR_HEAD_LINES - this.stderrHead.length));
+    if (this.stderrHead.length < STDERR_HEAD_LINES)
+      this.stderrHead.push(...shown.slice(0, STDERR_HEAD_LINES - this.stderrHead.length));
     this.outputEmitter.fire({ category: 'stderr', text: shown.map((l) => `${l}\n`).join('') });
   }
 
@@ -188,9 +200,16 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
 }
 
 /** The session's last words when the program ends: how, the replay's verdict, and the start of stderr after a crash. */
-export function exitMessage(e: DebuggeeExit, c: {
-  program: string; killedByUs: boolean; replay: boolean; verdict: { launched?: boolean; summary: string } | undefined; replayStarted: boolean;
-}): string {
+export function exitMessage(
+  e: DebuggeeExit,
+  c: {
+    program: string;
+    killedByUs: boolean;
+    replay: boolean;
+    verdict: { launched?: boolean; summary: string } | undefined;
+    replayStarted: boolean;
+  },
+): string {
   let message: string;
   if (c.killedByUs) message = 'Program terminated by the debugger.';
   else if (c.replay && (c.verdict ? c.verdict.launched === false : !c.replayStarted)) {
@@ -200,15 +219,18 @@ export function exitMessage(e: DebuggeeExit, c: {
   else message = `Program exited with ${describeExit(e.code, e.signal)} (${c.program}).`;
   if (c.verdict && c.verdict.launched !== false) message = `Replay ${c.verdict.summary}. ${message}`;
   else if (c.replay && !c.killedByUs && c.replayStarted) message = `Replay ended without a verdict. ${message}`;
-  if (!c.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0) message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
+  if (!c.killedByUs && (e.signal || e.code !== 0) && e.stderrHead.length > 0)
+    message += ` It wrote to stderr:\n${e.stderrHead.join('\n')}`;
   return message;
 }
 
 function spawnError(options: DebuggeeSpawnOptions, e: unknown): AdapterError {
   const message = e instanceof Error ? e.message : String(e);
-  return new AdapterError(ErrorCode.SpawnFailed,
+  return new AdapterError(
+    ErrorCode.SpawnFailed,
     `Cannot start "runtimeExecutable" ${JSON.stringify(options.runtimeExecutable)}: ${message}. ` +
-    'Install it or set "runtimeExecutable" in launch.json to a full path.');
+      'Install it or set "runtimeExecutable" in launch.json to a full path.',
+  );
 }
 
 function killTree(child: ChildProcess, signal: NodeJS.Signals): void {

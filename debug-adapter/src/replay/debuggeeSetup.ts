@@ -28,8 +28,11 @@ export interface DebuggeeSetup extends InForce {
  * The replay channel for `plan`: the current one while the same trace is replayed (restart, time travel), a new one
  * with the user's settings for another, none for plain Node.
  */
-export async function replayChannel(current: DbosChannel | undefined, plan: LaunchPlan,
-  settings: { filters: ExceptionFilters; functionBreakpoints: FunctionBreakpointSpec[]; trail(line: string): void }): Promise<DbosChannel | undefined> {
+export async function replayChannel(
+  current: DbosChannel | undefined,
+  plan: LaunchPlan,
+  settings: { filters: ExceptionFilters; functionBreakpoints: FunctionBreakpointSpec[]; trail(line: string): void },
+): Promise<DbosChannel | undefined> {
   if (plan.replay && current?.plan === plan.replay) return current;
   current?.dispose();
   if (!plan.replay) return undefined;
@@ -52,9 +55,15 @@ export async function readyDebuggee(cdp: CdpClient, s: DebuggeeSetup): Promise<s
     cdp.send('Debugger.setInstrumentationBreakpoint', { instrumentation: 'beforeScriptWithSourceMapExecution' }),
     cdp.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }),
     setPauseOnExceptions(cdp, s.filters),
-    s.programEntry && program ? cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(program), lineNumber: 0, columnNumber: 0 }) : undefined,
-    breakpoints.attach(cdp).then(() => sourceMaps.outFilesMaps(args.outFiles, s.reuseMaps))
-      .then(async (maps) => { for (const map of maps) await breakpoints.addSourceMap(map); }),
+    s.programEntry && program
+      ? cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(program), lineNumber: 0, columnNumber: 0 })
+      : undefined,
+    breakpoints
+      .attach(cdp)
+      .then(() => sourceMaps.outFilesMaps(args.outFiles, s.reuseMaps))
+      .then(async (maps) => {
+        for (const map of maps) await breakpoints.addSourceMap(map);
+      }),
     dbos ? s.travel.prepare(cdp, s) : undefined,
   ]);
   return entry?.breakpointId;

@@ -45,23 +45,43 @@ export async function mapStack(callFrames: CallFrame[], ctx: StackContext): Prom
 }
 
 const SCOPE_NAMES: Record<string, string> = {
-  local: 'Local', closure: 'Closure', global: 'Global', block: 'Block', script: 'Script', module: 'Module', catch: 'Catch', with: 'With', eval: 'Eval',
+  local: 'Local',
+  closure: 'Closure',
+  global: 'Global',
+  block: 'Block',
+  script: 'Script',
+  module: 'Module',
+  catch: 'Catch',
+  with: 'With',
+  eval: 'Eval',
 };
 
 /** V8's scope chain with readable names, and the Workflow scope (when replaying) second. */
 export function scopesOf(frame: CallFrame, workflowObjectId: string | undefined): ScopeInfo[] {
   const scopes: ScopeInfo[] = frame.scopeChain.map((s) => ({
-    name: s.type === 'closure' && s.name ? `Closure (${s.name})` : SCOPE_NAMES[s.type] ?? s.type,
+    name: s.type === 'closure' && s.name ? `Closure (${s.name})` : (SCOPE_NAMES[s.type] ?? s.type),
     objectId: s.object.objectId,
     expensive: s.type === 'global',
   }));
-  if (workflowObjectId) scopes.splice(Math.min(1, scopes.length), 0, { name: 'Workflow', objectId: workflowObjectId, expensive: false });
+  if (workflowObjectId)
+    scopes.splice(Math.min(1, scopes.length), 0, { name: 'Workflow', objectId: workflowObjectId, expensive: false });
   return scopes;
 }
 
 /** Evaluates in a paused frame, or globally while running (no frame). Errors carry the exception's message. */
-export async function evaluateIn(cdp: CdpClient, frame: CallFrame | undefined, expression: string, context: EvaluateContext): Promise<RenderedValue> {
-  const common = { expression, silent: context !== 'repl', generatePreview: true, throwOnSideEffect: context === 'hover', includeCommandLineAPI: context === 'repl' };
+export async function evaluateIn(
+  cdp: CdpClient,
+  frame: CallFrame | undefined,
+  expression: string,
+  context: EvaluateContext,
+): Promise<RenderedValue> {
+  const common = {
+    expression,
+    silent: context !== 'repl',
+    generatePreview: true,
+    throwOnSideEffect: context === 'hover',
+    includeCommandLineAPI: context === 'repl',
+  };
   const result: { result: RemoteObject; exceptionDetails?: { text: string; exception?: RemoteObject } } = frame
     ? await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, ...common })
     : await cdp.send('Runtime.evaluate', common);
@@ -73,10 +93,19 @@ export async function evaluateIn(cdp: CdpClient, frame: CallFrame | undefined, e
 }
 
 /** A condition tested in a frame (a function breakpoint's, at the call site); a throw, or no frame, counts as false. */
-export async function conditionHolds(cdp: CdpClient, frame: CallFrame | undefined, condition: string): Promise<boolean> {
+export async function conditionHolds(
+  cdp: CdpClient,
+  frame: CallFrame | undefined,
+  condition: string,
+): Promise<boolean> {
   if (!frame || cdp.isClosed) return false;
   try {
-    const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: `!!(${condition}\n)`, silent: true, returnByValue: true });
+    const r = await cdp.send('Debugger.evaluateOnCallFrame', {
+      callFrameId: frame.callFrameId,
+      expression: `!!(${condition}\n)`,
+      silent: true,
+      returnByValue: true,
+    });
     if (r.exceptionDetails) {
       log('replay', `function breakpoint condition threw: ${r.exceptionDetails.text}`);
       return false;
@@ -89,10 +118,19 @@ export async function conditionHolds(cdp: CdpClient, frame: CallFrame | undefine
 }
 
 /** A logpoint's line, its `{expressions}` evaluated in the frame (an error says so); undefined if it cannot run. */
-export async function logpointText(cdp: CdpClient, frame: CallFrame | undefined, message: string): Promise<string | undefined> {
+export async function logpointText(
+  cdp: CdpClient,
+  frame: CallFrame | undefined,
+  message: string,
+): Promise<string | undefined> {
   if (!frame) return undefined;
   try {
-    const r = await cdp.send('Debugger.evaluateOnCallFrame', { callFrameId: frame.callFrameId, expression: logMessageExpression(message), silent: true, returnByValue: true });
+    const r = await cdp.send('Debugger.evaluateOnCallFrame', {
+      callFrameId: frame.callFrameId,
+      expression: logMessageExpression(message),
+      silent: true,
+      returnByValue: true,
+    });
     return r.exceptionDetails ? `Logpoint error: ${r.exceptionDetails.text}` : String(r.result.value);
   } catch (err) {
     log('replay', `logpoint failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -50,18 +50,29 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
   if (!args.workflowId && !args.traceFile) return {};
   const runtimePath = replayRuntimePath();
   if (!existsSync(runtimePath)) {
-    throw new AdapterError(ErrorCode.RuntimeMissing, `The replay runtime ${runtimePath} is missing. Build dbos-replay (npm run build) or reinstall the extension.`);
+    throw new AdapterError(
+      ErrorCode.RuntimeMissing,
+      `The replay runtime ${runtimePath} is missing. Build dbos-replay (npm run build) or reinstall the extension.`,
+    );
   }
   const trace = await loadTrace(args);
   const id = args.workflowId ?? trace.rootWorkflowId;
   const target = trace.workflows.find((w) => w.workflow_status.workflow_uuid === id);
   if (!target) {
-    throw new AdapterError(ErrorCode.NoSuchWorkflow,
-      `No recorded workflow '${id}' in the trace ${args.traceFile ?? ''} (it holds ${trace.workflows.map((w) => w.workflow_status.workflow_uuid).join(', ')}). Fix "workflowId" in launch.json.`);
+    throw new AdapterError(
+      ErrorCode.NoSuchWorkflow,
+      `No recorded workflow '${id}' in the trace ${args.traceFile ?? ''} (it holds ${trace.workflows.map((w) => w.workflow_status.workflow_uuid).join(', ')}). Fix "workflowId" in launch.json.`,
+    );
   }
   const launch = await prepareReplayLaunch({
-    program: args.program, modules: args.modules, cwd: args.cwd, runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs,
-    env: args.env, runtimePath, handoff: { trace, workflowId: id },
+    program: args.program,
+    modules: args.modules,
+    cwd: args.cwd,
+    runtimeExecutable: args.runtimeExecutable,
+    runtimeArgs: args.runtimeArgs,
+    env: args.env,
+    runtimePath,
+    handoff: { trace, workflowId: id },
   });
   const st: WorkflowStatusRow = target.workflow_status;
   log('replay', `replaying ${id} (${target.operation_outputs.length} operations) from ${launch.traceFile}`);
@@ -76,7 +87,12 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
       workflowId: id,
       workflowName: st.class_name ? `${st.class_name}.${st.name}` : st.name,
       status: st.status,
-      operations: target.operation_outputs.map((o) => ({ functionId: Number(o.function_id), name: o.function_name, error: o.error !== null && o.error !== undefined }))
+      operations: target.operation_outputs
+        .map((o) => ({
+          functionId: Number(o.function_id),
+          name: o.function_name,
+          error: o.error !== null && o.error !== undefined,
+        }))
         .sort((a, b) => a.functionId - b.functionId),
       dispose: launch.dispose,
     },
@@ -89,7 +105,10 @@ async function loadTrace(args: ValidatedLaunchArguments): Promise<Trace> {
     try {
       return await readTraceFile(file);
     } catch (e) {
-      throw new AdapterError(ErrorCode.TraceUnreadable, `Cannot read "traceFile" ${file}: ${e instanceof Error ? e.message : String(e)} Fix "traceFile" in launch.json.`);
+      throw new AdapterError(
+        ErrorCode.TraceUnreadable,
+        `Cannot read "traceFile" ${file}: ${e instanceof Error ? e.message : String(e)} Fix "traceFile" in launch.json.`,
+      );
     }
   }
   const url = await databaseUrl(args);
@@ -99,7 +118,10 @@ async function loadTrace(args: ValidatedLaunchArguments): Promise<Trace> {
     return await reader.loadTrace(args.workflowId!);
   } catch (e) {
     if (e instanceof HistoryError && e.userError) {
-      throw new AdapterError(ErrorCode.NoSuchWorkflow, `${e.message} Pick a workflow in the Workflows view or fix "workflowId" (or "databaseUrl") in launch.json.`);
+      throw new AdapterError(
+        ErrorCode.NoSuchWorkflow,
+        `${e.message} Pick a workflow in the Workflows view or fix "workflowId" (or "databaseUrl") in launch.json.`,
+      );
     }
     throw e;
   } finally {
@@ -110,14 +132,19 @@ async function loadTrace(args: ValidatedLaunchArguments): Promise<Trace> {
 /** `databaseUrl`, else DBOS_SYSTEM_DATABASE_URL (launch env, then the adapter's), else system_database_url in <cwd>/dbos-config.yaml. */
 async function databaseUrl(args: ValidatedLaunchArguments): Promise<string> {
   if (args.databaseUrl) return args.databaseUrl;
-  const env = { ...process.env, ...Object.fromEntries(Object.entries(args.env).filter(([, v]) => v !== null)) } as NodeJS.ProcessEnv;
+  const env = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(args.env).filter(([, v]) => v !== null)),
+  } as NodeJS.ProcessEnv;
   if (env.DBOS_SYSTEM_DATABASE_URL) return env.DBOS_SYSTEM_DATABASE_URL;
   const config = path.join(args.cwd, 'dbos-config.yaml');
   const text = await readFile(config, 'utf8').catch(() => undefined);
   const fromConfig = text === undefined ? undefined : systemUrlFromDbosConfig(text, env);
   if (fromConfig) return fromConfig;
-  throw new AdapterError(ErrorCode.NoDatabaseUrl,
-    `No system database to read workflow '${args.workflowId}' from: set "databaseUrl" in launch.json, DBOS_SYSTEM_DATABASE_URL, or system_database_url in ${config}.`);
+  throw new AdapterError(
+    ErrorCode.NoDatabaseUrl,
+    `No system database to read workflow '${args.workflowId}' from: set "databaseUrl" in launch.json, DBOS_SYSTEM_DATABASE_URL, or system_database_url in ${config}.`,
+  );
 }
 
 /** The verdict the runtime wrote, if any. */
@@ -125,8 +152,11 @@ export function readVerdict(plan: ReplayPlan): { verdict: string; summary: strin
   try {
     const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as Verdict;
     const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message;
-    return { verdict: v.verdict, launched: v.launched,
-      summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)` };
+    return {
+      verdict: v.verdict,
+      launched: v.launched,
+      summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)`,
+    };
   } catch {
     return undefined;
   }

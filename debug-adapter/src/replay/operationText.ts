@@ -16,8 +16,11 @@ function failed(op: OperationEvent): op is OperationEvent & { errorSummary: stri
 
 /** What a stepped-over (or stepped-into) durable call returned, from the recording. */
 export function durableCallMessage(op: OperationEvent, stepIn: boolean, note: string | undefined): string {
-  const outcome = failed(op) ? `threw the recorded error ${op.errorSummary}`
-    : op.outputSummary !== null && op.outputSummary !== undefined ? `returned the recorded ${op.outputSummary}` : 'returned';
+  const outcome = failed(op)
+    ? `threw the recorded error ${op.errorSummary}`
+    : op.outputSummary !== null && op.outputSummary !== undefined
+      ? `returned the recorded ${op.outputSummary}`
+      : 'returned';
   return stepIn
     ? `Step into #${op.functionId} ${op.name}: the step body is not executed in replay; the call ${outcome}${note ? ` (${note})` : ''}.`
     : `Stepped over #${op.functionId} ${op.name}: it ${outcome}${note ? ` (${note})` : ''}.`;
@@ -25,9 +28,13 @@ export function durableCallMessage(op: OperationEvent, stepIn: boolean, note: st
 
 /** `#3 charge → {"ok":true} (12 ms recorded)`; no arrow for what records no value (a child start, a send). */
 export function trailLine(op: OperationEvent): string {
-  const took = op.startedAt !== null && op.completedAt !== null ? ` (${op.completedAt - op.startedAt} ms recorded)` : '';
-  const outcome = failed(op) ? ` → threw ${op.errorSummary}`
-    : op.outputSummary !== null && op.outputSummary !== undefined ? ` → ${op.outputSummary}` : '';
+  const took =
+    op.startedAt !== null && op.completedAt !== null ? ` (${op.completedAt - op.startedAt} ms recorded)` : '';
+  const outcome = failed(op)
+    ? ` → threw ${op.errorSummary}`
+    : op.outputSummary !== null && op.outputSummary !== undefined
+      ? ` → ${op.outputSummary}`
+      : '';
   const child = op.childWorkflowId ? ` [child ${op.childWorkflowId}]` : '';
   return `#${op.functionId} ${op.name}${outcome}${child}${took}`;
 }

@@ -78,8 +78,18 @@ export function classifyPause<B>(f: PauseFacts<B>, state: RunState, entry: Entry
     return runTo !== undefined ? { kind: 'resume', why: 'running to an operation' } : { kind: 'workflowStart' };
   }
   if (entry.workflowBreakpoint !== undefined && f.hits.includes(entry.workflowBreakpoint)) {
-    return { kind: 'workflowEntry', breakpointId: entry.workflowBreakpoint, stop: runTo !== undefined ? undefined
-      : { reason: 'entry', description: `Paused on entry to workflow ${f.workflowName}`.trimEnd(), breakpointIds: [] } };
+    return {
+      kind: 'workflowEntry',
+      breakpointId: entry.workflowBreakpoint,
+      stop:
+        runTo !== undefined
+          ? undefined
+          : {
+              reason: 'entry',
+              description: `Paused on entry to workflow ${f.workflowName}`.trimEnd(),
+              breakpointIds: [],
+            },
+    };
   }
   if (f.replay && f.inPauseScript) return { kind: 'hookStop', passBreakpoints: runTo !== undefined };
   if (f.topHidden && f.reason === 'instrumentation') return { kind: 'resume', why: 'hidden script' };
@@ -88,35 +98,50 @@ export function classifyPause<B>(f: PauseFacts<B>, state: RunState, entry: Entry
   if (f.reason === 'instrumentation' || f.reason === 'Break on start' || f.entryBreakpointHit) {
     if (!f.boundHere) {
       const d = f.data;
-      const script = f.reason === 'instrumentation' && typeof d?.scriptId === 'string'
-        ? { scriptId: d.scriptId, url: String(d.url ?? ''), sourceMapURL: d.sourceMapURL as string | undefined } : undefined;
+      const script =
+        f.reason === 'instrumentation' && typeof d?.scriptId === 'string'
+          ? { scriptId: d.scriptId, url: String(d.url ?? ''), sourceMapURL: d.sourceMapURL as string | undefined }
+          : undefined;
       return { kind: 'scriptEntry', script };
     }
-    if (entry.program && f.top?.url && f.atProgram) return { kind: 'programEntry', stop: { reason: 'entry', description: 'Paused on entry', breakpointIds: [] } };
+    if (entry.program && f.top?.url && f.atProgram)
+      return { kind: 'programEntry', stop: { reason: 'entry', description: 'Paused on entry', breakpointIds: [] } };
     if (f.top) userHits = [...new Set([...userHits, ...f.boundHere])];
     if (userHits.length === 0) return { kind: 'resume', why: 'nothing bound here' };
   }
   // Running to a recorded operation passes breakpoints on the way.
   if (runTo !== undefined && !exception) return { kind: 'resume', why: 'running to an operation' };
-  if (userHits.length > 0) return { kind: 'breakpoints', hits: userHits, otherwise: pending === 'step' ? 'step' : 'resume' };
+  if (userHits.length > 0)
+    return { kind: 'breakpoints', hits: userHits, otherwise: pending === 'step' ? 'step' : 'resume' };
   if (exception) return { kind: 'exception', stop: exceptionStop(f.data) };
   const phase = phaseOf(state);
-  if (pending === 'step' && f.top && f.topSkipped && phase?.kind === 'running' && phase.stepOuts < MAX_STEP_OUTS) return { kind: 'skippedStep' };
+  if (pending === 'step' && f.top && f.topSkipped && phase?.kind === 'running' && phase.stepOuts < MAX_STEP_OUTS)
+    return { kind: 'skippedStep' };
   if (pending === 'step') return { kind: 'step', stop: { reason: 'step', breakpointIds: [] } };
-  if (pending === 'pause') return { kind: 'pauseRequest', stop: { reason: 'pause', description: 'Paused', breakpointIds: [] } };
-  return { kind: 'debuggerStatement', stop: { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] } };
+  if (pending === 'pause')
+    return { kind: 'pauseRequest', stop: { reason: 'pause', description: 'Paused', breakpointIds: [] } };
+  return {
+    kind: 'debuggerStatement',
+    stop: { reason: 'breakpoint', description: 'Paused on debugger statement', breakpointIds: [] },
+  };
 }
 
 function exceptionStop(data: PausedEvent['data']): StopInfo {
   const ex = data as (PausedEvent['data'] & { uncaught?: boolean }) | undefined;
   const text = ex?.description ?? (ex?.value !== undefined ? String(ex.value) : 'exception');
   const uncaught = ex?.uncaught === true;
-  return { reason: 'exception', description: `Paused on ${uncaught ? 'uncaught ' : ''}exception: ${text.split('\n')[0]}`, text, breakpointIds: [] };
+  return {
+    reason: 'exception',
+    description: `Paused on ${uncaught ? 'uncaught ' : ''}exception: ${text.split('\n')[0]}`,
+    text,
+    breakpointIds: [],
+  };
 }
 
 /** After `breakpoints`: the stop, given the breakpoints among the hits that stop (not logpoints, hit count met). */
 export function breakpointsStop(otherwise: 'step' | 'resume', stopping: number[]): StopInfo | undefined {
-  if (stopping.length > 0) return { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: stopping };
+  if (stopping.length > 0)
+    return { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: stopping };
   // A step that lands on a logpoint or an unmet hit count still ends as a step.
   return otherwise === 'step' ? { reason: 'step', breakpointIds: [] } : undefined;
 }
@@ -132,7 +157,10 @@ export interface ChannelStop {
 }
 
 /** After `hookStop`: resume (undefined), or the stop and whether it ends the run to an operation. */
-export function hookStopOutcome(stop: ChannelStop | undefined, runTo: number | undefined): { stop: StopInfo; endsRunTo: boolean } | undefined {
+export function hookStopOutcome(
+  stop: ChannelStop | undefined,
+  runTo: number | undefined,
+): { stop: StopInfo; endsRunTo: boolean } | undefined {
   if (!stop || (runTo !== undefined && !stop.runTo && stop.reason === 'function breakpoint')) return undefined;
   return {
     stop: { reason: stop.reason, description: stop.description, text: stop.text, breakpointIds: stop.breakpointIds },

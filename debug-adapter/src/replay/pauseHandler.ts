@@ -50,7 +50,10 @@ export async function handlePause(e: PausedEvent, scene: PauseScene): Promise<Pa
   const facts = await pauseFacts(e, scene);
   let now = scene.now();
   let kind = classifyPause(facts, now.state, now.entry);
-  log('replay', `paused: ${e.reason} hits=${facts.hits.length} at ${facts.top?.url}:${facts.top?.line0} (${describeState(now.state)}): ${kind.kind}`);
+  log(
+    'replay',
+    `paused: ${e.reason} hits=${facts.hits.length} at ${facts.top?.url}:${facts.top?.line0} (${describeState(now.state)}): ${kind.kind}`,
+  );
   if (kind.kind === 'scriptEntry') {
     // A script is about to run: make sure its source map is loaded and its breakpoints are bound first.
     if (kind.script) {
@@ -61,7 +64,11 @@ export async function handlePause(e: PausedEvent, scene: PauseScene): Promise<Pa
     await scene.breakpoints.settled();
     const top = e.callFrames[0];
     now = scene.now();
-    kind = classifyPause({ ...facts, boundHere: top ? scene.breakpoints.userBreakpointsAt(top.location) : [] }, now.state, now.entry);
+    kind = classifyPause(
+      { ...facts, boundHere: top ? scene.breakpoints.userBreakpointsAt(top.location) : [] },
+      now.state,
+      now.entry,
+    );
   }
   return actOn(kind, e, scene);
 }
@@ -74,7 +81,9 @@ async function pauseFacts(e: PausedEvent, scene: PauseScene): Promise<PauseFacts
   const top = e.callFrames[0];
   const url = top ? urlOfFrame(top, scene.sourceMaps) : '';
   return {
-    reason: e.reason, data: e.data, hits,
+    reason: e.reason,
+    data: e.data,
+    hits,
     top: top && { url, line0: top.location.lineNumber },
     replay: !!dbos,
     inPauseScript: !!dbos?.isPauseScript(url),
@@ -83,7 +92,9 @@ async function pauseFacts(e: PausedEvent, scene: PauseScene): Promise<PauseFacts
     topHidden: !!dbos?.isHiddenUrl(url),
     topSkipped: !!dbos?.isHiddenUrl(url) || scene.skipFiles.matches(url),
     atProgram: !!program && !!url && urlToPath(url) === program,
-    entryBreakpointHit: hits.some((id) => id === scene.now().entry.programBreakpoint || breakpoints.isEntryBreakpoint(id)),
+    entryBreakpointHit: hits.some(
+      (id) => id === scene.now().entry.programBreakpoint || breakpoints.isEntryBreakpoint(id),
+    ),
     userHits: breakpoints.userBreakpointsFor(hits),
     travelTarget,
     workflowName: dbos?.plan.workflowName ?? '',
@@ -113,7 +124,11 @@ async function actOn(kind: PauseKind<UserBreakpoint>, e: PausedEvent, scene: Pau
       // A function breakpoint's condition runs in the user's frame that made the durable call.
       const channel = dbos!;
       const callSite = e.callFrames.find((f) => !channel.isHiddenUrl(urlOfFrame(f, scene.sourceMaps)));
-      const said = await channel.stopFor(channel.lastEvent, (condition) => conditionHolds(cdp, callSite, condition), kind.passBreakpoints);
+      const said = await channel.stopFor(
+        channel.lastEvent,
+        (condition) => conditionHolds(cdp, callSite, condition),
+        kind.passBreakpoints,
+      );
       const outcome = hookStopOutcome(said, runToOf(scene.now().state));
       if (!outcome) return { next: RESUME, output: [] };
       if (outcome.endsRunTo) void channel.setRunTo(null);
@@ -170,7 +185,14 @@ async function workflowStart({ cdp, dbos }: PauseScene): Promise<PauseOutcome> {
     if (r) return { next: RESUME, output: [], entry: { workflowBreakpoint: r.breakpointId } };
   }
   // Not locatable (e.g. a native or bound function): stop where the runtime is about to call it.
-  return { next: stop({ reason: 'entry', description: `Paused before workflow ${dbos?.plan.workflowName ?? ''} starts`, breakpointIds: [] }), output: [] };
+  return {
+    next: stop({
+      reason: 'entry',
+      description: `Paused before workflow ${dbos?.plan.workflowName ?? ''} starts`,
+      breakpointIds: [],
+    }),
+    output: [],
+  };
 }
 
 /**
@@ -181,6 +203,8 @@ export function durableCallLines(dbos: DbosChannel, action: TravelAction): Promi
   const ops = action === 'next' || action === 'stepIn' ? [...dbos.consumedSinceResume] : [];
   if (ops.length === 0) return undefined;
   // They ask the debuggee how the revived values differ.
-  return dbos.revivalNotes(ops.map((o) => o.functionId)).catch(() => new Map<number, string>())
+  return dbos
+    .revivalNotes(ops.map((o) => o.functionId))
+    .catch(() => new Map<number, string>())
     .then((notes) => ops.map((op) => durableCallMessage(op, action === 'stepIn', notes.get(op.functionId))));
 }

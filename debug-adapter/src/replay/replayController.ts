@@ -20,7 +20,16 @@ import { TravelDriver, type InForce, type TravelContext } from './travelDriver';
 import { setGate } from './travelGate';
 import { evaluateIn, mapStack, scopesOf } from './frameInspector';
 import { SkipFiles } from './skipFiles';
-import type { ControllerState, EvaluateContext, ExceptionFilters, ExitInfo, OutputInfo, ScopeInfo, StackFrameInfo, StopInfo } from './controllerTypes';
+import type {
+  ControllerState,
+  EvaluateContext,
+  ExceptionFilters,
+  ExitInfo,
+  OutputInfo,
+  ScopeInfo,
+  StackFrameInfo,
+  StopInfo,
+} from './controllerTypes';
 import { StandbyDebuggee, startDebuggee, type WarmDebuggee } from './warmDebuggee';
 import { SourceMapStore } from './sourceMaps';
 import { listProperties, type RenderedProperty, type RenderedValue } from './valueRenderer';
@@ -43,7 +52,12 @@ export class ReplayController {
   private sourceMaps = new SourceMapStore();
   private skipFiles = new SkipFiles([]);
   private args: ValidatedLaunchArguments | undefined;
-  private exceptionFilters: ExceptionFilters = { uncaught: false, caught: false, divergence: true, recordedStepError: false };
+  private exceptionFilters: ExceptionFilters = {
+    uncaught: false,
+    caught: false,
+    divergence: true,
+    recordedStepError: false,
+  };
   private killedByUs = false;
   /** Debuggees ended by restart: their exit is not the session's end. */
   private readonly silenced = new WeakSet<DebuggeeProcess>();
@@ -66,7 +80,10 @@ export class ReplayController {
   /** Starts the program paused before its first line, connects, and binds breakpoints; `run()` lets it go. */
   async launch(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
     if (this.runState.kind !== 'idle' && this.runState.kind !== 'exited') {
-      throw new AdapterError(ErrorCode.AlreadyLaunched, 'The program is already running in this session. Restart or stop it first.');
+      throw new AdapterError(
+        ErrorCode.AlreadyLaunched,
+        'The program is already running in this session. Restart or stop it first.',
+      );
     }
     this.runState.launching(false);
     await this.start(args, plan, false);
@@ -79,7 +96,8 @@ export class ReplayController {
     this.skipFiles = new SkipFiles(args.skipFiles);
     this.entryStops = { ...NO_ENTRY_STOPS, program: args.stopOnEntry && !plan.replay };
     this.dbos = await replayChannel(this.dbos, plan, {
-      filters: this.exceptionFilters, functionBreakpoints: this.functionBreakpointSpecs,
+      filters: this.exceptionFilters,
+      functionBreakpoints: this.functionBreakpointSpecs,
       trail: (line) => this.show({ category: 'console', text: `${line}\n` }),
     });
     this.dbos?.setEntry(args.stopOnEntry);
@@ -87,7 +105,7 @@ export class ReplayController {
     this.plan = plan;
     let started: WarmDebuggee;
     try {
-      started = (await this.standby.take(args, plan)) ?? await startDebuggee(args, plan);
+      started = (await this.standby.take(args, plan)) ?? (await startDebuggee(args, plan));
     } catch (e) {
       this.runState.enter({ kind: 'exited' });
       throw e;
@@ -105,8 +123,14 @@ export class ReplayController {
       this.wire(cdp);
       for (const [id, script] of started.scripts) this.onScriptParsed(id, script.url, script.sourceMapURL);
       const programBreakpoint = await readyDebuggee(cdp, {
-        ...this.inForce(), args, skipFiles: this.skipFiles, breakpoints: this.breakpoints, sourceMaps: this.sourceMaps,
-        travel: this.travel, programEntry: this.entryStops.program, reuseMaps: travelling,
+        ...this.inForce(),
+        args,
+        skipFiles: this.skipFiles,
+        breakpoints: this.breakpoints,
+        sourceMaps: this.sourceMaps,
+        travel: this.travel,
+        programEntry: this.entryStops.program,
+        reuseMaps: travelling,
       });
       this.entryStops = { ...this.entryStops, programBreakpoint };
     } catch (e) {
@@ -148,7 +172,8 @@ export class ReplayController {
     if (typeof initial === 'object') await this.dbos?.setRunTo(initial.runTo);
     this.runState.setPhase(running(initial, undefined));
     // Handled as the program's first pause would be: bind what its maps say, then let it go.
-    if (launching.prerun) await this.handlePause(cdp, { ...launching.prerun, reason: 'Break on start', hitBreakpoints: [] });
+    if (launching.prerun)
+      await this.handlePause(cdp, { ...launching.prerun, reason: 'Break on start', hitBreakpoints: [] });
     else await cdp.send('Runtime.runIfWaitingForDebugger', {});
   }
 
@@ -172,8 +197,12 @@ export class ReplayController {
   async setFunctionBreakpoints(specs: FunctionBreakpointSpec[]): Promise<FunctionBreakpointState[]> {
     this.functionBreakpointSpecs = specs;
     if (!this.dbos) {
-      return specs.map((s, i) => ({ id: 200000 + i, name: String(s?.name ?? ''), verified: false,
-        message: 'Function breakpoints stop at recorded DBOS operations: launch with "workflowId" or "traceFile".' }));
+      return specs.map((s, i) => ({
+        id: 200000 + i,
+        name: String(s?.name ?? ''),
+        verified: false,
+        message: 'Function breakpoints stop at recorded DBOS operations: launch with "workflowId" or "traceFile".',
+      }));
     }
     return this.dbos.setFunctionBreakpoints(specs);
   }
@@ -198,14 +227,19 @@ export class ReplayController {
   async runToOperation(functionId: number): Promise<void> {
     const dbos = this.requireReplay();
     if (!dbos.plan.operations.some((o) => o.functionId === functionId)) {
-      throw new AdapterError(ErrorCode.NoSuchOperation, `Workflow ${dbos.plan.workflowId} recorded no operation #${functionId}; ` +
-        `its operations are #${dbos.plan.operations.map((o) => `${o.functionId} ${o.name}`).join(', #')}.`);
+      throw new AdapterError(
+        ErrorCode.NoSuchOperation,
+        `Workflow ${dbos.plan.workflowId} recorded no operation #${functionId}; ` +
+          `its operations are #${dbos.plan.operations.map((o) => `${o.functionId} ${o.name}`).join(', #')}.`,
+      );
     }
     this.requirePaused();
     if (!dbos.consumed.has(functionId)) return this.act({ runTo: functionId });
     // Already consumed: re-run to the part of this run where it was, and stop at it there (the history before stays).
     const name = dbos.plan.operations.find((o) => o.functionId === functionId)?.name ?? '';
-    return this.travelWith((ctx) => this.travel.runBackTo(functionId, name, [...dbos.consumed].indexOf(functionId), ctx));
+    return this.travelWith((ctx) =>
+      this.travel.runBackTo(functionId, name, [...dbos.consumed].indexOf(functionId), ctx),
+    );
   }
 
   /** Back to the previous stop: re-runs the program and re-executes the recorded actions up to it. */
@@ -228,10 +262,13 @@ export class ReplayController {
   /** Runs a travel; whatever way it ends, the quiet re-run is over (arrived, or failed where it got to). */
   private async travelWith(travel: (ctx: TravelContext) => Promise<void>): Promise<void> {
     try {
-      await travel({ ...this.inForce(), relaunch: async (initial) => {
-        await this.replaceDebuggee(true);
-        await this.go(initial);
-      } });
+      await travel({
+        ...this.inForce(),
+        relaunch: async (initial) => {
+          await this.replaceDebuggee(true);
+          await this.go(initial);
+        },
+      });
     } finally {
       this.runState.endTravel();
     }
@@ -241,7 +278,8 @@ export class ReplayController {
     const cdp = this.requireCdp();
     const phase = this.runState.phase;
     if (phase?.kind === 'paused') return;
-    if (phase?.kind !== 'running') throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
+    if (phase?.kind !== 'running')
+      throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
     this.runState.setPhase({ ...phase, pausing: true });
     await requestPause(cdp, () => {
       const now = this.runState.phase;
@@ -368,8 +406,14 @@ export class ReplayController {
   /** A pause: handled (see pauseHandler.ts), then whatever comes next is done here, where the state changes. */
   private async handlePause(cdp: CdpClient, e: PausedEvent): Promise<void> {
     const outcome = await handlePause(e, {
-      cdp, dbos: this.dbos, breakpoints: this.breakpoints, sourceMaps: this.sourceMaps, skipFiles: this.skipFiles,
-      travel: this.travel, program: this.args?.program, now: () => ({ state: this.runState.now, entry: this.entryStops }),
+      cdp,
+      dbos: this.dbos,
+      breakpoints: this.breakpoints,
+      sourceMaps: this.sourceMaps,
+      skipFiles: this.skipFiles,
+      travel: this.travel,
+      program: this.args?.program,
+      now: () => ({ state: this.runState.now, entry: this.entryStops }),
     });
     // A pause of a debuggee replaced meanwhile (restart) is no longer the session's.
     if (cdp !== this.cdp) return;
@@ -390,12 +434,17 @@ export class ReplayController {
     this.runState.setPhase({ kind: 'paused', frames, runTo: endsRunTo ? undefined : runToOf(this.runState.now) });
     const consumed = this.dbos?.consumed.size ?? 0;
     if (this.runState.kind === 'travelling') {
-      this.quietStop(info, frames, consumed).catch((err: unknown) => this.travel.abort(err instanceof Error ? err : new Error(String(err))));
+      this.quietStop(info, frames, consumed).catch((err: unknown) =>
+        this.travel.abort(err instanceof Error ? err : new Error(String(err))),
+      );
       return;
     }
     this.travel.recordStop(info, consumed);
     this.prepareStandby();
-    const messages = this.dbos && info.reason === 'step' && before?.kind === 'running' ? durableCallLines(this.dbos, before.action) : undefined;
+    const messages =
+      this.dbos && info.reason === 'step' && before?.kind === 'running'
+        ? durableCallLines(this.dbos, before.action)
+        : undefined;
     if (!messages) {
       this.stoppedEmitter.fire(info);
       return;
@@ -434,7 +483,12 @@ export class ReplayController {
     if (this.runState.kind !== 'travelling') this.travel.recordAction(action, this.inForce());
     if (this.dbos) this.dbos.consumedSinceResume = [];
     if (typeof action === 'object') await this.requireReplay().setRunTo(action.runTo);
-    const methods = { continue: 'Debugger.resume', next: 'Debugger.stepOver', stepIn: 'Debugger.stepInto', stepOut: 'Debugger.stepOut' } as const;
+    const methods = {
+      continue: 'Debugger.resume',
+      next: 'Debugger.stepOver',
+      stepIn: 'Debugger.stepInto',
+      stepOut: 'Debugger.stepOut',
+    } as const;
     const cdp = this.requireCdp();
     const paused = this.requirePaused();
     this.runState.setPhase(running(action, paused.runTo));
@@ -443,25 +497,35 @@ export class ReplayController {
 
   private requireReplay(): DbosChannel {
     if (!this.dbos) {
-      throw new AdapterError(ErrorCode.NotReplaying, 'Time travel needs a recorded workflow: launch with "workflowId" or "traceFile".');
+      throw new AdapterError(
+        ErrorCode.NotReplaying,
+        'Time travel needs a recorded workflow: launch with "workflowId" or "traceFile".',
+      );
     }
     return this.dbos;
   }
 
   private async resumeSilently(cdp: CdpClient): Promise<void> {
-    await cdp.send('Debugger.resume', {}).catch((err) => log('replay', `resume failed: ${err instanceof Error ? err.message : String(err)}`));
+    await cdp
+      .send('Debugger.resume', {})
+      .catch((err) => log('replay', `resume failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private onDebuggeeExit(debuggee: DebuggeeProcess, e: DebuggeeExit): void {
     if (debuggee !== this.debuggee || this.silenced.has(debuggee)) return;
-    if (this.runState.kind === 'travelling') this.travel.abort(new Error(`the program exited (${describeExit(e.code, e.signal)}) before reaching that stop`));
+    if (this.runState.kind === 'travelling')
+      this.travel.abort(new Error(`the program exited (${describeExit(e.code, e.signal)}) before reaching that stop`));
     this.runState.enter({ kind: 'exited' });
     this.cdp?.dispose();
     this.breakpoints.detach();
-    const program = this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
+    const program =
+      this.args?.program ?? (this.args?.modules.length ? `loading ${this.args.modules.join(', ')}` : 'the program');
     const message = exitMessage(e, {
-      program, killedByUs: this.killedByUs, replay: !!this.plan?.replay,
-      verdict: this.plan?.replay ? readVerdict(this.plan.replay) : undefined, replayStarted: !!this.dbos?.lastEvent,
+      program,
+      killedByUs: this.killedByUs,
+      replay: !!this.plan?.replay,
+      verdict: this.plan?.replay ? readVerdict(this.plan.replay) : undefined,
+      replayStarted: !!this.dbos?.lastEvent,
     });
     this.exitedEmitter.fire({ code: e.code, signal: e.signal, message });
   }
@@ -475,14 +539,20 @@ export class ReplayController {
   private requirePaused(): Extract<Phase, { kind: 'paused' }> {
     const phase = this.runState.phase;
     if (phase?.kind !== 'paused') {
-      throw new AdapterError(ErrorCode.NotPaused, phase?.kind === 'running' ? 'The program is running; pause it first.' : 'The program is not paused.');
+      throw new AdapterError(
+        ErrorCode.NotPaused,
+        phase?.kind === 'running' ? 'The program is running; pause it first.' : 'The program is not paused.',
+      );
     }
     return phase;
   }
 
   private requireCdp(): CdpClient {
     if (!this.cdp || this.cdp.isClosed || this.runState.kind === 'idle' || this.runState.kind === 'exited') {
-      throw new AdapterError(ErrorCode.NotLaunched, this.runState.kind === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.');
+      throw new AdapterError(
+        ErrorCode.NotLaunched,
+        this.runState.kind === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.',
+      );
     }
     return this.cdp;
   }

@@ -24,7 +24,8 @@ export interface ReverseSearch {
 }
 
 /** A stop of the history, or a pass inside segment `segment` (between stop segment-1 and stop segment). */
-export type ReverseChoice = { kind: 'stop'; index: number } | { kind: 'pass'; segment: number; ending: { gate: GateTarget; stop: TargetStop } };
+export type ReverseChoice =
+  { kind: 'stop'; index: number } | { kind: 'pass'; segment: number; ending: { gate: GateTarget; stop: TargetStop } };
 
 export function latestEarlierStop(input: ReverseSearch): ReverseChoice {
   const { trace, seqs, history } = input;
@@ -36,7 +37,8 @@ export function latestEarlierStop(input: ReverseSearch): ReverseChoice {
   for (let i = trace.length - 1; i >= 0 && trace[i].seq === boundary - 1; i--) {
     const t = trace[i];
     // The hook stops right after the operation it reports: only the very last entry can be it.
-    const atHere = t.kind === 'op' ? input.pausedAtOperation && i === trace.length - 1 : !seen.has(t.id) && input.boundHere(t.id);
+    const atHere =
+      t.kind === 'op' ? input.pausedAtOperation && i === trace.length - 1 : !seen.has(t.id) && input.boundHere(t.id);
     if (!atHere) break;
     if (t.kind === 'bp') seen.add(t.id);
     boundary = t.seq;
@@ -44,21 +46,46 @@ export function latestEarlierStop(input: ReverseSearch): ReverseChoice {
   // Recorded exception stops (and the entry stop) sit just after the passes up to their clock; else the first stop.
   let best: { key: number; pick: ReverseChoice } = { key: -1, pick: { kind: 'stop', index: 0 } };
   for (let j = 0; j < here; j++) {
-    if (history[j].reason === 'exception' || history[j].reason === 'entry') best = { key: seqs[j] + 0.5, pick: { kind: 'stop', index: j } };
+    if (history[j].reason === 'exception' || history[j].reason === 'entry')
+      best = { key: seqs[j] + 0.5, pick: { kind: 'stop', index: j } };
   }
   const segmentOf = (seq: number) => seqs.findIndex((s) => s >= seq);
-  const functionStops = input.functionStops(trace.filter((t): t is OperationEntry => t.kind === 'op' && t.seq < boundary));
+  const functionStops = input.functionStops(
+    trace.filter((t): t is OperationEntry => t.kind === 'op' && t.seq < boundary),
+  );
   for (const t of trace) {
     if (t.seq >= boundary || t.seq <= best.key) continue;
     if (t.kind === 'bp') {
       if (!input.stopsAtPass(t.id, t.n)) continue;
-      best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
-        gate: { bp: t.id, n: t.n }, stop: { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: [t.id] } } } };
+      best = {
+        key: t.seq,
+        pick: {
+          kind: 'pass',
+          segment: segmentOf(t.seq),
+          ending: {
+            gate: { bp: t.id, n: t.n },
+            stop: { reason: 'breakpoint', description: 'Paused on breakpoint', breakpointIds: [t.id] },
+          },
+        },
+      };
     } else {
       const ids = functionStops.get(t.seq);
       if (!ids) continue;
-      best = { key: t.seq, pick: { kind: 'pass', segment: segmentOf(t.seq), ending: {
-        gate: { op: t.ops }, stop: { reason: 'function breakpoint', description: `Paused before recorded operation #${t.functionId} ${t.name}`, breakpointIds: ids } } } };
+      best = {
+        key: t.seq,
+        pick: {
+          kind: 'pass',
+          segment: segmentOf(t.seq),
+          ending: {
+            gate: { op: t.ops },
+            stop: {
+              reason: 'function breakpoint',
+              description: `Paused before recorded operation #${t.functionId} ${t.name}`,
+              breakpointIds: ids,
+            },
+          },
+        },
+      };
     }
   }
   return best.pick;

@@ -10,22 +10,22 @@ export type Phase =
   /** Started (or being started), connected, waiting for run(); `prerun`: a standby already paused at the program's first line. */
   | { kind: 'launching'; prerun: PausedEvent | undefined }
   | {
-    kind: 'running';
-    /** What the user (or a time travel re-run) resumed with; a run starts with 'continue' or a run to an operation. */
-    action: TravelAction;
-    /** A pause was requested: the next pause is that request's (unless something else claims it). */
-    pausing: boolean;
-    /** Running to recorded operation #runTo: breakpoints on the way are passed. */
-    runTo: number | undefined;
-    /** A step out of skipped code (the runtime, Node internals) already taken by this step, to give up after 20. */
-    stepOuts: number;
-  }
+      kind: 'running';
+      /** What the user (or a time travel re-run) resumed with; a run starts with 'continue' or a run to an operation. */
+      action: TravelAction;
+      /** A pause was requested: the next pause is that request's (unless something else claims it). */
+      pausing: boolean;
+      /** Running to recorded operation #runTo: breakpoints on the way are passed. */
+      runTo: number | undefined;
+      /** A step out of skipped code (the runtime, Node internals) already taken by this step, to give up after 20. */
+      stepOuts: number;
+    }
   | {
-    kind: 'paused';
-    frames: CallFrame[];
-    /** An exception stop on the way to an operation does not end the run to it: resuming runs on to it. */
-    runTo: number | undefined;
-  };
+      kind: 'paused';
+      frames: CallFrame[];
+      /** An exception stop on the way to an operation does not end the run to it: resuming runs on to it. */
+      runTo: number | undefined;
+    };
 
 export type RunState =
   | { kind: 'idle' }
@@ -44,7 +44,11 @@ export interface EntryStops {
   workflowBreakpoint: string | undefined;
 }
 
-export const NO_ENTRY_STOPS: EntryStops = { program: false, programBreakpoint: undefined, workflowBreakpoint: undefined };
+export const NO_ENTRY_STOPS: EntryStops = {
+  program: false,
+  programBreakpoint: undefined,
+  workflowBreakpoint: undefined,
+};
 
 /** The debuggee's phase, travelling or not; idle and exited have none. */
 export function phaseOf(state: RunState): Phase | undefined {
@@ -59,7 +63,13 @@ export function withPhase(state: RunState, phase: Phase): RunState {
 
 /** Running from a pause (or the launch) with `action`. */
 export function running(action: TravelAction, runTo: number | undefined): Phase {
-  return { kind: 'running', action, pausing: false, runTo: typeof action === 'object' ? action.runTo : runTo, stepOuts: 0 };
+  return {
+    kind: 'running',
+    action,
+    pausing: false,
+    runTo: typeof action === 'object' ? action.runTo : runTo,
+    stepOuts: 0,
+  };
 }
 
 export function isStep(action: TravelAction): boolean {
@@ -82,9 +92,13 @@ export function runToOf(state: RunState): number | undefined {
 /** One line for the log. */
 export function describeState(state: RunState): string {
   const p = phaseOf(state);
-  const phase = !p ? '' : p.kind === 'running'
-    ? `running ${typeof p.action === 'object' ? `to #${p.action.runTo}` : p.action}${p.pausing ? ' (pause requested)' : ''}${p.runTo !== undefined ? ` runTo #${p.runTo}` : ''}`
-    : p.kind === 'paused' ? `paused (${p.frames.length} frames)` : `launching${p.prerun ? ' (pre-run)' : ''}`;
+  const phase = !p
+    ? ''
+    : p.kind === 'running'
+      ? `running ${typeof p.action === 'object' ? `to #${p.action.runTo}` : p.action}${p.pausing ? ' (pause requested)' : ''}${p.runTo !== undefined ? ` runTo #${p.runTo}` : ''}`
+      : p.kind === 'paused'
+        ? `paused (${p.frames.length} frames)`
+        : `launching${p.prerun ? ' (pre-run)' : ''}`;
   return state.kind === 'travelling' ? `travelling: ${phase}` : p ? phase : state.kind;
 }
 

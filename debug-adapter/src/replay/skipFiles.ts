@@ -9,12 +9,15 @@ export class SkipFiles {
 
   constructor(globs: string[]) {
     this.skipInternals = globs.some((g) => g.startsWith('<node_internals>'));
-    this.pathRegexes = globs.filter((g) => !g.startsWith('<node_internals>')).map((g) => globToRegExp(g.replace(/\\/g, '/')));
+    this.pathRegexes = globs
+      .filter((g) => !g.startsWith('<node_internals>'))
+      .map((g) => globToRegExp(g.replace(/\\/g, '/')));
   }
 
   /** Whether a script URL (or a mapped source path) is skipped. */
   matches(urlOrPath: string): boolean {
-    if (urlOrPath.startsWith('node:') || (!urlOrPath.includes('/') && !urlOrPath.includes('\\') && urlOrPath !== '')) return this.skipInternals;
+    if (urlOrPath.startsWith('node:') || (!urlOrPath.includes('/') && !urlOrPath.includes('\\') && urlOrPath !== ''))
+      return this.skipInternals;
     const p = urlToPath(urlOrPath).replace(/\\/g, '/');
     return this.pathRegexes.some((r) => r.test(p));
   }

@@ -14,7 +14,12 @@ describe('source maps', () => {
   it('maps a TypeScript line to generated code and back, through an inline map', async () => {
     const r = ts.transpileModule(readFileSync(src, 'utf8'), {
       fileName: src,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, inlineSourceMap: true, inlineSources: true },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        inlineSourceMap: true,
+        inlineSources: true,
+      },
     });
     const dataUrl = /\/\/# sourceMappingURL=(\S+)/.exec(r.outputText)![1];
     const generated = src.replace(/\.ts$/, '.js');

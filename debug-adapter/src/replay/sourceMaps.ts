@@ -3,7 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SourceMapConsumer, type BasicSourceMapConsumer, type IndexedSourceMapConsumer, type RawSourceMap } from 'source-map';
+import {
+  SourceMapConsumer,
+  type BasicSourceMapConsumer,
+  type IndexedSourceMapConsumer,
+  type RawSourceMap,
+} from 'source-map';
 import { log } from '../logger';
 import { findFiles } from './glob';
 
@@ -24,7 +29,11 @@ export class LoadedSourceMap {
   /** Absolute original path → the source string as written in the map. */
   private readonly sourceKeys = new Map<string, string>();
 
-  constructor(readonly generatedPath: string, private readonly consumer: BasicSourceMapConsumer | IndexedSourceMapConsumer, mapLocation: string) {
+  constructor(
+    readonly generatedPath: string,
+    private readonly consumer: BasicSourceMapConsumer | IndexedSourceMapConsumer,
+    mapLocation: string,
+  ) {
     for (const s of consumer.sources) this.sourceKeys.set(resolveSourcePath(s, mapLocation), s);
   }
 
@@ -46,11 +55,24 @@ export class LoadedSourceMap {
     const lastLine0 = this.lastMappedLine0(key);
     for (let l0 = line0; l0 <= lastLine0; l0++) {
       // Without a column, source-map returns every mapping of the line; with one, only that column's (or the next).
-      const exact = column0 !== undefined && l0 === line0
-        ? this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1, column: column0 }).filter((p) => p.line === null || p.line >= 0)
-        : [];
-      const candidates = exact.length > 0 ? exact : this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1 } as { source: string; line: number; column: number });
-      const valid = candidates.filter((p) => p.line !== null && p.column !== null) as { line: number; column: number }[];
+      const exact =
+        column0 !== undefined && l0 === line0
+          ? this.consumer
+              .allGeneratedPositionsFor({ source: key, line: l0 + 1, column: column0 })
+              .filter((p) => p.line === null || p.line >= 0)
+          : [];
+      const candidates =
+        exact.length > 0
+          ? exact
+          : this.consumer.allGeneratedPositionsFor({ source: key, line: l0 + 1 } as {
+              source: string;
+              line: number;
+              column: number;
+            });
+      const valid = candidates.filter((p) => p.line !== null && p.column !== null) as {
+        line: number;
+        column: number;
+      }[];
       if (valid.length === 0) continue;
       valid.sort((a, b) => a.line - b.line || a.column - b.column);
       return { line0: valid[0].line - 1, column0: valid[0].column };
@@ -60,8 +82,17 @@ export class LoadedSourceMap {
 
   /** Original position of a generated position, or undefined when that code has no mapping (generated helpers). */
   originalFor(line0: number, column0: number): SourcePosition | undefined {
-    let p = this.consumer.originalPositionFor({ line: line0 + 1, column: column0, bias: SourceMapConsumer.GREATEST_LOWER_BOUND });
-    if (p.source === null) p = this.consumer.originalPositionFor({ line: line0 + 1, column: column0, bias: SourceMapConsumer.LEAST_UPPER_BOUND });
+    let p = this.consumer.originalPositionFor({
+      line: line0 + 1,
+      column: column0,
+      bias: SourceMapConsumer.GREATEST_LOWER_BOUND,
+    });
+    if (p.source === null)
+      p = this.consumer.originalPositionFor({
+        line: line0 + 1,
+        column: column0,
+        bias: SourceMapConsumer.LEAST_UPPER_BOUND,
+      });
     if (p.source === null || p.line === null) return undefined;
     const resolved = [...this.sourceKeys].find(([, k]) => k === p.source)?.[0];
     if (!resolved) return undefined;
@@ -95,7 +126,11 @@ export class SourceMapStore {
   private readonly byUrl = new Map<string, Promise<LoadedSourceMap | undefined>>();
 
   /** Starts loading the map of a parsed script; later lookups for that scriptId await it. */
-  loadForScript(scriptId: string, scriptUrl: string, sourceMapURL: string | undefined): Promise<LoadedSourceMap | undefined> {
+  loadForScript(
+    scriptId: string,
+    scriptUrl: string,
+    sourceMapURL: string | undefined,
+  ): Promise<LoadedSourceMap | undefined> {
     const existing = this.byScript.get(scriptId);
     if (existing) return existing;
     let loading: Promise<LoadedSourceMap | undefined> = Promise.resolve(undefined);
@@ -115,7 +150,12 @@ export class SourceMapStore {
   }
 
   /** A parsed script: its URL is kept; its map loads unless it has none or is not the user's (`withMap` false). */
-  scriptParsed(scriptId: string, url: string, sourceMapURL: string | undefined, withMap: boolean): Promise<LoadedSourceMap | undefined> {
+  scriptParsed(
+    scriptId: string,
+    url: string,
+    sourceMapURL: string | undefined,
+    withMap: boolean,
+  ): Promise<LoadedSourceMap | undefined> {
     this.urls.set(scriptId, url);
     return withMap ? this.loadForScript(scriptId, url, sourceMapURL) : Promise.resolve(undefined);
   }
@@ -156,7 +196,7 @@ export class SourceMapStore {
 
   async dispose(): Promise<void> {
     const maps = await Promise.all([...this.byScript.values(), ...this.byUrl.values()]);
-    maps.push(...this.predicted?.maps ?? []);
+    maps.push(...(this.predicted?.maps ?? []));
     this.predicted = undefined;
     this.byScript.clear();
     this.byUrl.clear();
@@ -175,7 +215,9 @@ export async function loadSourceMap(scriptUrl: string, sourceMapURL: string): Pr
       raw = decodeDataUrl(sourceMapURL);
       mapLocation = generatedPath;
     } else {
-      mapLocation = sourceMapURL.startsWith('file:') ? fileURLToPath(sourceMapURL) : path.resolve(path.dirname(generatedPath), sourceMapURL);
+      mapLocation = sourceMapURL.startsWith('file:')
+        ? fileURLToPath(sourceMapURL)
+        : path.resolve(path.dirname(generatedPath), sourceMapURL);
       raw = await readFile(mapLocation, 'utf8');
     }
     const parsed = JSON.parse(raw) as RawSourceMap;

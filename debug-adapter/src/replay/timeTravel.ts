@@ -57,7 +57,7 @@ export class TimeTravel<C> {
 
   /** Every segment of the history (and of a journey under way): their configs and targets must stay re-playable. */
   allSegments(): readonly Segment<C>[] {
-    return [...this.segments, ...this.journey?.segments ?? []];
+    return [...this.segments, ...(this.journey?.segments ?? [])];
   }
 
   /** The segment being re-executed now, during a journey. */
@@ -96,7 +96,10 @@ export class TimeTravel<C> {
    * Plans a re-run to stop `target`, or with `ending`, to a pass inside segment `target` (the stop found there replaces
    * stop `target` and everything after it). `arrived` resolves when the controller reaches it.
    */
-  begin(target: number, options: { announce: boolean; ending?: Segment<C>['target'] }): { first: Segment<C>; arrived: Promise<void> } {
+  begin(
+    target: number,
+    options: { announce: boolean; ending?: Segment<C>['target'] },
+  ): { first: Segment<C>; arrived: Promise<void> } {
     let resolve!: () => void;
     let reject!: (e: Error) => void;
     const arrived = new Promise<void>((res, rej) => {
@@ -124,7 +127,10 @@ export class TimeTravel<C> {
       j.resolve();
       return { arrived: true, announce: j.announce };
     }
-    return { arrived: false, next: j.segments[j.seen + 1] ?? { action: 'continue', config: j.segments[j.seen].config } };
+    return {
+      arrived: false,
+      next: j.segments[j.seen + 1] ?? { action: 'continue', config: j.segments[j.seen].config },
+    };
   }
 
   /** The re-run ended some other way (the program exited, the adapter failed). */

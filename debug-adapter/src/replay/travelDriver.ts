@@ -112,7 +112,8 @@ export class TravelDriver {
     const ms = this.started === undefined ? undefined : Math.round(performance.now() - this.started);
     this.started = undefined;
     return {
-      kind: 'arrived', announce: true,
+      kind: 'arrived',
+      announce: true,
       message: `Travelled back: the replay ran again to here (${here.consumed} recorded operations answered${ms === undefined ? '' : `, ${ms} ms`}).\n`,
       stop: { ...info, description: `${info.description ?? 'Paused'} (travelled back)` },
     };
@@ -121,7 +122,11 @@ export class TravelDriver {
   /** Back to the previous stop. */
   async stepBack(ctx: TravelContext): Promise<void> {
     const target = this.travel.position - 1;
-    if (target < 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it to step back to.');
+    if (target < 0)
+      throw new AdapterError(
+        ErrorCode.TimeTravelFailed,
+        'This is the first stop of the replay: there is nothing before it to step back to.',
+      );
     await this.travelTo(target, ctx);
   }
 
@@ -129,8 +134,16 @@ export class TravelDriver {
   async runBackTo(functionId: number, name: string, consumedIndex: number, ctx: TravelContext): Promise<void> {
     const segment = this.travel.history.findIndex((stop) => stop.consumed > consumedIndex);
     this.started = performance.now();
-    await this.travelTo(segment < 0 ? this.travel.position : segment, ctx, { ending: {
-      gate: { functionId }, stop: { reason: 'step', description: `Ran to recorded operation #${functionId} ${name}`.trimEnd(), breakpointIds: [] } } });
+    await this.travelTo(segment < 0 ? this.travel.position : segment, ctx, {
+      ending: {
+        gate: { functionId },
+        stop: {
+          reason: 'step',
+          description: `Ran to recorded operation #${functionId} ${name}`.trimEnd(),
+          breakpointIds: [],
+        },
+      },
+    });
   }
 
   /**
@@ -141,7 +154,11 @@ export class TravelDriver {
     const current = this.configOf(ctx);
     if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
       // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
-      if (this.travel.position === 0) throw new AdapterError(ErrorCode.TimeTravelFailed, 'This is the first stop of the replay: there is nothing before it.');
+      if (this.travel.position === 0)
+        throw new AdapterError(
+          ErrorCode.TimeTravelFailed,
+          'This is the first stop of the replay: there is nothing before it.',
+        );
       await this.travelTo(this.travel.previousBreak(), ctx);
       return;
     }
@@ -161,13 +178,26 @@ export class TravelDriver {
     } finally {
       this.tracing = undefined;
     }
-    log('replay', `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`);
+    log(
+      'replay',
+      `reverse continue trace: ${trace.filter((x) => x.kind === 'bp').length} breakpoint passes, ${trace.filter((x) => x.kind === 'op').length} operations, clock at stops ${seqs.join(', ')}`,
+    );
     const { breakpoints } = this;
     const choice = latestEarlierStop({
-      trace, seqs, history,
+      trace,
+      seqs,
+      history,
       pausedAtOperation: !!top && !!ctx.dbos?.isPauseScript(top.url),
-      boundHere: (id) => !!top && !!breakpoints.byId(id)?.locations.some((l) => l.scriptId === top.frame.location.scriptId
-        && l.lineNumber === top.frame.location.lineNumber && (l.columnNumber ?? 0) === (top.frame.location.columnNumber ?? 0)),
+      boundHere: (id) =>
+        !!top &&
+        !!breakpoints
+          .byId(id)
+          ?.locations.some(
+            (l) =>
+              l.scriptId === top.frame.location.scriptId &&
+              l.lineNumber === top.frame.location.lineNumber &&
+              (l.columnNumber ?? 0) === (top.frame.location.columnNumber ?? 0),
+          ),
       stopsAtPass: (id, n) => {
         const bp = breakpoints.byId(id);
         return !!bp && breakpoints.isCurrent(id) && bp.spec.logMessage === undefined && (!bp.hitTest || bp.hitTest(n));
@@ -183,10 +213,20 @@ export class TravelDriver {
    * Re-runs the program to stop `target` of this run (or to a pass inside segment `target`), quietly re-executing the
    * actions that led there under the breakpoints in force then. Resolves with the stop it arrived at.
    */
-  private async travelTo(target: number, ctx: TravelContext, options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {}): Promise<QuietPause> {
-    const { first, arrived } = this.travel.begin(target, { announce: options.announce ?? true, ending: options.ending });
+  private async travelTo(
+    target: number,
+    ctx: TravelContext,
+    options: { announce?: boolean; ending?: Segment<TravelConfig>['target'] } = {},
+  ): Promise<QuietPause> {
+    const { first, arrived } = this.travel.begin(target, {
+      announce: options.announce ?? true,
+      ending: options.ending,
+    });
     this.started ??= performance.now();
-    log('replay', `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`);
+    log(
+      'replay',
+      `travel to stop ${target}${options.ending ? ` ending at ${JSON.stringify(options.ending.gate)}` : ''}`,
+    );
     try {
       this.arrival = undefined;
       await ctx.relaunch(first.action);
@@ -195,7 +235,10 @@ export class TravelDriver {
       return this.arrival;
     } catch (e) {
       this.abort(e instanceof Error ? e : new Error(String(e)));
-      throw new AdapterError(ErrorCode.TimeTravelFailed, `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`);
+      throw new AdapterError(
+        ErrorCode.TimeTravelFailed,
+        `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 
@@ -214,12 +257,22 @@ export class TravelDriver {
 
   /** Replaced breakpoints stay bound only while some part of the history still needs them. */
   private retainBreakpoints(): void {
-    this.breakpoints.retain(new Set(this.travel.allSegments().flatMap((s) =>
-      [...s.config.breakpoints, ...s.target && 'bp' in s.target.gate ? [s.target.gate.bp] : []])));
+    this.breakpoints.retain(
+      new Set(
+        this.travel
+          .allSegments()
+          .flatMap((s) => [...s.config.breakpoints, ...(s.target && 'bp' in s.target.gate ? [s.target.gate.bp] : [])]),
+      ),
+    );
   }
 }
 
 function sameConfig(a: TravelConfig, b: TravelConfig): boolean {
-  return a.dbos?.functionBreakpoints === b.dbos?.functionBreakpoints && a.dbos?.filters === b.dbos?.filters && a.filters === b.filters
-    && a.breakpoints.length === b.breakpoints.length && a.breakpoints.every((id, i) => id === b.breakpoints[i]);
+  return (
+    a.dbos?.functionBreakpoints === b.dbos?.functionBreakpoints &&
+    a.dbos?.filters === b.dbos?.filters &&
+    a.filters === b.filters &&
+    a.breakpoints.length === b.breakpoints.length &&
+    a.breakpoints.every((id, i) => id === b.breakpoints[i])
+  );
 }

@@ -50,10 +50,18 @@ function write(cdp: CdpClient, fields: Partial<GateData>): Promise<void> {
 }
 
 /** Reads a field of the gate's data and, if `reset` is given, sets it to that. */
-function take<K extends keyof GateData>(cdp: CdpClient, field: K, reset?: GateData[K]): Promise<GateData[K] | undefined> {
+function take<K extends keyof GateData>(
+  cdp: CdpClient,
+  field: K,
+  reset?: GateData[K],
+): Promise<GateData[K] | undefined> {
   const read = `${SHARED} ? ${SHARED}.gate.${field} : undefined`;
-  return run(cdp, reset === undefined ? `(${read})`
-    : `(() => { const v = ${read}; if (${SHARED}) ${SHARED}.gate.${field} = ${JSON.stringify(reset)}; return v; })()`);
+  return run(
+    cdp,
+    reset === undefined
+      ? `(${read})`
+      : `(() => { const v = ${read}; if (${SHARED}) ${SHARED}.gate.${field} = ${JSON.stringify(reset)}; return v; })()`,
+  );
 }
 
 /** Sets which breakpoints stop and where the run must stop; clears `reached`. */

@@ -72,7 +72,10 @@ function describeObject(obj: RemoteObject): string {
       return `${description} {${(preview.entries ?? []).map((e) => previewText(e.value)).join(', ')}${preview.overflow ? ', …' : ''}}`;
     case 'array':
     case 'typedarray':
-      return `${description} [${preview.properties.filter((p) => /^\d+$/.test(p.name)).map(propertyText).join(', ')}${preview.overflow ? ', …' : ''}]`;
+      return `${description} [${preview.properties
+        .filter((p) => /^\d+$/.test(p.name))
+        .map(propertyText)
+        .join(', ')}${preview.overflow ? ', …' : ''}]`;
     default: {
       const body = preview.properties.map((p) => `${p.name}: ${propertyText(p)}`).join(', ');
       const prefix = description === 'Object' ? '' : `${description} `;

@@ -28,14 +28,28 @@ export interface WarmDebuggee {
  */
 export function canPrerun(args: ValidatedLaunchArguments): boolean {
   const preloadFlag = /^(?:-r|--require|--import|--loader|--experimental-loader)(?:=|$)/;
-  const nodeOptions = [args.env.NODE_OPTIONS, process.env.NODE_OPTIONS].filter((o): o is string => typeof o === 'string').join(' ');
-  return !!args.program && path.basename(args.runtimeExecutable).replace(/\.exe$/i, '') === 'node'
-    && !args.runtimeArgs.some((a) => preloadFlag.test(a)) && !/(?:^|\s)(?:-r|--require|--import|--loader)/.test(nodeOptions);
+  const nodeOptions = [args.env.NODE_OPTIONS, process.env.NODE_OPTIONS]
+    .filter((o): o is string => typeof o === 'string')
+    .join(' ');
+  return (
+    !!args.program &&
+    path.basename(args.runtimeExecutable).replace(/\.exe$/i, '') === 'node' &&
+    !args.runtimeArgs.some((a) => preloadFlag.test(a)) &&
+    !/(?:^|\s)(?:-r|--require|--import|--loader)/.test(nodeOptions)
+  );
 }
 
 /** Runs a standby debuggee up to the first line of its program (see canPrerun); undefined if it went anywhere else. */
-async function prerunToProgram(cdp: CdpClient, program: string, scripts: WarmDebuggee['scripts']): Promise<PausedEvent | undefined> {
-  const entry = await cdp.send('Debugger.setBreakpointByUrl', { urlRegex: urlRegexForPath(program), lineNumber: 0, columnNumber: 0 });
+async function prerunToProgram(
+  cdp: CdpClient,
+  program: string,
+  scripts: WarmDebuggee['scripts'],
+): Promise<PausedEvent | undefined> {
+  const entry = await cdp.send('Debugger.setBreakpointByUrl', {
+    urlRegex: urlRegexForPath(program),
+    lineNumber: 0,
+    columnNumber: 0,
+  });
   let listener: { dispose(): void } | undefined;
   try {
     return await new Promise<PausedEvent | undefined>((resolve) => {
@@ -65,22 +79,35 @@ async function prerunToProgram(cdp: CdpClient, program: string, scripts: WarmDeb
   }
 }
 
-export async function startDebuggee(args: ValidatedLaunchArguments, plan: LaunchPlan, prerun = false): Promise<WarmDebuggee> {
+export async function startDebuggee(
+  args: ValidatedLaunchArguments,
+  plan: LaunchPlan,
+  prerun = false,
+): Promise<WarmDebuggee> {
   const replay = plan.replay;
   // A replay starts as the replay launcher built it (preload, entry, environment); plain debugging as launch.json says.
   const env: Record<string, string | undefined> = replay ? { ...replay.env } : { ...process.env };
   if (!replay) for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
-  const programArgs = replay ? [replay.entry, ...args.args]
-    : args.program ? [args.program, ...args.args]
+  const programArgs = replay
+    ? [replay.entry, ...args.args]
+    : args.program
+      ? [args.program, ...args.args]
       : ['-e', args.modules.map((m) => `require(${JSON.stringify(m)});`).join('\n'), ...args.args];
   const debuggee = await DebuggeeProcess.start({
-    runtimeExecutable: args.runtimeExecutable, runtimeArgs: args.runtimeArgs, preload: replay?.preload ?? [], programArgs, cwd: args.cwd, env,
+    runtimeExecutable: args.runtimeExecutable,
+    runtimeArgs: args.runtimeArgs,
+    preload: replay?.preload ?? [],
+    programArgs,
+    cwd: args.cwd,
+    env,
   });
   try {
     const cdp = await CdpClient.connect(debuggee.inspectorUrl);
     // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
     const scripts: WarmDebuggee['scripts'] = new Map();
-    const listening = cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, { url: e.url, sourceMapURL: e.sourceMapURL }));
+    const listening = cdp.on('Debugger.scriptParsed', (e) =>
+      scripts.set(e.scriptId, { url: e.url, sourceMapURL: e.sourceMapURL }),
+    );
     await cdp.send('Runtime.enable', {});
     await cdp.send('Debugger.enable', {});
     if (plan.replay) {
@@ -102,15 +129,20 @@ export async function startDebuggee(args: ValidatedLaunchArguments, plan: Launch
 
 /** The spare debuggee: one at a time, made for one set of launch arguments and plan. */
 export class StandbyDebuggee {
-  private pending: { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
+  private pending:
+    { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
 
   /** Starts one unless one is on its way. */
   start(args: ValidatedLaunchArguments, plan: LaunchPlan): void {
     if (this.pending) return;
-    this.pending = { args, plan, ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
-      log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    }) };
+    this.pending = {
+      args,
+      plan,
+      ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
+        log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }),
+    };
   }
 
   /** The spare if it was made for these arguments and plan and is still alive; any other one is ended. */

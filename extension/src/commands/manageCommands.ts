@@ -9,9 +9,16 @@ import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
 import { registerCommand, type CommandHandler } from './registerCommand.js';
 import { errors } from '../errors.js';
 
-export function registerManageCommands(context: vscode.ExtensionContext, deps: {
-  connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; manager: WorkflowManager; log: vscode.LogOutputChannel;
-}): void {
+export function registerManageCommands(
+  context: vscode.ExtensionContext,
+  deps: {
+    connection: ConnectionManager;
+    tree: WorkflowsTreeProvider;
+    view: vscode.TreeView<WorkflowNode>;
+    manager: WorkflowManager;
+    log: vscode.LogOutputChannel;
+  },
+): void {
   const { connection, tree, view, manager, log } = deps;
   const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
 
@@ -21,11 +28,17 @@ export function registerManageCommands(context: vscode.ExtensionContext, deps: {
     const answer = await vscode.window.showWarningMessage(c.message, { modal: true, detail: c.detail }, c.button);
     if (answer !== c.button) return;
     log.info(`${action.kind} ${action.workflowId} at ${target} (confirmed)`);
-    const forked = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${c.button}: ${action.workflowId}…` },
-      () => manager.run(action));
+    const forked = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `${c.button}: ${action.workflowId}…` },
+      () => manager.run(action),
+    );
     tree.refresh();
-    vscode.window.setStatusBarMessage(forked ? `Forked ${action.workflowId} as ${forked}` : `${c.button}: done for ${action.workflowId}`, 5000);
-    if (forked) log.info(`Forked ${action.workflowId} from step ${(action as { startStep: number }).startStep} as ${forked}`);
+    vscode.window.setStatusBarMessage(
+      forked ? `Forked ${action.workflowId} as ${forked}` : `${c.button}: done for ${action.workflowId}`,
+      5000,
+    );
+    if (forked)
+      log.info(`Forked ${action.workflowId} from step ${(action as { startStep: number }).startStep} as ${forked}`);
   };
 
   const workflowNode = (node?: WorkflowNode) => {
@@ -50,18 +63,36 @@ export function registerManageCommands(context: vscode.ExtensionContext, deps: {
     const n = node ?? view.selection[0];
     if (n?.kind === 'operation') {
       const d = await tree.detail(n.workflowId);
-      await perform({ kind: 'fork', workflowId: n.workflowId, name: d.summary.name, startStep: n.op.function_id, stepName: n.op.function_name });
+      await perform({
+        kind: 'fork',
+        workflowId: n.workflowId,
+        name: d.summary.name,
+        startStep: n.op.function_id,
+        stepName: n.op.function_name,
+      });
       return;
     }
     const s = workflowNode(n);
     const d = await tree.detail(s.workflowId);
     type Pick = vscode.QuickPickItem & { step: number; stepName?: string };
     const steps: Pick[] = d.exported.operation_outputs.map((op) => ({
-      label: `${op.function_id} ${op.function_name}`, description: op.error ? 'threw' : undefined, step: op.function_id, stepName: op.function_name,
+      label: `${op.function_id} ${op.function_name}`,
+      description: op.error ? 'threw' : undefined,
+      step: op.function_id,
+      stepName: op.function_name,
     }));
     const next = (d.exported.operation_outputs.at(-1)?.function_id ?? -1) + 1;
     steps.push({ label: `${next} (after the last recorded step)`, step: next });
-    const picked = await vscode.window.showQuickPick(steps, { title: `Fork ${s.workflowId} from which step? Steps before it keep their recorded results.` });
-    if (picked) await perform({ kind: 'fork', workflowId: s.workflowId, name: s.name, startStep: picked.step, stepName: picked.stepName });
+    const picked = await vscode.window.showQuickPick(steps, {
+      title: `Fork ${s.workflowId} from which step? Steps before it keep their recorded results.`,
+    });
+    if (picked)
+      await perform({
+        kind: 'fork',
+        workflowId: s.workflowId,
+        name: s.name,
+        startStep: picked.step,
+        stepName: picked.stepName,
+      });
   });
 }

@@ -28,11 +28,14 @@ function folderFor(uri?: vscode.Uri): vscode.WorkspaceFolder | undefined {
 
 async function start(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<void> {
   const started = await vscode.debug.startDebugging(folder, config);
-  if (!started) vscode.window.setStatusBarMessage('DBOS Replay: the replay did not start (see the DBOS Replay output).', 5000);
+  if (!started)
+    vscode.window.setStatusBarMessage('DBOS Replay: the replay did not start (see the DBOS Replay output).', 5000);
 }
 
-export function registerReplayCommands(context: vscode.ExtensionContext,
-  deps: { connection: ConnectionManager; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel }): void {
+export function registerReplayCommands(
+  context: vscode.ExtensionContext,
+  deps: { connection: ConnectionManager; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel },
+): void {
   const { connection, view, log } = deps;
   const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
   const selected = (node?: WorkflowNode) => workflowIdOf(node ?? view.selection[0]);
@@ -45,10 +48,17 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
     if (isWorkflowCommandArgs(arg)) {
       const label = workflowLabel(arg);
       const id = await pickWorkflow(connection, {
-        title: `Replay which run of ${label}?`, filter: filterForWorkflow(arg),
+        title: `Replay which run of ${label}?`,
+        filter: filterForWorkflow(arg),
         emptyText: `No recorded runs of ${label} in this database. Run the workflow, or enter a workflow ID.`,
       });
-      if (id) await start(folderFor(vscode.Uri.parse(arg.uri)), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${id}`, workflowId: id });
+      if (id)
+        await start(folderFor(vscode.Uri.parse(arg.uri)), {
+          type: DEBUG_TYPE,
+          request: 'launch',
+          name: `Replay ${id}`,
+          workflowId: id,
+        });
       return;
     }
     const id = selected(arg) ?? (await pickWorkflow(connection));
@@ -57,8 +67,10 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
 
   register('dbosReplay.replayWorkflowById', async () => {
     const id = await vscode.window.showInputBox({
-      title: 'Replay a recorded workflow', prompt: 'The workflow ID (as in the Workflows view or `dbos-replay list`).',
-      ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter a workflow ID.'),
+      title: 'Replay a recorded workflow',
+      prompt: 'The workflow ID (as in the Workflows view or `dbos-replay list`).',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Enter a workflow ID.'),
     });
     if (id?.trim()) await replay(id.trim());
   });
@@ -69,17 +81,29 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
   register('dbosReplay.runToOperation', (arg?: unknown) => runToOperation(connection, arg));
 
   register('dbosReplay.openTraceFile', async (uri?: vscode.Uri) => {
-    const file = uri ?? (await vscode.window.showOpenDialog({
-      title: 'Replay a trace file offline', canSelectMany: false, openLabel: 'Replay',
-      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Trace files': ['json'], 'All files': ['*'] },
-    }))?.[0];
+    const file =
+      uri ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Replay a trace file offline',
+          canSelectMany: false,
+          openLabel: 'Replay',
+          defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+          filters: { 'Trace files': ['json'], 'All files': ['*'] },
+        })
+      )?.[0];
     if (!file) return;
     const check = await checkTraceFile(file.fsPath);
     if (!check.ok) {
       void vscode.window.showErrorMessage(`DBOS Replay: ${check.message}`, { modal: true });
       return;
     }
-    await start(folderFor(file), { type: DEBUG_TYPE, request: 'launch', name: `Replay ${check.rootWorkflowId} (${path.basename(file.fsPath)})`, traceFile: file.fsPath });
+    await start(folderFor(file), {
+      type: DEBUG_TYPE,
+      request: 'launch',
+      name: `Replay ${check.rootWorkflowId} (${path.basename(file.fsPath)})`,
+      traceFile: file.fsPath,
+    });
   });
 
   register('dbosReplay.exportTrace', async (node?: WorkflowNode) => {
@@ -90,29 +114,39 @@ export function registerReplayCommands(context: vscode.ExtensionContext,
     const folder = folderFor();
     const safe = id.replace(/[^\w.-]+/g, '_');
     const target = await vscode.window.showSaveDialog({
-      title: `Export the trace of ${id}`, saveLabel: 'Export Trace',
+      title: `Export the trace of ${id}`,
+      saveLabel: 'Export Trace',
       defaultUri: folder ? vscode.Uri.joinPath(folder.uri, `${safe}.trace.json`) : undefined,
       filters: { 'Trace files': ['json'] },
     });
     if (!target) return;
-    const trace = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Exporting the trace of ${id}…` }, async () => {
-      const t = await history.loadTrace(id);
-      await writeTraceFile(target.fsPath, t);
-      return t;
-    });
+    const trace = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Exporting the trace of ${id}…` },
+      async () => {
+        const t = await history.loadTrace(id);
+        await writeTraceFile(target.fsPath, t);
+        return t;
+      },
+    );
     log.info(`Exported the trace of ${id} (${trace.workflows.length} workflows) to ${target.fsPath}`);
     const choice = await vscode.window.showInformationMessage(
-      `Exported the trace of ${id} (${trace.workflows.length} workflow${trace.workflows.length === 1 ? '' : 's'}) to ${target.fsPath}.`, 'Replay It Offline');
+      `Exported the trace of ${id} (${trace.workflows.length} workflow${trace.workflows.length === 1 ? '' : 's'}) to ${target.fsPath}.`,
+      'Replay It Offline',
+    );
     if (choice) await vscode.commands.executeCommand('dbosReplay.openTraceFile', target);
   });
 
   register('dbosReplay.replayLast', async () => {
     const last = context.workspaceState.get<LastReplay>(LAST_REPLAY);
     if (!last) {
-      void vscode.window.showInformationMessage('No replay yet in this workspace. Pick a workflow in the DBOS Replay view and press Replay.');
+      void vscode.window.showInformationMessage(
+        'No replay yet in this workspace. Pick a workflow in the DBOS Replay view and press Replay.',
+      );
       return;
     }
-    const folder = last.folder ? vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === last.folder) : undefined;
+    const folder = last.folder
+      ? vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === last.folder)
+      : undefined;
     await start(folder ?? folderFor(), last.config);
   });
 }

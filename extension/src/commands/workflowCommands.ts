@@ -4,7 +4,12 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from '../connection/connectionManager.js';
 import { describeUrl } from '../connection/resolveDatabaseUrl.js';
 import { messageForExtension } from '../history/workflowHistory.js';
-import { filterForWorkflow, isWorkflowCommandArgs, workflowLabel, type ViewFilter } from '../languageServer/lensArguments.js';
+import {
+  filterForWorkflow,
+  isWorkflowCommandArgs,
+  workflowLabel,
+  type ViewFilter,
+} from '../languageServer/lensArguments.js';
 import type { WorkflowNode } from '../views/workflowNodes.js';
 import type { WorkflowsTreeProvider } from '../views/workflowsTreeProvider.js';
 import { registerCommand, type CommandHandler } from './registerCommand.js';
@@ -35,7 +40,10 @@ export function filterMessage(f: ViewFilter): string | undefined {
 export function registerWorkflowCommands(
   context: vscode.ExtensionContext,
   deps: {
-    connection: ConnectionManager; tree: WorkflowsTreeProvider; view: vscode.TreeView<WorkflowNode>; log: vscode.LogOutputChannel;
+    connection: ConnectionManager;
+    tree: WorkflowsTreeProvider;
+    view: vscode.TreeView<WorkflowNode>;
+    log: vscode.LogOutputChannel;
     /** Asks the language server to re-read its lens counts (undefined when it does not run). */
     refreshLenses: () => Promise<unknown>;
   },
@@ -44,16 +52,27 @@ export function registerWorkflowCommands(
   const showFilter = () => {
     view.description = describeFilter(tree.currentFilter) || undefined;
     // A connection problem or progress line takes precedence (see extension.ts).
-    if (connection.state.kind === 'connected' || connection.state.kind === 'none') view.message = filterMessage(tree.currentFilter);
+    if (connection.state.kind === 'connected' || connection.state.kind === 'none')
+      view.message = filterMessage(tree.currentFilter);
   };
   const register = (id: string, fn: CommandHandler) => registerCommand(context, log, id, fn);
 
   register('dbosReplay.connect', async () => {
     type Pick = vscode.QuickPickItem & { action: 'type' | 'reconnect' };
     const resolved = await connection.resolve();
-    const items: Pick[] = [{ label: '$(edit) Enter a connection URL…', description: 'postgresql://user@host:5432/app_dbos_sys', action: 'type' }];
+    const items: Pick[] = [
+      {
+        label: '$(edit) Enter a connection URL…',
+        description: 'postgresql://user@host:5432/app_dbos_sys',
+        action: 'type',
+      },
+    ];
     if (resolved) {
-      items.unshift({ label: `$(plug) Connect to ${describeUrl(resolved.url)}`, description: `from ${resolved.source}`, action: 'reconnect' });
+      items.unshift({
+        label: `$(plug) Connect to ${describeUrl(resolved.url)}`,
+        description: `from ${resolved.source}`,
+        action: 'reconnect',
+      });
     }
     const choice = await vscode.window.showQuickPick(items, { title: 'Connect to a DBOS system database' });
     if (!choice) return;
@@ -62,7 +81,8 @@ export function registerWorkflowCommands(
     } else {
       const url = await vscode.window.showInputBox({
         title: 'DBOS system database URL',
-        prompt: 'The Postgres database where DBOS records workflows (system_database_url). A password in it is moved to secret storage.',
+        prompt:
+          'The Postgres database where DBOS records workflows (system_database_url). A password in it is moved to secret storage.',
         placeHolder: 'postgresql://postgres@localhost:5432/myapp_dbos_sys',
         ignoreFocusOut: true,
         validateInput: (v) => {
@@ -83,7 +103,9 @@ export function registerWorkflowCommands(
   register('dbosReplay.refresh', () => {
     tree.refresh();
     // The lenses' counts come from the same database: re-read them too, without holding up the view.
-    refreshLenses().catch((e) => log.warn(`[language server] refreshing the lens counts failed: ${messageForExtension(e)}`));
+    refreshLenses().catch((e) =>
+      log.warn(`[language server] refreshing the lens counts failed: ${messageForExtension(e)}`),
+    );
   });
 
   // "Show runs" lens: the view filtered to that workflow (name and class), revealed.
@@ -93,7 +115,11 @@ export function registerWorkflowCommands(
     showFilter();
     await vscode.commands.executeCommand('dbosReplay.workflows.focus');
     if (!connection.history) {
-      void vscode.window.showInformationMessage(`DBOS Replay is not connected to a DBOS system database, so there are no recorded runs of ${workflowLabel(args)} to show.`, 'Connect…')
+      void vscode.window
+        .showInformationMessage(
+          `DBOS Replay is not connected to a DBOS system database, so there are no recorded runs of ${workflowLabel(args)} to show.`,
+          'Connect…',
+        )
         .then((c) => (c ? vscode.commands.executeCommand('dbosReplay.connect') : undefined));
     }
   });
@@ -102,19 +128,24 @@ export function registerWorkflowCommands(
   register('dbosReplay.filter', async () => {
     const f = tree.currentFilter;
     type Pick = vscode.QuickPickItem & { key: 'status' | 'name' | 'idPrefix' | 'clear' };
-    const choice = await vscode.window.showQuickPick<Pick>([
-      { label: 'Status…', description: f.status?.join(', ') ?? 'any', key: 'status' },
-      { label: 'Workflow name…', description: f.name ?? 'any', key: 'name' },
-      { label: 'ID prefix…', description: f.idPrefix ?? 'any', key: 'idPrefix' },
-      { label: 'Clear filter', key: 'clear' },
-    ], { title: 'Filter recorded workflows' });
+    const choice = await vscode.window.showQuickPick<Pick>(
+      [
+        { label: 'Status…', description: f.status?.join(', ') ?? 'any', key: 'status' },
+        { label: 'Workflow name…', description: f.name ?? 'any', key: 'name' },
+        { label: 'ID prefix…', description: f.idPrefix ?? 'any', key: 'idPrefix' },
+        { label: 'Clear filter', key: 'clear' },
+      ],
+      { title: 'Filter recorded workflows' },
+    );
     if (!choice) return;
     const next: ViewFilter = { ...f };
     if (choice.key === 'clear') {
       tree.setFilter({});
     } else if (choice.key === 'status') {
-      const picked = await vscode.window.showQuickPick(STATUSES.map((s) => ({ label: s, picked: f.status?.includes(s) ?? false })),
-        { title: 'Show workflows with status', canPickMany: true });
+      const picked = await vscode.window.showQuickPick(
+        STATUSES.map((s) => ({ label: s, picked: f.status?.includes(s) ?? false })),
+        { title: 'Show workflows with status', canPickMany: true },
+      );
       if (!picked) return;
       next.status = picked.length ? picked.map((p) => p.label) : undefined;
       tree.setFilter(clean(next));

@@ -3,13 +3,27 @@
 import * as vscode from 'vscode';
 import { messageForExtension, openWorkflowHistory, type WorkflowHistory } from '../history/workflowHistory.js';
 import { openWithPassword } from './openWithPassword.js';
-import { describeUrl, resolveDatabaseUrl, secretKeyFor, splitPassword, withPassword, type ResolvedUrl } from './resolveDatabaseUrl.js';
+import {
+  describeUrl,
+  resolveDatabaseUrl,
+  secretKeyFor,
+  splitPassword,
+  withPassword,
+  type ResolvedUrl,
+} from './resolveDatabaseUrl.js';
 
 export type ConnectionState =
   | { kind: 'none' }
   | { kind: 'connecting'; target: string }
   /** `url` has no password; `password` (from the URL or secret storage) is only ever put into a launch configuration. */
-  | { kind: 'connected'; target: string; source: ResolvedUrl['source']; history: WorkflowHistory; url: string; password: string | undefined }
+  | {
+      kind: 'connected';
+      target: string;
+      source: ResolvedUrl['source'];
+      history: WorkflowHistory;
+      url: string;
+      password: string | undefined;
+    }
   | { kind: 'failed'; target: string; message: string };
 
 const CONTEXT_KEY = 'dbosReplay.connectionState';
@@ -21,7 +35,10 @@ export class ConnectionManager implements vscode.Disposable {
   private current: ConnectionState = { kind: 'none' };
   private generation = 0;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   get state(): ConnectionState {
     return this.current;
@@ -36,7 +53,9 @@ export class ConnectionManager implements vscode.Disposable {
   async connect(interactive: boolean): Promise<void> {
     const resolved = await this.resolve();
     if (!resolved) {
-      this.log.info('No DBOS system database configured (setting dbosReplay.databaseUrl, DBOS_SYSTEM_DATABASE_URL or dbos-config.yaml).');
+      this.log.info(
+        'No DBOS system database configured (setting dbosReplay.databaseUrl, DBOS_SYSTEM_DATABASE_URL or dbos-config.yaml).',
+      );
       await this.setState({ kind: 'none' });
       return;
     }
@@ -47,7 +66,9 @@ export class ConnectionManager implements vscode.Disposable {
   async saveAndConnect(typedUrl: string): Promise<void> {
     const { url, password } = splitPassword(typedUrl);
     const config = vscode.workspace.getConfiguration('dbosReplay');
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     if (password !== undefined) await this.secrets.store(secretKeyFor(url), password);
     await config.update(SETTING_DATABASE_URL, url, target);
     // The configuration listener reconnects too; connecting here makes the command's outcome visible at once.
@@ -98,7 +119,11 @@ export class ConnectionManager implements vscode.Disposable {
       split = splitPassword(resolved.url);
       target = describeUrl(resolved.url);
     } catch {
-      await this.setState({ kind: 'failed', target: '?', message: `The database URL from ${resolved.source} is not a URL. Fix it or run "DBOS Replay: Connect".` });
+      await this.setState({
+        kind: 'failed',
+        target: '?',
+        message: `The database URL from ${resolved.source} is not a URL. Fix it or run "DBOS Replay: Connect".`,
+      });
       return;
     }
     const gen = ++this.generation;
@@ -112,25 +137,37 @@ export class ConnectionManager implements vscode.Disposable {
       stored: async () => this.secrets.get(key),
       store: async (pw) => this.secrets.store(key, pw),
       forget: async () => this.secrets.delete(key),
-      ask: async (refused) => vscode.window.showInputBox({
-        title: `Password for ${user} at ${target}`,
-        prompt: refused
-          ? 'That password was refused. Try again; nothing is stored until one works.'
-          : 'The server asks for a password. It is kept in VS Code\'s secret storage, never in settings or logs.',
-        password: true,
-        ignoreFocusOut: true,
-      }),
+      ask: async (refused) =>
+        vscode.window.showInputBox({
+          title: `Password for ${user} at ${target}`,
+          prompt: refused
+            ? 'That password was refused. Try again; nothing is stored until one works.'
+            : "The server asks for a password. It is kept in VS Code's secret storage, never in settings or logs.",
+          password: true,
+          ignoreFocusOut: true,
+        }),
       stillWanted: () => gen === this.generation,
     });
     if (outcome.kind === 'superseded') return;
     if (outcome.kind === 'opened') {
       this.log.info(`Connected to ${target}${outcome.typed ? '; password kept in secret storage' : ''}`);
-      await this.setState({ kind: 'connected', target, source: resolved.source, history: outcome.handle, url, password: outcome.password });
+      await this.setState({
+        kind: 'connected',
+        target,
+        source: resolved.source,
+        history: outcome.handle,
+        url,
+        password: outcome.password,
+      });
       return;
     }
     const reason = messageForExtension(outcome.error);
     this.log.warn(`Cannot connect to ${target}: ${reason}`);
-    await this.setState({ kind: 'failed', target, message: `Cannot connect to ${target} (from ${resolved.source}): ${reason}` });
+    await this.setState({
+      kind: 'failed',
+      target,
+      message: `Cannot connect to ${target} (from ${resolved.source}): ${reason}`,
+    });
   }
 
   private async setState(next: ConnectionState): Promise<void> {

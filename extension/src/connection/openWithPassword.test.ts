@@ -38,7 +38,11 @@ test('a refused stored password is forgotten; cancelling stores nothing and fail
   assert.equal(outcome.kind, 'failed');
   assert.equal(calls.forgotten, 1);
   assert.deepEqual(calls.stored, []);
-  if (outcome.kind === 'failed') assert.match(messageForExtension(outcome.error), /rejected the password for user 'postgres'.*dbosReplay\.databaseUrl/);
+  if (outcome.kind === 'failed')
+    assert.match(
+      messageForExtension(outcome.error),
+      /rejected the password for user 'postgres'.*dbosReplay\.databaseUrl/,
+    );
 });
 
 test('not interactive: no prompt, a failure', async () => {
@@ -56,7 +60,10 @@ test('a database that is not a DBOS system database says so', async () => {
     assert.equal(outcome.kind, 'failed');
     if (outcome.kind === 'failed') {
       const m = messageForExtension(outcome.error);
-      assert.match(m, /is not a DBOS system database: no table dbos\.workflow_status\. Point the dbosReplay\.databaseUrl setting at/);
+      assert.match(
+        m,
+        /is not a DBOS system database: no table dbos\.workflow_status\. Point the dbosReplay\.databaseUrl setting at/,
+      );
       assert.doesNotMatch(m, /--db|--schema/);
     }
   } finally {

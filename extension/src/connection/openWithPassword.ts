@@ -24,8 +24,12 @@ export type OpenOutcome<H> =
  * `url` has no password; `inUrl` is one the configured URL carried. A stored password that is refused is
  * forgotten; a typed one is stored only after the server accepted it.
  */
-export async function openWithPassword<H>(url: string, inUrl: string | undefined, interactive: boolean,
-  deps: PasswordPrompting<H>): Promise<OpenOutcome<H>> {
+export async function openWithPassword<H>(
+  url: string,
+  inUrl: string | undefined,
+  interactive: boolean,
+  deps: PasswordPrompting<H>,
+): Promise<OpenOutcome<H>> {
   let password = inUrl ?? (await deps.stored());
   let typed = false;
   for (;;) {
@@ -43,7 +47,8 @@ export async function openWithPassword<H>(url: string, inUrl: string | undefined
       if (password !== undefined && !typed && inUrl === undefined) await deps.forget();
       if (!interactive) return { kind: 'failed', error };
       const answer = await deps.ask(password !== undefined);
-      if (answer === undefined || !deps.stillWanted()) return answer === undefined ? { kind: 'failed', error } : { kind: 'superseded' };
+      if (answer === undefined || !deps.stillWanted())
+        return answer === undefined ? { kind: 'failed', error } : { kind: 'superseded' };
       password = answer;
       typed = true;
     }

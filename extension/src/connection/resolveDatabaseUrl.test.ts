@@ -2,20 +2,43 @@
 // Runs in the test process.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeUrl, isPasswordError, resolveDatabaseUrl, secretKeyFor, splitPassword, systemUrlFromDbosConfig, withPassword } from './resolveDatabaseUrl.js';
+import {
+  describeUrl,
+  isPasswordError,
+  resolveDatabaseUrl,
+  secretKeyFor,
+  splitPassword,
+  systemUrlFromDbosConfig,
+  withPassword,
+} from './resolveDatabaseUrl.js';
 
 test('the setting wins over the environment, which wins over dbos-config.yaml', () => {
   const yaml = 'name: shop\nsystem_database_url: postgresql://cfg@db:5432/shop_dbos_sys\n';
   const env = { DBOS_SYSTEM_DATABASE_URL: 'postgresql://env@db/env_sys' };
-  assert.deepEqual(resolveDatabaseUrl({ setting: ' postgresql://s@h/x ', env, dbosConfigYaml: yaml }), { url: 'postgresql://s@h/x', source: 'setting' });
-  assert.deepEqual(resolveDatabaseUrl({ setting: '', env, dbosConfigYaml: yaml }), { url: env.DBOS_SYSTEM_DATABASE_URL, source: 'environment' });
-  assert.deepEqual(resolveDatabaseUrl({ env: {}, dbosConfigYaml: yaml }), { url: 'postgresql://cfg@db:5432/shop_dbos_sys', source: 'dbos-config.yaml' });
+  assert.deepEqual(resolveDatabaseUrl({ setting: ' postgresql://s@h/x ', env, dbosConfigYaml: yaml }), {
+    url: 'postgresql://s@h/x',
+    source: 'setting',
+  });
+  assert.deepEqual(resolveDatabaseUrl({ setting: '', env, dbosConfigYaml: yaml }), {
+    url: env.DBOS_SYSTEM_DATABASE_URL,
+    source: 'environment',
+  });
+  assert.deepEqual(resolveDatabaseUrl({ env: {}, dbosConfigYaml: yaml }), {
+    url: 'postgresql://cfg@db:5432/shop_dbos_sys',
+    source: 'dbos-config.yaml',
+  });
   assert.equal(resolveDatabaseUrl({ env: {} }), undefined);
 });
 
 test('dbos-config.yaml: ${VAR} substitution, and the SDK default <db>_dbos_sys from database_url', () => {
-  assert.equal(systemUrlFromDbosConfig('system_database_url: ${SYS}\n', { SYS: 'postgresql://a@b/c' }), 'postgresql://a@b/c');
-  assert.equal(systemUrlFromDbosConfig('database_url: postgresql://u@h:6543/shop\n', {}), 'postgresql://u@h:6543/shop_dbos_sys');
+  assert.equal(
+    systemUrlFromDbosConfig('system_database_url: ${SYS}\n', { SYS: 'postgresql://a@b/c' }),
+    'postgresql://a@b/c',
+  );
+  assert.equal(
+    systemUrlFromDbosConfig('database_url: postgresql://u@h:6543/shop\n', {}),
+    'postgresql://u@h:6543/shop_dbos_sys',
+  );
   assert.equal(systemUrlFromDbosConfig('name: x\n', {}), undefined);
   assert.equal(systemUrlFromDbosConfig(': : not yaml [', {}), undefined);
 });

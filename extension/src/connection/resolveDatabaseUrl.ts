@@ -12,11 +12,16 @@ export interface ResolvedUrl {
 }
 
 /** First of: the setting, the environment variable, the workspace's dbos-config.yaml. */
-export function resolveDatabaseUrl(input: { setting?: string; env: NodeJS.ProcessEnv; dbosConfigYaml?: string }): ResolvedUrl | undefined {
+export function resolveDatabaseUrl(input: {
+  setting?: string;
+  env: NodeJS.ProcessEnv;
+  dbosConfigYaml?: string;
+}): ResolvedUrl | undefined {
   if (input.setting?.trim()) return { url: input.setting.trim(), source: 'setting' };
   const fromEnv = input.env.DBOS_SYSTEM_DATABASE_URL?.trim();
   if (fromEnv) return { url: fromEnv, source: 'environment' };
-  const fromConfig = input.dbosConfigYaml === undefined ? undefined : systemUrlFromDbosConfig(input.dbosConfigYaml, input.env);
+  const fromConfig =
+    input.dbosConfigYaml === undefined ? undefined : systemUrlFromDbosConfig(input.dbosConfigYaml, input.env);
   return fromConfig ? { url: fromConfig, source: 'dbos-config.yaml' } : undefined;
 }
 

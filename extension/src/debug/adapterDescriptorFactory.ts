@@ -7,12 +7,18 @@ import { ADAPTER_SERVER_PORT_ENV } from '../../../protocol/dapProtocol.js';
 import { errors } from '../errors.js';
 
 export class ReplayAdapterDescriptorFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly extensionPath: string, private readonly logDir: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly extensionPath: string,
+    private readonly logDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     const serverPort = Number(process.env[ADAPTER_SERVER_PORT_ENV]);
     if (Number.isInteger(serverPort) && serverPort > 0) {
-      this.log.info(`Connecting "${session.name}" to the debug adapter serving on 127.0.0.1:${serverPort} (${ADAPTER_SERVER_PORT_ENV})`);
+      this.log.info(
+        `Connecting "${session.name}" to the debug adapter serving on 127.0.0.1:${serverPort} (${ADAPTER_SERVER_PORT_ENV})`,
+      );
       return new vscode.DebugAdapterServer(serverPort, '127.0.0.1');
     }
     const adapter = path.join(this.extensionPath, 'dist', 'debug-adapter.js');
@@ -23,6 +29,8 @@ export class ReplayAdapterDescriptorFactory implements vscode.DebugAdapterDescri
     const logFile = path.join(this.logDir, `debug-adapter-${session.id}.log`);
     this.log.info(`Starting the debug adapter for "${session.name}" (log ${logFile})`);
     // The extension host's own executable: Node in code-server, Electron in desktop VS Code (which needs ELECTRON_RUN_AS_NODE).
-    return new vscode.DebugAdapterExecutable(process.execPath, [adapter, '--log', logFile], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    return new vscode.DebugAdapterExecutable(process.execPath, [adapter, '--log', logFile], {
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
   }
 }

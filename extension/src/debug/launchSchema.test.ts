@@ -13,8 +13,20 @@ const INTERFACE_FILE = path.join(root, 'debug-adapter', 'src', 'launchArguments.
 
 /** tsc fails here when the interface gains or loses a property, before this test even runs. */
 const EVERY_PROPERTY: Record<keyof ReplayLaunchArguments, true> = {
-  program: true, modules: true, args: true, cwd: true, runtimeExecutable: true, runtimeArgs: true, env: true, stopOnEntry: true,
-  skipFiles: true, outFiles: true, workflowId: true, traceFile: true, databaseUrl: true, trace: true,
+  program: true,
+  modules: true,
+  args: true,
+  cwd: true,
+  runtimeExecutable: true,
+  runtimeArgs: true,
+  env: true,
+  stopOnEntry: true,
+  skipFiles: true,
+  outFiles: true,
+  workflowId: true,
+  traceFile: true,
+  databaseUrl: true,
+  trace: true,
 };
 
 interface Member {
@@ -30,7 +42,11 @@ function interfaceMembers(): Map<string, Member> {
     if (!ts.isInterfaceDeclaration(node) || node.name.text !== 'ReplayLaunchArguments') return;
     for (const m of node.members) {
       if (!ts.isPropertySignature(m) || !m.type) continue;
-      const doc = ts.getJSDocCommentsAndTags(m).map((d) => ts.getTextOfJSDocComment((d as ts.JSDoc).comment) ?? '').join(' ').trim();
+      const doc = ts
+        .getJSDocCommentsAndTags(m)
+        .map((d) => ts.getTextOfJSDocComment((d as ts.JSDoc).comment) ?? '')
+        .join(' ')
+        .trim();
       out.set(m.name.getText(sf), { type: m.type.getText(sf), doc });
     }
   });
@@ -54,16 +70,27 @@ test('every ReplayLaunchArguments property has a launch schema entry with a matc
   const members = interfaceMembers();
   assert.deepEqual([...members.keys()].sort(), Object.keys(EVERY_PROPERTY).sort());
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const debuggers = pkg.contributes.debuggers as { type: string; configurationAttributes: { launch: { properties: Record<string, { type: string; description?: string; items?: { type: string } }> } } }[];
+  const debuggers = pkg.contributes.debuggers as {
+    type: string;
+    configurationAttributes: {
+      launch: { properties: Record<string, { type: string; description?: string; items?: { type: string } }> };
+    };
+  }[];
   const props = debuggers.find((d) => d.type === 'dbos-replay')!.configurationAttributes.launch.properties;
-  assert.deepEqual(Object.keys(props).sort(), [...members.keys()].sort(), 'schema properties differ from ReplayLaunchArguments');
+  assert.deepEqual(
+    Object.keys(props).sort(),
+    [...members.keys()].sort(),
+    'schema properties differ from ReplayLaunchArguments',
+  );
   for (const [name, m] of members) {
     const p = props[name];
     assert.equal(p.type, schemaType(m.type), `"${name}": schema type ${p.type}, interface ${m.type}`);
     if (m.type === 'string[]') assert.equal(p.items?.type, 'string', `"${name}" items`);
     assert.ok(m.doc, `ReplayLaunchArguments.${name} has no doc comment`);
-    assert.ok(p.description?.includes(firstSentence(m.doc)),
-      `"${name}": description ${JSON.stringify(p.description)} does not say what the interface does: ${JSON.stringify(firstSentence(m.doc))}`);
+    assert.ok(
+      p.description?.includes(firstSentence(m.doc)),
+      `"${name}": description ${JSON.stringify(p.description)} does not say what the interface does: ${JSON.stringify(firstSentence(m.doc))}`,
+    );
   }
 });
 

@@ -15,7 +15,8 @@ export interface ProgramSources {
   remembered?: string;
 }
 
-export type ProgramSource = 'launch.json' | 'dbos-config.yaml' | 'package.json start' | 'package.json main' | 'remembered';
+export type ProgramSource =
+  'launch.json' | 'dbos-config.yaml' | 'package.json start' | 'package.json main' | 'remembered';
 
 export interface ProgramChoice {
   source: ProgramSource;
@@ -24,7 +25,16 @@ export interface ProgramChoice {
 }
 
 /** Fields of a launch configuration that say what one replay is, never copied from the template. */
-const PER_REPLAY = new Set(['type', 'request', 'name', 'workflowId', 'traceFile', 'preLaunchTask', 'postDebugTask', 'presentation']);
+const PER_REPLAY = new Set([
+  'type',
+  'request',
+  'name',
+  'workflowId',
+  'traceFile',
+  'preLaunchTask',
+  'postDebugTask',
+  'presentation',
+]);
 
 /** The first dbos-replay launch configuration that names a program (or modules), as a template. */
 function fromLaunchJson(configs: unknown[]): ProgramChoice | undefined {
@@ -48,14 +58,27 @@ function words(command: string): string[] | undefined {
 }
 
 /** Node options that take the next word as their value. */
-const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '-C']);
+const NODE_VALUE_OPTIONS = new Set([
+  '-r',
+  '--require',
+  '--import',
+  '--loader',
+  '--experimental-loader',
+  '--env-file',
+  '--conditions',
+  '-C',
+]);
 
 /**
  * The program of one shell command that starts Node: `node [options] file`, `tsx file`, `npx tsx file`,
  * `ts-node file`; the last `&&`/`;` part that does. Undefined when it is not one of those.
  */
 export function programFromCommand(command: string, folder: string): Record<string, unknown> | undefined {
-  const parts = command.split(/&&|;/).map((p) => p.trim()).filter(Boolean).reverse();
+  const parts = command
+    .split(/&&|;/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .reverse();
   for (const part of parts) {
     let w = words(part);
     if (!w) continue;
@@ -119,8 +142,10 @@ function fromPackageJson(text: string, folder: string): ProgramChoice | undefine
 
 /** The first source that names a program, in the documented order; undefined means: ask the user. */
 export function resolveProgram(src: ProgramSources): ProgramChoice | undefined {
-  return fromLaunchJson(src.launchConfigurations)
-    ?? (src.dbosConfigYaml !== undefined ? fromDbosConfig(src.dbosConfigYaml, src.folder) : undefined)
-    ?? (src.packageJson !== undefined ? fromPackageJson(src.packageJson, src.folder) : undefined)
-    ?? (src.remembered ? { source: 'remembered', fields: { program: src.remembered, cwd: src.folder } } : undefined);
+  return (
+    fromLaunchJson(src.launchConfigurations) ??
+    (src.dbosConfigYaml !== undefined ? fromDbosConfig(src.dbosConfigYaml, src.folder) : undefined) ??
+    (src.packageJson !== undefined ? fromPackageJson(src.packageJson, src.folder) : undefined) ??
+    (src.remembered ? { source: 'remembered', fields: { program: src.remembered, cwd: src.folder } } : undefined)
+  );
 }

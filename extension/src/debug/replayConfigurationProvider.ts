@@ -35,7 +35,10 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     if (!config.type && !config.request && !config.name) {
       // F5 without a launch.json: replay a workflow picked from the recent runs.
       config = { type: DEBUG_TYPE, request: 'launch', name: 'Replay a DBOS workflow' };
@@ -62,15 +65,20 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
       const enabled = vscode.debug.breakpoints.filter((b) => b.enabled).length;
       const setting = vscode.workspace.getConfiguration('dbosReplay', folder).get<unknown>('stopOnEntry');
       config.stopOnEntry = stopOnEntryFor(setting, enabled);
-      this.log.info(`Replay ${config.stopOnEntry ? 'pauses on entry' : 'runs to the breakpoints'} (dbosReplay.stopOnEntry: ${JSON.stringify(setting ?? 'whenNoBreakpoints')}, ${enabled} enabled breakpoint(s))`);
+      this.log.info(
+        `Replay ${config.stopOnEntry ? 'pauses on entry' : 'runs to the breakpoints'} (dbosReplay.stopOnEntry: ${JSON.stringify(setting ?? 'whenNoBreakpoints')}, ${enabled} enabled breakpoint(s))`,
+      );
     }
-    if (config.workflowId && !config.traceFile && !(await this.functionInWorkspace(folder, String(config.workflowId)))) return undefined;
+    if (config.workflowId && !config.traceFile && !(await this.functionInWorkspace(folder, String(config.workflowId))))
+      return undefined;
     await this.state.update(LAST_REPLAY, { folder: folder?.uri.toString(), config: original } satisfies LastReplay);
     return config;
   }
 
-  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined,
-    config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     if (typeof config.traceFile === 'string' && config.traceFile) {
       const check = await checkTraceFile(config.traceFile);
       if (!check.ok) {
@@ -83,7 +91,10 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
       // The Workflows view's connection, password included: it goes to the adapter only, never into launch.json or the log.
       const url = await this.connection.urlWithPassword();
       if (url) config.databaseUrl = url;
-      else this.log.info('No connection in the Workflows view: the adapter finds the database itself (DBOS_SYSTEM_DATABASE_URL, dbos-config.yaml).');
+      else
+        this.log.info(
+          'No connection in the Workflows view: the adapter finds the database itself (DBOS_SYSTEM_DATABASE_URL, dbos-config.yaml).',
+        );
     } else {
       config.databaseUrl = await this.connection.addStoredPassword(String(config.databaseUrl));
     }
@@ -91,26 +102,34 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
   }
 
   /** The program from the documented sources, else asked once and remembered for this workspace folder. */
-  private async programFields(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<Record<string, unknown> | undefined> {
+  private async programFields(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<Record<string, unknown> | undefined> {
     const rememberKey = `${REMEMBERED_PROGRAM}:${folder?.uri.toString() ?? ''}`;
     if (folder) {
       const src: ProgramSources = {
         folder: folder.uri.fsPath,
-        launchConfigurations: (vscode.workspace.getConfiguration('launch', folder).get<unknown[]>('configurations') ?? [])
-          .filter((c) => (c as { name?: string }).name !== config.name || (c as { program?: string }).program),
+        launchConfigurations: (
+          vscode.workspace.getConfiguration('launch', folder).get<unknown[]>('configurations') ?? []
+        ).filter((c) => (c as { name?: string }).name !== config.name || (c as { program?: string }).program),
         dbosConfigYaml: await readText(vscode.Uri.joinPath(folder.uri, 'dbos-config.yaml')),
         packageJson: await readText(vscode.Uri.joinPath(folder.uri, 'package.json')),
         remembered: this.state.get<string>(rememberKey),
       };
       const choice = resolveProgram(src);
       if (choice) {
-        this.log.info(`Replay program from ${choice.source}: ${String(choice.fields.program ?? choice.fields.modules)}`);
+        this.log.info(
+          `Replay program from ${choice.source}: ${String(choice.fields.program ?? choice.fields.modules)}`,
+        );
         return choice.fields;
       }
     }
     const picked = await vscode.window.showOpenDialog({
       title: 'Which program registers this workflow? (DBOS Replay remembers it for this workspace)',
-      defaultUri: folder?.uri, canSelectMany: false, openLabel: 'Replay with this program',
+      defaultUri: folder?.uri,
+      canSelectMany: false,
+      openLabel: 'Replay with this program',
       filters: { 'JavaScript or TypeScript': ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'] },
     });
     const file = picked?.[0];
@@ -137,8 +156,11 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
       this.log.warn(`Before replay: ${messageForExtension(e)}`);
       return true;
     }
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{ts,mts,cts,js,mjs,cjs}'),
-      '**/{node_modules,.git,.vscode-test}/**', 5000);
+    const files = await vscode.workspace.findFiles(
+      new vscode.RelativePattern(folder, '**/*.{ts,mts,cts,js,mjs,cjs}'),
+      '**/{node_modules,.git,.vscode-test}/**',
+      5000,
+    );
     for (const f of files) {
       const text = await readText(f);
       if (text && mentionsWorkflow(text, name, className)) return true;
@@ -146,8 +168,13 @@ export class ReplayConfigurationProvider implements vscode.DebugConfigurationPro
     const fn = className ? `${className}.${name}` : name;
     const answer = await vscode.window.showWarningMessage(
       `Workflow '${workflowId}' ran ${fn}, which no source file in ${folder.name} mentions.`,
-      { modal: true, detail: 'The replay needs the code that registered this workflow. Open the app that recorded it, or replay anyway if the code is generated or lives elsewhere.' },
-      'Replay Anyway');
+      {
+        modal: true,
+        detail:
+          'The replay needs the code that registered this workflow. Open the app that recorded it, or replay anyway if the code is generated or lives elsewhere.',
+      },
+      'Replay Anyway',
+    );
     return answer === 'Replay Anyway';
   }
 }

@@ -27,7 +27,8 @@ export class ReplayStatusBar implements vscode.Disposable {
   /** `host:port/db` (no user, no password) or the trace file's name. */
   static label(config: vscode.DebugConfiguration): string {
     if (typeof config.traceFile === 'string' && config.traceFile) return `$(file) ${path.basename(config.traceFile)}`;
-    if (typeof config.databaseUrl === 'string' && config.databaseUrl) return `$(database) ${describeDatabase(config.databaseUrl)}`;
+    if (typeof config.databaseUrl === 'string' && config.databaseUrl)
+      return `$(database) ${describeDatabase(config.databaseUrl)}`;
     return '$(database) database from the environment';
   }
 

@@ -11,25 +11,36 @@ import { errors } from '../errors.js';
 type OperationItem = vscode.QuickPickItem & { functionId: number };
 
 /** The function_id to run to: asked with a pick of the replayed workflow's recorded operations, or typed. */
-async function askFunctionId(connection: ConnectionManager, workflowId: string | undefined): Promise<number | undefined> {
+async function askFunctionId(
+  connection: ConnectionManager,
+  workflowId: string | undefined,
+): Promise<number | undefined> {
   const history = connection.history;
   if (history && workflowId) {
     try {
       const detail = await history.getWorkflow(workflowId);
       const items: OperationItem[] = detail.exported.operation_outputs.map((op) => ({
         label: `#${op.function_id} ${op.function_name || "''"}`,
-        description: op.error !== null ? 'recorded an error' : op.child_workflow_id ? `child ${op.child_workflow_id}` : undefined,
+        description:
+          op.error !== null ? 'recorded an error' : op.child_workflow_id ? `child ${op.child_workflow_id}` : undefined,
         functionId: Number(op.function_id),
       }));
-      const picked = await vscode.window.showQuickPick(items, { title: `Run ${workflowId} to which recorded operation?`, matchOnDescription: true });
+      const picked = await vscode.window.showQuickPick(items, {
+        title: `Run ${workflowId} to which recorded operation?`,
+        matchOnDescription: true,
+      });
       return picked?.functionId;
     } catch (e) {
-      void vscode.window.showWarningMessage(`DBOS Replay: cannot list the operations of ${workflowId}: ${messageForExtension(e)}. Enter the number instead.`);
+      void vscode.window.showWarningMessage(
+        `DBOS Replay: cannot list the operations of ${workflowId}: ${messageForExtension(e)}. Enter the number instead.`,
+      );
     }
   }
   const typed = await vscode.window.showInputBox({
-    title: 'Run to recorded operation', prompt: 'The function_id of the recorded operation (as in the Workflows view: #N).',
-    ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'Enter a whole number, e.g. 3.'),
+    title: 'Run to recorded operation',
+    prompt: 'The function_id of the recorded operation (as in the Workflows view: #N).',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'Enter a whole number, e.g. 3.'),
   });
   return typed?.trim() ? Number(typed.trim()) : undefined;
 }
@@ -40,7 +51,8 @@ export async function runToOperation(connection: ConnectionManager, arg?: unknow
     void vscode.window.showErrorMessage(errors.noReplaySession().message);
     return;
   }
-  const workflowId = typeof session.configuration.workflowId === 'string' ? session.configuration.workflowId : undefined;
+  const workflowId =
+    typeof session.configuration.workflowId === 'string' ? session.configuration.workflowId : undefined;
   const functionId = functionIdFromArgument(arg) ?? (await askFunctionId(connection, workflowId));
   if (functionId === undefined) return;
   const args: RunToOperationArguments = { functionId };

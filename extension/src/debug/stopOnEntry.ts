@@ -11,8 +11,14 @@ export const DEFAULT_STOP_ON_ENTRY: StopOnEntrySetting = 'whenNoBreakpoints';
  * `true` / `false` are what the setting held before it became a choice of three (always / never).
  */
 export function stopOnEntryFor(setting: unknown, enabledBreakpoints: number): boolean {
-  const mode: StopOnEntrySetting = setting === true ? 'always' : setting === false ? 'never'
-    : setting === 'always' || setting === 'never' || setting === 'whenNoBreakpoints' ? setting : DEFAULT_STOP_ON_ENTRY;
+  const mode: StopOnEntrySetting =
+    setting === true
+      ? 'always'
+      : setting === false
+        ? 'never'
+        : setting === 'always' || setting === 'never' || setting === 'whenNoBreakpoints'
+          ? setting
+          : DEFAULT_STOP_ON_ENTRY;
   if (mode === 'always') return true;
   if (mode === 'never') return false;
   return enabledBreakpoints === 0;

@@ -2,9 +2,21 @@
 // Runs in the extension host.
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 
-export type { WorkflowFilter, WorkflowPage, PageRequest, WorkflowSummary, WorkflowDetail } from '../../../history/src/reader/readerTypes.js';
 export type {
-  ExportedWorkflow, NotificationRow, OperationOutputRow, Trace, WorkflowEventHistoryRow, WorkflowEventRow, WorkflowStatusRow,
+  WorkflowFilter,
+  WorkflowPage,
+  PageRequest,
+  WorkflowSummary,
+  WorkflowDetail,
+} from '../../../history/src/reader/readerTypes.js';
+export type {
+  ExportedWorkflow,
+  NotificationRow,
+  OperationOutputRow,
+  Trace,
+  WorkflowEventHistoryRow,
+  WorkflowEventRow,
+  WorkflowStatusRow,
 } from '../../../protocol/traceModel.js';
 
 /** What the views and commands read: the shared reader's listing, one workflow's record, a whole trace. */
@@ -18,7 +30,12 @@ export function openWorkflowHistory(url: string): Promise<WorkflowHistory> {
 /** The reader's messages name the CLI's flags; in VS Code the URL comes from elsewhere. */
 export function messageForExtension(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  return text.replace(/--db \/ DBOS_SYSTEM_DATABASE_URL/g, 'the dbosReplay.databaseUrl setting (or DBOS_SYSTEM_DATABASE_URL, dbos-config.yaml)')
-    .replace(/Point --db at/g, 'Point the dbosReplay.databaseUrl setting at').replace(/ or set --schema/g, '')
+  return text
+    .replace(
+      /--db \/ DBOS_SYSTEM_DATABASE_URL/g,
+      'the dbosReplay.databaseUrl setting (or DBOS_SYSTEM_DATABASE_URL, dbos-config.yaml)',
+    )
+    .replace(/Point --db at/g, 'Point the dbosReplay.databaseUrl setting at')
+    .replace(/ or set --schema/g, '')
     .replace(/Check the ID with `dbos-replay list`\./g, 'Refresh the Workflows view.');
 }

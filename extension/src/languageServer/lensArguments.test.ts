@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { WorkflowSummary } from '../history/workflowHistory.js';
 import { filterForWorkflow, isWorkflowCommandArgs, splitViewFilter, workflowLabel } from './lensArguments.js';
 
-const row = (className: string | null) => ({ workflowId: 'w', name: 'checkout', className } as WorkflowSummary);
+const row = (className: string | null) => ({ workflowId: 'w', name: 'checkout', className }) as WorkflowSummary;
 
 test('a class method filters by name and class; the reader gets both', () => {
   const f = filterForWorkflow({ name: 'checkout', className: 'Shop', uri: 'file:///ws/src/shop.ts' });
@@ -16,7 +16,7 @@ test('a class method filters by name and class; the reader gets both', () => {
   assert.equal(workflowLabel({ name: 'checkout', className: 'Shop' }), 'Shop.checkout');
 });
 
-test('a free function (className \'\') keeps only rows recorded without a class', () => {
+test("a free function (className '') keeps only rows recorded without a class", () => {
   const f = filterForWorkflow({ name: 'nightly', className: '', uri: 'file:///ws/src/jobs.ts' });
   const { query, keep } = splitViewFilter(f);
   assert.deepEqual(query, { name: 'nightly' });

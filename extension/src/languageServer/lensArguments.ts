@@ -13,7 +13,9 @@ export interface ViewFilter extends WorkflowFilter {
 
 export function isWorkflowCommandArgs(v: unknown): v is WorkflowCommandArgs {
   const a = v as Partial<WorkflowCommandArgs> | undefined;
-  return !!a && typeof a === 'object' && typeof a.name === 'string' && typeof a.className === 'string' && !('kind' in a);
+  return (
+    !!a && typeof a === 'object' && typeof a.name === 'string' && typeof a.className === 'string' && !('kind' in a)
+  );
 }
 
 /** The runs of the lens's workflow: its name, and its class (or no class at all for a free function). */

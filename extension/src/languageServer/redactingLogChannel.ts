@@ -8,10 +8,15 @@ import { redactSecrets } from './redactSecrets.js';
  * message, including `initialize` and `workspace/didChangeConfiguration`, whose database URL carries the password.
  * Everything passes through redactSecrets before it reaches the one DBOS Replay channel.
  */
-export function redactingLogChannel(log: vscode.LogOutputChannel, secrets: () => (string | undefined)[]): vscode.LogOutputChannel {
+export function redactingLogChannel(
+  log: vscode.LogOutputChannel,
+  secrets: () => (string | undefined)[],
+): vscode.LogOutputChannel {
   const line = (message: string | Error, args: unknown[]): string => {
-    const text = [message instanceof Error ? message.stack ?? message.message : message,
-      ...args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.stack ?? a.message : safeJson(a)))].join(' ');
+    const text = [
+      message instanceof Error ? (message.stack ?? message.message) : message,
+      ...args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? (a.stack ?? a.message) : safeJson(a))),
+    ].join(' ');
     return redactSecrets(`[language server] ${text}`, secrets());
   };
   return {

@@ -12,21 +12,24 @@ export function confirmation(a: WorkflowAction, target: string): { message: stri
     case 'cancel':
       return {
         message: `Cancel workflow '${a.workflowId}' (${a.name}, ${a.status})?`,
-        detail: `This writes to the DBOS system database at ${target}: the workflow's status becomes CANCELLED and its executor ` +
+        detail:
+          `This writes to the DBOS system database at ${target}: the workflow's status becomes CANCELLED and its executor ` +
           'stops it before its next step. Its recorded steps stay; Resume can start it again.',
         button: 'Cancel Workflow',
       };
     case 'resume':
       return {
         message: `Resume workflow '${a.workflowId}' (${a.name}, ${a.status})?`,
-        detail: `This writes to the DBOS system database at ${target}: the workflow is enqueued again and continues after its last ` +
-          'recorded step, in whichever of your app\'s executors picks it up (one must be running). Steps already recorded are not run again.',
+        detail:
+          `This writes to the DBOS system database at ${target}: the workflow is enqueued again and continues after its last ` +
+          "recorded step, in whichever of your app's executors picks it up (one must be running). Steps already recorded are not run again.",
         button: 'Resume Workflow',
       };
     case 'fork':
       return {
         message: `Fork workflow '${a.workflowId}' (${a.name}) from step ${a.startStep}${a.stepName ? ` (${a.stepName})` : ''}?`,
-        detail: `This writes to the DBOS system database at ${target}: a new workflow with a new ID starts, reusing the recorded ` +
+        detail:
+          `This writes to the DBOS system database at ${target}: a new workflow with a new ID starts, reusing the recorded ` +
           `results of steps before ${a.startStep} and running step ${a.startStep} onwards again in your app's executors (one must be running). ` +
           'The original workflow is not changed.',
         button: 'Fork Workflow',

@@ -14,10 +14,14 @@ export class RecordedValueProvider implements vscode.TextDocumentContentProvider
     const key = decodeValueKey(uri.query);
     if (!key) return `// Not a recorded value address: ${uri.toString()}\n`;
     const target = this.connectedTo();
-    if (!target) return '// Not connected to a DBOS system database. Run "DBOS Replay: Connect to a DBOS System Database".\n';
+    if (!target)
+      return '// Not connected to a DBOS system database. Run "DBOS Replay: Connect to a DBOS System Database".\n';
     try {
       const text = await recordedValueText(await this.detail(key.workflowId), key);
-      return text ?? `// Workflow '${key.workflowId}' at ${target} has no such recorded value (${JSON.stringify(key)}). Refresh the Workflows view.\n`;
+      return (
+        text ??
+        `// Workflow '${key.workflowId}' at ${target} has no such recorded value (${JSON.stringify(key)}). Refresh the Workflows view.\n`
+      );
     } catch (e) {
       return `// Cannot read workflow '${key.workflowId}': ${messageForExtension(e).replace(/\n/g, ' ')}\n`;
     }

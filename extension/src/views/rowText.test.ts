@@ -6,15 +6,28 @@ import type { WorkflowSummary } from '../history/workflowHistory.js';
 import { formatDuration, formatSize, workflowContextValue, workflowDescription } from './rowText.js';
 
 const summary = (over: Partial<WorkflowSummary> = {}): WorkflowSummary => ({
-  workflowId: 'checkout-ok', name: 'checkout', className: 'Shop', configName: null, status: 'SUCCESS',
-  createdAt: new Date(2026, 0, 2, 13, 47, 41).getTime(), updatedAt: 0, completedAt: new Date(2026, 0, 2, 13, 47, 41, 467).getTime(),
-  queueName: null, parentWorkflowId: null, applicationVersion: null, forkedFrom: null, ...over,
+  workflowId: 'checkout-ok',
+  name: 'checkout',
+  className: 'Shop',
+  configName: null,
+  status: 'SUCCESS',
+  createdAt: new Date(2026, 0, 2, 13, 47, 41).getTime(),
+  updatedAt: 0,
+  completedAt: new Date(2026, 0, 2, 13, 47, 41, 467).getTime(),
+  queueName: null,
+  parentWorkflowId: null,
+  applicationVersion: null,
+  forkedFrom: null,
+  ...over,
 });
 
 test('a workflow row names its ID, class, time and duration, so same-named runs differ', () => {
   const now = new Date(2026, 0, 2, 18, 0, 0).getTime();
   assert.equal(workflowDescription(summary(), now), 'checkout-ok · Shop · 13:47:41 · 467 ms');
-  assert.equal(workflowDescription(summary({ workflowId: 'checkout-declined', className: null, completedAt: null }), now), 'checkout-declined · 13:47:41');
+  assert.equal(
+    workflowDescription(summary({ workflowId: 'checkout-declined', className: null, completedAt: null }), now),
+    'checkout-declined · 13:47:41',
+  );
 });
 
 test('context values carry the status for the menus', () => {

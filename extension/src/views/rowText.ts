@@ -48,4 +48,3 @@ export function workflowDescription(s: WorkflowSummary, now = Date.now()): strin
 export function workflowContextValue(s: WorkflowSummary): string {
   return `workflow;status=${s.status}`;
 }
-

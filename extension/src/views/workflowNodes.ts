@@ -2,8 +2,20 @@
 // Runs in the extension host.
 import * as vscode from 'vscode';
 import { encodeValueKey, valueFileName, type ValueKey } from '../history/recordedValueText.js';
-import { formatDuration, formatShortTime, formatSize, formatTime, workflowContextValue, workflowDescription } from './rowText.js';
-import type { NotificationRow, OperationOutputRow, WorkflowEventHistoryRow, WorkflowSummary } from '../history/workflowHistory.js';
+import {
+  formatDuration,
+  formatShortTime,
+  formatSize,
+  formatTime,
+  workflowContextValue,
+  workflowDescription,
+} from './rowText.js';
+import type {
+  NotificationRow,
+  OperationOutputRow,
+  WorkflowEventHistoryRow,
+  WorkflowSummary,
+} from '../history/workflowHistory.js';
 
 export const RECORDED_VALUE_SCHEME = 'dbos-replay-value';
 
@@ -14,7 +26,14 @@ export type WorkflowNode =
   | { kind: 'workflow'; summary: WorkflowSummary; path: string }
   | { kind: 'operation'; workflowId: string; op: OperationOutputRow; path: string }
   | { kind: 'group'; group: GroupKind; workflowId: string; count: number; path: string }
-  | { kind: 'event'; workflowId: string; key: string; versions: WorkflowEventHistoryRow[]; valueLength: number; path: string }
+  | {
+      kind: 'event';
+      workflowId: string;
+      key: string;
+      versions: WorkflowEventHistoryRow[];
+      valueLength: number;
+      path: string;
+    }
   | { kind: 'eventVersion'; workflowId: string; version: WorkflowEventHistoryRow; path: string }
   | { kind: 'message'; workflowId: string; note: NotificationRow; index: number; path: string }
   | { kind: 'loadMore' }
@@ -30,7 +49,11 @@ export function recordedValueUri(key: ValueKey, label?: string): vscode.Uri {
 }
 
 function openValue(key: ValueKey, label?: string): vscode.Command {
-  return { command: 'dbosReplay.openRecordedValue', title: 'Open Recorded Value', arguments: [recordedValueUri(key, label)] };
+  return {
+    command: 'dbosReplay.openRecordedValue',
+    title: 'Open Recorded Value',
+    arguments: [recordedValueUri(key, label)],
+  };
 }
 
 const STATUS_ICONS: Record<string, [string, string | undefined]> = {
@@ -70,16 +93,24 @@ export function workflowItem(s: WorkflowSummary, path = ''): vscode.TreeItem {
 
 export function operationItem(workflowId: string, op: OperationOutputRow, path = ''): vscode.TreeItem {
   const failed = op.error !== null && op.error !== undefined;
-  const item = new vscode.TreeItem(`${op.function_id} ${op.function_name}`,
-    op.child_workflow_id ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    `${op.function_id} ${op.function_name}`,
+    op.child_workflow_id ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `${path}op:${workflowId}:${op.function_id}`;
-  const took = op.started_at_epoch_ms !== null && op.completed_at_epoch_ms !== null
-    ? formatDuration(op.completed_at_epoch_ms - op.started_at_epoch_ms) : '';
+  const took =
+    op.started_at_epoch_ms !== null && op.completed_at_epoch_ms !== null
+      ? formatDuration(op.completed_at_epoch_ms - op.started_at_epoch_ms)
+      : '';
   const stored = (failed ? op.error : op.output) ?? '';
   // The icon says ✓ / ✗ (coloured), so the description keeps its room for the duration and the child link.
   item.description = [took, op.child_workflow_id ? `→ child ${op.child_workflow_id}` : ''].filter(Boolean).join(' ');
-  item.iconPath = new vscode.ThemeIcon(failed ? 'close' : 'check', new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'));
-  item.tooltip = `Step ${op.function_id} of ${workflowId}: ${op.function_name}${failed ? ' (threw)' : ''}` +
+  item.iconPath = new vscode.ThemeIcon(
+    failed ? 'close' : 'check',
+    new vscode.ThemeColor(failed ? 'testing.iconFailed' : 'testing.iconPassed'),
+  );
+  item.tooltip =
+    `Step ${op.function_id} of ${workflowId}: ${op.function_name}${failed ? ' (threw)' : ''}` +
     (op.child_workflow_id ? `\nChild workflow: ${op.child_workflow_id} (expand to see it)` : '') +
     `\nRecorded ${failed ? 'error' : 'output'}: ${formatSize(stored.length)} stored. Select to open it.`;
   item.accessibilityInformation = {
@@ -108,15 +139,23 @@ export function groupItem(node: Extract<WorkflowNode, { kind: 'group' }>): vscod
 }
 
 export function eventItem(node: Extract<WorkflowNode, { kind: 'event' }>): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.key,
-    node.versions.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(
+    node.key,
+    node.versions.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   item.id = `${node.path}event:${node.workflowId}:${node.key}`;
   const last = node.versions[node.versions.length - 1];
-  item.description = [last ? `set by step ${last.function_id}` : '', node.versions.length > 1 ? `${node.versions.length} values` : '']
-    .filter(Boolean).join(' · ');
+  item.description = [
+    last ? `set by step ${last.function_id}` : '',
+    node.versions.length > 1 ? `${node.versions.length} values` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   item.iconPath = new vscode.ThemeIcon('symbol-event');
-  item.tooltip = `Event '${node.key}' of ${node.workflowId}: latest value ${formatSize(node.valueLength)} stored.` +
-    (node.versions.length > 1 ? ' Expand for every value it held.' : '') + ' Select to open it.';
+  item.tooltip =
+    `Event '${node.key}' of ${node.workflowId}: latest value ${formatSize(node.valueLength)} stored.` +
+    (node.versions.length > 1 ? ' Expand for every value it held.' : '') +
+    ' Select to open it.';
   item.accessibilityInformation = { label: `Event ${node.key} of ${node.workflowId}, ${item.description}` };
   item.contextValue = 'event';
   item.command = openValue({ kind: 'event', workflowId: node.workflowId, key: node.key });
@@ -131,7 +170,12 @@ export function eventVersionItem(node: Extract<WorkflowNode, { kind: 'eventVersi
   item.iconPath = new vscode.ThemeIcon('history');
   item.accessibilityInformation = { label: `Event ${v.key} value set by step ${v.function_id}` };
   item.contextValue = 'eventVersion';
-  item.command = openValue({ kind: 'eventVersion', workflowId: node.workflowId, key: v.key, functionId: v.function_id });
+  item.command = openValue({
+    kind: 'eventVersion',
+    workflowId: node.workflowId,
+    key: v.key,
+    functionId: v.function_id,
+  });
   return item;
 }
 
@@ -139,14 +183,24 @@ export function messageItem(node: Extract<WorkflowNode, { kind: 'message' }>): v
   const n = node.note;
   const item = new vscode.TreeItem(n.topic ?? '(no topic)', vscode.TreeItemCollapsibleState.None);
   item.id = `${node.path}msg:${node.workflowId}:${n.message_uuid}`;
-  const consumed = n.consumed ? (n.consumed_by_function_id !== null ? `received by step ${n.consumed_by_function_id}` : 'received') : 'not received';
+  const consumed = n.consumed
+    ? n.consumed_by_function_id !== null
+      ? `received by step ${n.consumed_by_function_id}`
+      : 'received'
+    : 'not received';
   item.description = [formatShortTime(n.created_at_epoch_ms), consumed].join(' · ');
   item.iconPath = new vscode.ThemeIcon(n.consumed ? 'mail-read' : 'mail');
-  item.tooltip = `Message ${n.message_uuid} to ${node.workflowId}\nTopic: ${n.topic ?? '(none)'}\nSent: ${formatTime(n.created_at_epoch_ms)}\n` +
+  item.tooltip =
+    `Message ${n.message_uuid} to ${node.workflowId}\nTopic: ${n.topic ?? '(none)'}\nSent: ${formatTime(n.created_at_epoch_ms)}\n` +
     `${consumed}; ${formatSize(n.message?.length ?? 0)} stored. Select to open it.`;
-  item.accessibilityInformation = { label: `Message ${n.topic ?? 'without topic'} to ${node.workflowId}, ${item.description}` };
+  item.accessibilityInformation = {
+    label: `Message ${n.topic ?? 'without topic'} to ${node.workflowId}, ${item.description}`,
+  };
   item.contextValue = 'message';
-  item.command = openValue({ kind: 'message', workflowId: node.workflowId, messageId: n.message_uuid }, `${n.topic ?? 'message'}-${node.index + 1}`);
+  item.command = openValue(
+    { kind: 'message', workflowId: node.workflowId, messageId: n.message_uuid },
+    `${n.topic ?? 'message'}-${node.index + 1}`,
+  );
   return item;
 }
 

@@ -6,7 +6,15 @@ import { messageForExtension, type WorkflowDetail, type WorkflowSummary } from '
 import { splitViewFilter, type ViewFilter } from '../languageServer/lensArguments.js';
 import { errors } from '../errors.js';
 import {
-  eventItem, eventVersionItem, groupItem, infoItem, loadMoreItem, messageItem, operationItem, workflowItem, type WorkflowNode,
+  eventItem,
+  eventVersionItem,
+  groupItem,
+  infoItem,
+  loadMoreItem,
+  messageItem,
+  operationItem,
+  workflowItem,
+  type WorkflowNode,
 } from './workflowNodes.js';
 
 export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNode>, vscode.Disposable {
@@ -53,14 +61,22 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
 
   getTreeItem(node: WorkflowNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'workflow': return workflowItem(node.summary, node.path);
-      case 'operation': return operationItem(node.workflowId, node.op, node.path);
-      case 'group': return groupItem(node);
-      case 'event': return eventItem(node);
-      case 'eventVersion': return eventVersionItem(node);
-      case 'message': return messageItem(node);
-      case 'loadMore': return loadMoreItem();
-      case 'info': return infoItem(node.text, node.icon);
+      case 'workflow':
+        return workflowItem(node.summary, node.path);
+      case 'operation':
+        return operationItem(node.workflowId, node.op, node.path);
+      case 'group':
+        return groupItem(node);
+      case 'event':
+        return eventItem(node);
+      case 'eventVersion':
+        return eventVersionItem(node);
+      case 'message':
+        return messageItem(node);
+      case 'loadMore':
+        return loadMoreItem();
+      case 'info':
+        return infoItem(node.text, node.icon);
     }
   }
 
@@ -68,11 +84,21 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     if (!this.connection.history) return []; // the welcome view explains how to connect
     if (!node) return this.rootChildren();
     switch (node.kind) {
-      case 'workflow': return this.workflowChildren(node.summary.workflowId, node.path);
-      case 'operation': return node.op.child_workflow_id ? this.childWorkflow(node.op.child_workflow_id, node.path) : [];
-      case 'group': return this.groupChildren(node);
-      case 'event': return node.versions.map((version) => ({ kind: 'eventVersion', workflowId: node.workflowId, version, path: node.path }));
-      default: return [];
+      case 'workflow':
+        return this.workflowChildren(node.summary.workflowId, node.path);
+      case 'operation':
+        return node.op.child_workflow_id ? this.childWorkflow(node.op.child_workflow_id, node.path) : [];
+      case 'group':
+        return this.groupChildren(node);
+      case 'event':
+        return node.versions.map((version) => ({
+          kind: 'eventVersion',
+          workflowId: node.workflowId,
+          version,
+          path: node.path,
+        }));
+      default:
+        return [];
     }
   }
 
@@ -80,7 +106,14 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
     if (!this.firstPageLoaded) await this.loadPage(null);
     if (this.loadError) return [{ kind: 'info', text: this.loadError, icon: 'error' }];
     if (this.loaded.length === 0) {
-      return [{ kind: 'info', text: Object.keys(this.filter).length ? 'No recorded workflow matches the filter.' : 'No recorded workflows in this database yet.' }];
+      return [
+        {
+          kind: 'info',
+          text: Object.keys(this.filter).length
+            ? 'No recorded workflow matches the filter.'
+            : 'No recorded workflows in this database yet.',
+        },
+      ];
     }
     const nodes: WorkflowNode[] = this.loaded.map((summary) => ({ kind: 'workflow', summary, path: '' }));
     if (this.nextCursor) nodes.push({ kind: 'loadMore' });
@@ -96,7 +129,9 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
       this.loaded.push(...page.workflows.filter(keep));
       this.nextCursor = page.nextCursor;
       this.loadError = undefined;
-      this.log.debug(`Listed ${page.workflows.length} workflows (${this.loaded.length} shown, more: ${page.nextCursor !== null})`);
+      this.log.debug(
+        `Listed ${page.workflows.length} workflows (${this.loaded.length} shown, more: ${page.nextCursor !== null})`,
+      );
     } catch (e) {
       this.loadError = `Cannot list workflows: ${messageForExtension(e)}`;
       this.log.error(this.loadError);
@@ -127,11 +162,19 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
       return [{ kind: 'info', text, icon: 'error' }];
     }
     const here = `${path}${workflowId}/`;
-    const nodes: WorkflowNode[] = d.exported.operation_outputs.map((op) => ({ kind: 'operation', workflowId, op, path: here }));
+    const nodes: WorkflowNode[] = d.exported.operation_outputs.map((op) => ({
+      kind: 'operation',
+      workflowId,
+      op,
+      path: here,
+    }));
     if (nodes.length === 0) nodes.push({ kind: 'info', text: 'No recorded steps.' });
-    if (d.children.length) nodes.push({ kind: 'group', group: 'children', workflowId, count: d.children.length, path: here });
-    if (d.exported.workflow_events.length) nodes.push({ kind: 'group', group: 'events', workflowId, count: d.exported.workflow_events.length, path: here });
-    if (d.notifications.length) nodes.push({ kind: 'group', group: 'messages', workflowId, count: d.notifications.length, path: here });
+    if (d.children.length)
+      nodes.push({ kind: 'group', group: 'children', workflowId, count: d.children.length, path: here });
+    if (d.exported.workflow_events.length)
+      nodes.push({ kind: 'group', group: 'events', workflowId, count: d.exported.workflow_events.length, path: here });
+    if (d.notifications.length)
+      nodes.push({ kind: 'group', group: 'messages', workflowId, count: d.notifications.length, path: here });
     return nodes;
   }
 
@@ -143,11 +186,23 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
         return d.children.map((summary) => ({ kind: 'workflow', summary, path }));
       case 'events':
         return d.exported.workflow_events.map((e) => ({
-          kind: 'event', workflowId: node.workflowId, key: e.key, valueLength: e.value?.length ?? 0, path,
-          versions: d.exported.workflow_events_history.filter((h) => h.key === e.key).sort((a, b) => a.function_id - b.function_id),
+          kind: 'event',
+          workflowId: node.workflowId,
+          key: e.key,
+          valueLength: e.value?.length ?? 0,
+          path,
+          versions: d.exported.workflow_events_history
+            .filter((h) => h.key === e.key)
+            .sort((a, b) => a.function_id - b.function_id),
         }));
       case 'messages':
-        return d.notifications.map((note, index) => ({ kind: 'message', workflowId: node.workflowId, note, index, path }));
+        return d.notifications.map((note, index) => ({
+          kind: 'message',
+          workflowId: node.workflowId,
+          note,
+          index,
+          path,
+        }));
     }
   }
 
@@ -156,7 +211,13 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowNo
       const d = await this.detail(childId);
       return [{ kind: 'workflow', summary: d.summary, path }];
     } catch (e) {
-      return [{ kind: 'info', text: `Child workflow '${childId}' is not recorded here: ${messageForExtension(e)}`, icon: 'warning' }];
+      return [
+        {
+          kind: 'info',
+          text: `Child workflow '${childId}' is not recorded here: ${messageForExtension(e)}`,
+          icon: 'warning',
+        },
+      ];
     }
   }
 

@@ -50,16 +50,22 @@ test('unreachable server: a closed port on 127.0.0.1', async () => {
   const port = await closedPort();
   const e = await connectError(`postgresql://postgres:hunter2@127.0.0.1:${port}/app_dbos_sys`);
   assert.equal(e.code, ErrorCode.ServerUnreachable);
-  assert.equal(e.message, `Cannot reach the Postgres server at 127.0.0.1:${port}/app_dbos_sys (connection refused). ` +
-    'Check that the server is running and the host and port in --db / DBOS_SYSTEM_DATABASE_URL.');
+  assert.equal(
+    e.message,
+    `Cannot reach the Postgres server at 127.0.0.1:${port}/app_dbos_sys (connection refused). ` +
+      'Check that the server is running and the host and port in --db / DBOS_SYSTEM_DATABASE_URL.',
+  );
   assert.ok(!e.message.includes('hunter2'));
 });
 
 test('unreachable server: unknown host', async () => {
   const e = await connectError('postgresql://postgres:hunter2@no-such-host.invalid:5432/x', { connectTimeoutMs: 5000 });
   assert.equal(e.code, ErrorCode.ServerUnreachable);
-  assert.equal(e.message, 'Cannot reach the Postgres server at no-such-host.invalid:5432/x (unknown host). ' +
-    'Check that the server is running and the host and port in --db / DBOS_SYSTEM_DATABASE_URL.');
+  assert.equal(
+    e.message,
+    'Cannot reach the Postgres server at no-such-host.invalid:5432/x (unknown host). ' +
+      'Check that the server is running and the host and port in --db / DBOS_SYSTEM_DATABASE_URL.',
+  );
 });
 
 test('wrong password for user postgres', async () => {
@@ -67,8 +73,11 @@ test('wrong password for user postgres', async () => {
   const wrong = `wrong-${password}-Zq9`;
   const e = await connectError(`postgresql://postgres:${encodeURIComponent(wrong)}@${host}:${port}/postgres`);
   assert.equal(e.code, ErrorCode.AuthenticationFailed);
-  assert.equal(e.message, `The Postgres server at ${host}:${port}/postgres rejected the password for user 'postgres'. ` +
-    'Fix the password in --db / DBOS_SYSTEM_DATABASE_URL.');
+  assert.equal(
+    e.message,
+    `The Postgres server at ${host}:${port}/postgres rejected the password for user 'postgres'. ` +
+      'Fix the password in --db / DBOS_SYSTEM_DATABASE_URL.',
+  );
   assert.ok(!e.message.includes(wrong) && !e.message.includes(password));
 });
 
@@ -76,8 +85,11 @@ test('database missing', async () => {
   const { host, port, password } = server();
   const e = await connectError(withDatabase(adminUrl(), 'no_such_db_dbos_sys'));
   assert.equal(e.code, ErrorCode.DatabaseMissing);
-  assert.equal(e.message, `Database 'no_such_db_dbos_sys' does not exist on the Postgres server at ${host}:${port}. ` +
-    'Point --db / DBOS_SYSTEM_DATABASE_URL at the DBOS system database (usually <app name>_dbos_sys).');
+  assert.equal(
+    e.message,
+    `Database 'no_such_db_dbos_sys' does not exist on the Postgres server at ${host}:${port}. ` +
+      'Point --db / DBOS_SYSTEM_DATABASE_URL at the DBOS system database (usually <app name>_dbos_sys).',
+  );
   assert.ok(!e.message.includes(password));
 });
 
@@ -87,8 +99,11 @@ test('a database without the dbos schema is refused', async () => {
     const { host, port } = server();
     const e = await connectError(db.url);
     assert.equal(e.code, ErrorCode.NotASystemDatabase);
-    assert.equal(e.message, `${host}:${port}/${db.name} is not a DBOS system database: no table dbos.workflow_status. ` +
-      'Point --db at the system database (<app name>_dbos_sys) or set --schema.');
+    assert.equal(
+      e.message,
+      `${host}:${port}/${db.name} is not a DBOS system database: no table dbos.workflow_status. ` +
+        'Point --db at the system database (<app name>_dbos_sys) or set --schema.',
+    );
     // A schema name that does not exist in a real recording gives the same answer, naming that schema.
     const e2 = await connectError(await sampleRecordingUrl(), { schema: 'other' });
     assert.match(e2.message, /no table other\.workflow_status/);
@@ -104,7 +119,8 @@ test('sessions are read-only with a statement timeout, even when the URL sets it
   try {
     const { rows } = await reader.pool.query(
       `SELECT current_setting('default_transaction_read_only') AS ro, current_setting('statement_timeout') AS st,
-              current_setting('search_path') AS sp`);
+              current_setting('search_path') AS sp`,
+    );
     assert.deepEqual(rows[0], { ro: 'on', st: '1500ms', sp: 'public' });
     await assert.rejects(reader.pool.query('CREATE TABLE dbos.should_not_exist (a int)'), { code: '25006' });
     await assert.rejects(reader.pool.query(`UPDATE dbos.workflow_status SET status = 'X'`), { code: '25006' });

@@ -12,7 +12,6 @@ export interface ConnectOptions {
   maxConnections?: number;
 }
 
-
 const MAX_POOL = 10;
 const INT8_OID = 20;
 

@@ -8,8 +8,15 @@ export const DEFAULT_SCHEMA = 'dbos';
 
 /** The tables the reader looks at. */
 export const SYSTEM_TABLES = [
-  'dbos_migrations', 'workflow_status', 'operation_outputs', 'workflow_input', 'workflow_output',
-  'workflow_events', 'workflow_events_history', 'streams', 'notifications',
+  'dbos_migrations',
+  'workflow_status',
+  'operation_outputs',
+  'workflow_input',
+  'workflow_output',
+  'workflow_events',
+  'workflow_events_history',
+  'streams',
+  'notifications',
 ] as const;
 export type SystemTable = (typeof SYSTEM_TABLES)[number];
 
@@ -19,8 +26,18 @@ export type SystemTable = (typeof SYSTEM_TABLES)[number];
  * the oldest schema we read; `child_workflow_id` with migration 17.
  */
 export const REQUIRED_COLUMNS: Partial<Record<SystemTable, string[]>> = {
-  workflow_status: ['workflow_uuid', 'status', 'name', 'class_name', 'config_name', 'created_at', 'updated_at',
-    'inputs', 'output', 'error'],
+  workflow_status: [
+    'workflow_uuid',
+    'status',
+    'name',
+    'class_name',
+    'config_name',
+    'created_at',
+    'updated_at',
+    'inputs',
+    'output',
+    'error',
+  ],
   operation_outputs: ['workflow_uuid', 'function_id', 'function_name', 'output', 'error', 'child_workflow_id'],
 };
 
@@ -46,12 +63,17 @@ export interface DetectedSchema extends SchemaInfo {
  * Reads the catalog of `schema` and returns what it is. Throws HistoryError 201 when there is no DBOS schema,
  * 202 when it is a version we do not read. `target` names the database in messages (host:port/db).
  */
-export async function detectSchema(db: pg.Pool | pg.PoolClient, schema: string, target: string): Promise<DetectedSchema> {
+export async function detectSchema(
+  db: pg.Pool | pg.PoolClient,
+  schema: string,
+  target: string,
+): Promise<DetectedSchema> {
   const { rows } = await db.query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
       WHERE table_schema = $1 AND table_name = ANY($2::text[])
       ORDER BY table_name, ordinal_position`,
-    [schema, SYSTEM_TABLES as unknown as string[]]);
+    [schema, SYSTEM_TABLES as unknown as string[]],
+  );
   const columns: Partial<Record<SystemTable, string[]>> = {};
   for (const r of rows) (columns[r.table_name as SystemTable] ??= []).push(r.column_name);
 
@@ -62,7 +84,9 @@ export async function detectSchema(db: pg.Pool | pg.PoolClient, schema: string, 
   if (!columns.dbos_migrations) {
     throw errors.schemaTooOld(target, schema);
   }
-  const v = await db.query<{ version: number | string | null }>(`SELECT max(version) AS version FROM ${q}.dbos_migrations`);
+  const v = await db.query<{ version: number | string | null }>(
+    `SELECT max(version) AS version FROM ${q}.dbos_migrations`,
+  );
   const migrationVersion = Number(v.rows[0]?.version ?? 0);
 
   for (const [table, required] of Object.entries(REQUIRED_COLUMNS) as [SystemTable, string[]][]) {
@@ -82,7 +106,8 @@ export async function detectSchema(db: pg.Pool | pg.PoolClient, schema: string, 
     columns,
   };
   if (migrationVersion > NEWEST_KNOWN_MIGRATION) {
-    info.warning = `${target} is at DBOS schema version ${migrationVersion}, newer than ${NEWEST_KNOWN_MIGRATION} ` +
+    info.warning =
+      `${target} is at DBOS schema version ${migrationVersion}, newer than ${NEWEST_KNOWN_MIGRATION} ` +
       `(SDK 5.3.0) that this reader was checked against; reading it anyway.`;
   }
   return info;

@@ -2,13 +2,34 @@
 // Shared code (CLI, debug adapter, extension host). Every query is parameterized and bounded.
 import type pg from 'pg';
 import { classifyDatabaseError, describeDatabase, openPool, type ConnectOptions } from '../db/connection.js';
-import { DEFAULT_SCHEMA, detectSchema, quoteIdent, type DetectedSchema, type SystemTable } from '../db/schemaDetection.js';
+import {
+  DEFAULT_SCHEMA,
+  detectSchema,
+  quoteIdent,
+  type DetectedSchema,
+  type SystemTable,
+} from '../db/schemaDetection.js';
 import { ErrorCode, errors, HistoryError } from '../errors.js';
 import {
-  TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type NotificationRow, type OperationOutputRow,
-  type StreamRow, type Trace, type WorkflowEventHistoryRow, type WorkflowEventRow, type WorkflowStatusRow,
+  TRACE_FORMAT,
+  TRACE_FORMAT_VERSION,
+  type ExportedWorkflow,
+  type NotificationRow,
+  type OperationOutputRow,
+  type StreamRow,
+  type Trace,
+  type WorkflowEventHistoryRow,
+  type WorkflowEventRow,
+  type WorkflowStatusRow,
 } from '../../../protocol/traceModel.js';
-import type { PageRequest, SchemaInfo, WorkflowDetail, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
+import type {
+  PageRequest,
+  SchemaInfo,
+  WorkflowDetail,
+  WorkflowFilter,
+  WorkflowPage,
+  WorkflowSummary,
+} from './readerTypes.js';
 import { listWorkflows } from './listWorkflows.js';
 
 /** Upper bounds on what one call reads; past them the reader refuses instead of exhausting memory. */
@@ -38,15 +59,46 @@ export interface HistoryReaderOptions extends ConnectOptions {
 
 /** Columns every status row carries in the trace, NULL when the schema predates them. */
 const STATUS_KEYS = [
-  'workflow_uuid', 'status', 'name', 'class_name', 'config_name', 'authenticated_user', 'assumed_role',
-  'authenticated_roles', 'inputs', 'output', 'error', 'executor_id', 'created_at', 'updated_at', 'application_version',
-  'application_id', 'recovery_attempts', 'queue_name', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
-  'started_at_epoch_ms', 'deduplication_id', 'priority', 'queue_partition_key', 'forked_from', 'parent_workflow_id',
+  'workflow_uuid',
+  'status',
+  'name',
+  'class_name',
+  'config_name',
+  'authenticated_user',
+  'assumed_role',
+  'authenticated_roles',
+  'inputs',
+  'output',
+  'error',
+  'executor_id',
+  'created_at',
+  'updated_at',
+  'application_version',
+  'application_id',
+  'recovery_attempts',
+  'queue_name',
+  'workflow_timeout_ms',
+  'workflow_deadline_epoch_ms',
+  'started_at_epoch_ms',
+  'deduplication_id',
+  'priority',
+  'queue_partition_key',
+  'forked_from',
+  'parent_workflow_id',
   'serialization',
 ];
 const PAYLOAD_COLUMNS = new Set(['inputs', 'output', 'error']);
-const OPERATION_KEYS = ['workflow_uuid', 'function_id', 'function_name', 'output', 'error', 'child_workflow_id',
-  'started_at_epoch_ms', 'completed_at_epoch_ms', 'serialization'];
+const OPERATION_KEYS = [
+  'workflow_uuid',
+  'function_id',
+  'function_name',
+  'output',
+  'error',
+  'child_workflow_id',
+  'started_at_epoch_ms',
+  'completed_at_epoch_ms',
+  'serialization',
+];
 
 export class HistoryReader {
   private closed = false;
@@ -111,7 +163,12 @@ export class HistoryReader {
   }
 
   /** Reads `limit + 1` rows and refuses past the bound, naming it. */
-  private async bounded<R extends pg.QueryResultRow>(sql: string, params: unknown[], limit: number, what: string): Promise<R[]> {
+  private async bounded<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[],
+    limit: number,
+    what: string,
+  ): Promise<R[]> {
     const rows = await this.query<R>(`${sql} LIMIT ${Number(limit) + 1}`, params);
     if (rows.length > limit) {
       throw errors.tooManyRows(what, limit, this.detected.schema, this.target);
@@ -144,7 +201,9 @@ export class HistoryReader {
     const rows = await this.query<Record<string, unknown>>(
       `SELECT ${own.map((c) => `ws.${quoteIdent(c)}`).join(', ')}, ${payloads}
          FROM ${this.s}.workflow_status ws ${joins}
-        WHERE ws.workflow_uuid = ANY($1::text[])`, [ids]);
+        WHERE ws.workflow_uuid = ANY($1::text[])`,
+      [ids],
+    );
     for (const row of rows) for (const k of STATUS_KEYS) if (!(k in row)) row[k] = null;
     return rows as WorkflowStatusRow[];
   }
@@ -158,19 +217,27 @@ export class HistoryReader {
   // under the per-workflow bound: a set that exceeds it is split by exportWorkflows, a single workflow is refused.
   private operations(ids: string[]): Promise<OperationOutputRow[]> {
     const present = this.detected.columns.operation_outputs ?? [];
-    const cols = [...OPERATION_KEYS.map((c) => this.col('operation_outputs', 'op', c,
-      c.endsWith('_ms') ? 'bigint' : 'text')), ...present.filter((c) => !OPERATION_KEYS.includes(c)).map((c) => `op.${quoteIdent(c)}`)];
+    const cols = [
+      ...OPERATION_KEYS.map((c) => this.col('operation_outputs', 'op', c, c.endsWith('_ms') ? 'bigint' : 'text')),
+      ...present.filter((c) => !OPERATION_KEYS.includes(c)).map((c) => `op.${quoteIdent(c)}`),
+    ];
     return this.bounded<OperationOutputRow>(
       `SELECT ${cols.join(', ')} FROM ${this.s}.operation_outputs op WHERE op.workflow_uuid = ANY($1::text[])
         ORDER BY op.workflow_uuid, op.function_id`,
-      [ids], this.limits.operationsPerWorkflow, `${this.whose(ids)} operation_outputs`);
+      [ids],
+      this.limits.operationsPerWorkflow,
+      `${this.whose(ids)} operation_outputs`,
+    );
   }
 
   private events(ids: string[]): Promise<WorkflowEventRow[]> {
     return this.bounded<WorkflowEventRow>(
       `SELECT e.workflow_uuid, e.key, e.value, ${this.col('workflow_events', 'e', 'serialization')}
          FROM ${this.s}.workflow_events e WHERE e.workflow_uuid = ANY($1::text[]) ORDER BY e.workflow_uuid, e.key`,
-      [ids], this.limits.eventsPerWorkflow, `${this.whose(ids)} workflow_events`);
+      [ids],
+      this.limits.eventsPerWorkflow,
+      `${this.whose(ids)} workflow_events`,
+    );
   }
 
   private async eventHistory(ids: string[]): Promise<WorkflowEventHistoryRow[]> {
@@ -179,7 +246,10 @@ export class HistoryReader {
       `SELECT h.workflow_uuid, h.function_id, h.key, h.value, ${this.col('workflow_events_history', 'h', 'serialization')}
          FROM ${this.s}.workflow_events_history h WHERE h.workflow_uuid = ANY($1::text[])
         ORDER BY h.workflow_uuid, h.function_id, h.key`,
-      [ids], this.limits.eventsPerWorkflow, `${this.whose(ids)} workflow_events_history`);
+      [ids],
+      this.limits.eventsPerWorkflow,
+      `${this.whose(ids)} workflow_events_history`,
+    );
   }
 
   private async streams(ids: string[]): Promise<StreamRow[]> {
@@ -188,7 +258,10 @@ export class HistoryReader {
     return this.bounded<StreamRow>(
       `SELECT st.workflow_uuid, st.key, st.value, st."offset", ${fid}, ${this.col('streams', 'st', 'serialization')}
          FROM ${this.s}.streams st WHERE st.workflow_uuid = ANY($1::text[]) ORDER BY st.workflow_uuid, st.key, st."offset"`,
-      [ids], this.limits.streamRowsPerWorkflow, `${this.whose(ids)} streams`);
+      [ids],
+      this.limits.streamRowsPerWorkflow,
+      `${this.whose(ids)} streams`,
+    );
   }
 
   private notifications(ids: string[]): Promise<NotificationRow[]> {
@@ -199,7 +272,10 @@ export class HistoryReader {
               ${this.col('notifications', 'n', 'consumed_by_function_id', 'int4')}
          FROM ${this.s}.notifications n WHERE n.destination_uuid = ANY($1::text[])
         ORDER BY n.created_at_epoch_ms, n.message_uuid`,
-      [ids], this.limits.notificationsPerTrace, `The notifications to ${ids.length === 1 ? `'${ids[0]}'` : 'the trace'}`);
+      [ids],
+      this.limits.notificationsPerTrace,
+      `The notifications to ${ids.length === 1 ? `'${ids[0]}'` : 'the trace'}`,
+    );
   }
 
   private children(id: string): Promise<WorkflowSummary[]> {
@@ -211,7 +287,10 @@ export class HistoryReader {
               ${this.col('workflow_status', 'ws', 'forked_from')}
          FROM ${this.s}.workflow_status ws WHERE ws.parent_workflow_id = $1
         ORDER BY ws.created_at, ws.workflow_uuid`,
-      [id], this.limits.childrenPerWorkflow, `Workflow '${id}'s children`).then((rows) => rows.map(summaryOf));
+      [id],
+      this.limits.childrenPerWorkflow,
+      `Workflow '${id}'s children`,
+    ).then((rows) => rows.map(summaryOf));
   }
 
   private notFound(id: string): HistoryError {
@@ -223,7 +302,11 @@ export class HistoryReader {
     const status = await this.statusRow(id);
     if (!status) return undefined;
     const [operation_outputs, workflow_events, workflow_events_history, streams] = await Promise.all([
-      this.operations([id]), this.events([id]), this.eventHistory([id]), this.streams([id])]);
+      this.operations([id]),
+      this.events([id]),
+      this.eventHistory([id]),
+      this.streams([id]),
+    ]);
     return { workflow_status: status, operation_outputs, workflow_events, workflow_events_history, streams };
   }
 
@@ -239,16 +322,28 @@ export class HistoryReader {
     if (ids.length === 0) return [];
     let parts: [WorkflowStatusRow[], OperationOutputRow[], WorkflowEventRow[], WorkflowEventHistoryRow[], StreamRow[]];
     try {
-      parts = await Promise.all([this.statusRows(ids), this.operations(ids), this.events(ids), this.eventHistory(ids), this.streams(ids)]);
+      parts = await Promise.all([
+        this.statusRows(ids),
+        this.operations(ids),
+        this.events(ids),
+        this.eventHistory(ids),
+        this.streams(ids),
+      ]);
     } catch (e) {
       if (!(e instanceof HistoryError && e.code === ErrorCode.TooManyRows) || ids.length === 1) throw e;
       const half = Math.ceil(ids.length / 2);
-      return [...await this.exportWorkflows(ids.slice(0, half)), ...await this.exportWorkflows(ids.slice(half))];
+      return [...(await this.exportWorkflows(ids.slice(0, half))), ...(await this.exportWorkflows(ids.slice(half)))];
     }
     const [statuses, ops, events, history, streams] = parts;
     const byId = new Map<string, ExportedWorkflow>();
     for (const st of statuses) {
-      byId.set(st.workflow_uuid, { workflow_status: st, operation_outputs: [], workflow_events: [], workflow_events_history: [], streams: [] });
+      byId.set(st.workflow_uuid, {
+        workflow_status: st,
+        operation_outputs: [],
+        workflow_events: [],
+        workflow_events_history: [],
+        streams: [],
+      });
     }
     for (const r of ops) byId.get(r.workflow_uuid)?.operation_outputs.push(r);
     for (const r of events) byId.get(r.workflow_uuid)?.workflow_events.push(r);
@@ -268,9 +363,12 @@ export class HistoryReader {
     return exported.map((w, i) => {
       if (!w) throw this.notFound(ids[i]);
       return {
-        format: TRACE_FORMAT, version: TRACE_FORMAT_VERSION, createdAt,
+        format: TRACE_FORMAT,
+        version: TRACE_FORMAT_VERSION,
+        createdAt,
         source: { kind: 'postgres', database: this.target, schema, migrationVersion, generation },
-        rootWorkflowId: ids[i], workflows: [w],
+        rootWorkflowId: ids[i],
+        workflows: [w],
       };
     });
   }

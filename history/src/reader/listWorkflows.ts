@@ -19,14 +19,16 @@ export interface ListWorkflowsOptions {
 // generic plan. Only these constant strings enter the SQL text, never a user value.
 const FAILED_PRED = `status = ANY (ARRAY['ERROR'::text, 'CANCELLED'::text, 'MAX_RECOVERY_ATTEMPTS_EXCEEDED'::text])`;
 const IN_FLIGHT_PRED = `status = ANY (ARRAY['ENQUEUED'::text, 'PENDING'::text])`;
-const PARTIAL_PREDICATES = new Map<string, string[]>(Object.entries({
-  PENDING: [`status = 'PENDING'::text`, IN_FLIGHT_PRED], // idx_workflow_status_pending, idx_workflow_status_in_flight_v2
-  ENQUEUED: [IN_FLIGHT_PRED], // idx_workflow_status_in_flight_v2
-  DELAYED: [`status = 'DELAYED'::text`], // idx_workflow_status_delayed
-  ERROR: [FAILED_PRED], // idx_workflow_status_failed (status, created_at)
-  CANCELLED: [FAILED_PRED],
-  MAX_RECOVERY_ATTEMPTS_EXCEEDED: [FAILED_PRED],
-}));
+const PARTIAL_PREDICATES = new Map<string, string[]>(
+  Object.entries({
+    PENDING: [`status = 'PENDING'::text`, IN_FLIGHT_PRED], // idx_workflow_status_pending, idx_workflow_status_in_flight_v2
+    ENQUEUED: [IN_FLIGHT_PRED], // idx_workflow_status_in_flight_v2
+    DELAYED: [`status = 'DELAYED'::text`], // idx_workflow_status_delayed
+    ERROR: [FAILED_PRED], // idx_workflow_status_failed (status, created_at)
+    CANCELLED: [FAILED_PRED],
+    MAX_RECOVERY_ATTEMPTS_EXCEEDED: [FAILED_PRED],
+  }),
+);
 
 const SUMMARY_COLUMNS: Array<[column: string, optional: boolean]> = [
   ['workflow_uuid', false],
@@ -117,7 +119,11 @@ export function decodeCursor(cursor: string): { createdAt: string; workflowId: s
   if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') {
     throw bad('expected [created_at, workflow_id]');
   }
-  if (!/^-?\d{1,19}$/.test(value[0]) || BigInt(value[0]) > 9223372036854775807n || BigInt(value[0]) < -9223372036854775808n) {
+  if (
+    !/^-?\d{1,19}$/.test(value[0]) ||
+    BigInt(value[0]) > 9223372036854775807n ||
+    BigInt(value[0]) < -9223372036854775808n
+  ) {
     throw bad('created_at is not a bigint');
   }
   return { createdAt: value[0], workflowId: value[1] };
@@ -148,7 +154,14 @@ function checkLimit(limit: number | undefined): number {
 }
 
 function checkFilter(filter: WorkflowFilter): void {
-  const strings: Array<keyof WorkflowFilter> = ['name', 'className', 'queueName', 'idPrefix', 'parentWorkflowId', 'applicationVersion'];
+  const strings: Array<keyof WorkflowFilter> = [
+    'name',
+    'className',
+    'queueName',
+    'idPrefix',
+    'parentWorkflowId',
+    'applicationVersion',
+  ];
   for (const key of strings) {
     const v = filter[key];
     if (v !== undefined && typeof v !== 'string') {
@@ -161,7 +174,10 @@ function checkFilter(filter: WorkflowFilter): void {
       throw errors.badFilter(`Workflow filter ${key}`, 'epoch milliseconds (an integer)', v);
     }
   }
-  if (filter.status !== undefined && (!Array.isArray(filter.status) || filter.status.some((s) => typeof s !== 'string'))) {
+  if (
+    filter.status !== undefined &&
+    (!Array.isArray(filter.status) || filter.status.some((s) => typeof s !== 'string'))
+  ) {
     throw errors.badFilter('Workflow filter status', 'a list of status strings', filter.status);
   }
 }
@@ -178,8 +194,13 @@ export interface ListQuery {
  * several statuses a UNION ALL of one such SELECT per status (each can use its own index: the failed/pending partial
  * indexes or the created_at index) merged by a Merge Append under the outer ORDER BY/LIMIT.
  */
-export function buildListQuery(schema: string, facts: TableFacts, filter: WorkflowFilter, limit: number,
-  cursor: { createdAt: string; workflowId: string } | null): ListQuery {
+export function buildListQuery(
+  schema: string,
+  facts: TableFacts,
+  filter: WorkflowFilter,
+  limit: number,
+  cursor: { createdAt: string; workflowId: string } | null,
+): ListQuery {
   const values: unknown[] = [];
   const param = (v: unknown, cast: string) => {
     values.push(v);
@@ -193,7 +214,8 @@ export function buildListQuery(schema: string, facts: TableFacts, filter: Workfl
   const common: string[] = [];
   const unindexed: string[] = [];
   const statuses = filter.status ? [...new Set(filter.status)] : undefined;
-  const inFlightOnly = statuses !== undefined && statuses.length > 0 && statuses.every((s) => s === 'ENQUEUED' || s === 'PENDING');
+  const inFlightOnly =
+    statuses !== undefined && statuses.length > 0 && statuses.every((s) => s === 'ENQUEUED' || s === 'PENDING');
 
   if (filter.name !== undefined) {
     common.push(`name = ${param(filter.name, 'text')}`);
@@ -243,7 +265,8 @@ export function buildListQuery(schema: string, facts: TableFacts, filter: Workfl
 
   const from = `${quoteIdent(schema)}.workflow_status`;
   const select = SUMMARY_COLUMNS.map(([col, optional]) =>
-    optional && !facts.columns.has(col) ? `NULL AS ${col}` : col).join(', ');
+    optional && !facts.columns.has(col) ? `NULL AS ${col}` : col,
+  ).join(', ');
   const order = 'ORDER BY created_at DESC, workflow_uuid DESC';
   const branch = (extra: string[]) => {
     const where = [...extra, ...common];
@@ -302,7 +325,9 @@ function toSummary(r: SummaryRow): WorkflowSummary {
 }
 
 function describeFilter(filter: WorkflowFilter): string {
-  const parts = Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const parts = Object.entries(filter)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return parts.length ? parts.join(', ') : 'no filter';
 }
 
@@ -310,8 +335,13 @@ function describeFilter(filter: WorkflowFilter): string {
  * One page of workflows, newest first by (created_at DESC, workflow_uuid DESC), in a READ ONLY transaction with a
  * statement_timeout. `db` is a pool (a client is borrowed) or a client that is not inside a transaction.
  */
-export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaInfo, filter: WorkflowFilter,
-  page: PageRequest, options: ListWorkflowsOptions = {}): Promise<WorkflowPage> {
+export async function listWorkflows(
+  db: pg.Pool | pg.PoolClient,
+  schema: SchemaInfo,
+  filter: WorkflowFilter,
+  page: PageRequest,
+  options: ListWorkflowsOptions = {},
+): Promise<WorkflowPage> {
   const limit = checkLimit(page.limit);
   checkFilter(filter);
   const cursor = page.cursor ? decodeCursor(page.cursor) : null;
@@ -328,7 +358,9 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
     const q = buildListQuery(schema.schema, facts, filter, limit, cursor);
     // timeoutMs is a validated integer, so inlining it is safe; one round trip for all three statements. A page is at
     // most 1001 rows: parallel workers only add their start-up time (10+ ms measured at 1M rows), so none.
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL max_parallel_workers_per_gather = 0`);
+    await client.query(
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL max_parallel_workers_per_gather = 0`,
+    );
     let rows: SummaryRow[];
     try {
       rows = (await client.query<SummaryRow>(q.text, q.values)).rows;
@@ -336,7 +368,8 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
     } catch (e) {
       await client.query('ROLLBACK').catch((re: Error) => (broken = re));
       if ((e as { code?: string }).code === '57014') {
-        const slow = q.unindexed.length ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}`
+        const slow = q.unindexed.length
+          ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}`
           : 'the indexes that serve this filter still read too many rows for one page';
         throw errors.listingTimeout(quoteIdent(schema.schema), describeFilter(filter), timeoutMs, slow, e);
       }
@@ -345,7 +378,10 @@ export async function listWorkflows(db: pg.Pool | pg.PoolClient, schema: SchemaI
     const more = rows.length > limit;
     if (more) rows = rows.slice(0, limit);
     const last = rows[rows.length - 1];
-    return { workflows: rows.map(toSummary), nextCursor: more ? encodeCursor(last.created_at, last.workflow_uuid) : null };
+    return {
+      workflows: rows.map(toSummary),
+      nextCursor: more ? encodeCursor(last.created_at, last.workflow_uuid) : null,
+    };
   } finally {
     if (!isClient) client.release(broken);
   }

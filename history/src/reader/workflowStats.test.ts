@@ -26,7 +26,10 @@ describe('workflowStats on the fixture recordings', () => {
     test(`${app}: run counts per (name, class) match every status row`, async () => {
       const url = fixtureUrl(app);
       const expected = new Map<string, { recorded: number; failed: number }>();
-      for (const r of await rows<{ name: string; class_name: string | null; status: string }>(url, 'SELECT name, class_name, status FROM dbos.workflow_status')) {
+      for (const r of await rows<{ name: string; class_name: string | null; status: string }>(
+        url,
+        'SELECT name, class_name, status FROM dbos.workflow_status',
+      )) {
         const k = `${r.class_name ?? ''}/${r.name}`;
         const e = expected.get(k) ?? { recorded: 0, failed: 0 };
         e.recorded++;
@@ -37,7 +40,10 @@ describe('workflowStats on the fixture recordings', () => {
       try {
         const got = await workflowRunCounts(pool, V5);
         assert.equal(got.truncated, false);
-        assert.deepEqual(new Map(got.counts.map((c) => [`${c.className}/${c.name}`, { recorded: c.recorded, failed: c.failed }])), expected);
+        assert.deepEqual(
+          new Map(got.counts.map((c) => [`${c.className}/${c.name}`, { recorded: c.recorded, failed: c.failed }])),
+          expected,
+        );
         const few = await workflowRunCounts(pool, V5, { maxGroups: 2 });
         assert.equal(few.truncated, true);
         assert.equal(few.counts.length, 2);
@@ -51,20 +57,36 @@ describe('workflowStats on the fixture recordings', () => {
     const url = fixtureUrl('v5');
     const pool = openPool(url);
     try {
-      for (const [name, cls] of [['checkout', 'Shop'], ['publishPromotion', '']]) {
-        const expected = (await rows<{ f: string }>(url, `SELECT DISTINCT o.function_name AS f FROM dbos.operation_outputs o
-          JOIN dbos.workflow_status s USING (workflow_uuid) WHERE s.name = $1 AND coalesce(s.class_name, '') = $2`, [name, cls]))
-          .map((r) => r.f).sort();
+      for (const [name, cls] of [
+        ['checkout', 'Shop'],
+        ['publishPromotion', ''],
+      ]) {
+        const expected = (
+          await rows<{ f: string }>(
+            url,
+            `SELECT DISTINCT o.function_name AS f FROM dbos.operation_outputs o
+          JOIN dbos.workflow_status s USING (workflow_uuid) WHERE s.name = $1 AND coalesce(s.class_name, '') = $2`,
+            [name, cls],
+          )
+        )
+          .map((r) => r.f)
+          .sort();
         const got = await recordedStepNames(pool, V5, name, cls);
         assert.deepEqual(got.names, expected, `${cls}.${name}`);
         assert.ok(got.runsRead >= 1);
       }
       const checkout = await recordedStepNames(pool, V5, 'checkout', 'Shop');
-      assert.ok(checkout.names.includes('reserve') && checkout.names.includes('charge') && checkout.names.includes('DBOS.recv'), checkout.names.join());
+      assert.ok(
+        checkout.names.includes('reserve') && checkout.names.includes('charge') && checkout.names.includes('DBOS.recv'),
+        checkout.names.join(),
+      );
       const one = await recordedStepNames(pool, V5, 'checkout', 'Shop', { runs: 1 });
       assert.equal(one.runsRead, 1);
       assert.deepEqual(await recordedStepNames(pool, V5, 'noSuchWorkflow', ''), { names: [], runsRead: 0 });
-      await assert.rejects(recordedStepNames(pool, V5, 'checkout', 'Shop', { runs: 0 }), (e: HistoryError) => e.code === ErrorCode.InvalidFilter);
+      await assert.rejects(
+        recordedStepNames(pool, V5, 'checkout', 'Shop', { runs: 0 }),
+        (e: HistoryError) => e.code === ErrorCode.InvalidFilter,
+      );
     } finally {
       await pool.end();
     }
@@ -77,14 +99,22 @@ test('a count past its statement timeout is StatsTimeout (306) with an actionabl
   await locker.connect();
   const pool = openPool(db.url);
   try {
-    await locker.query(`CREATE SCHEMA dbos; CREATE TABLE dbos.workflow_status (workflow_uuid text PRIMARY KEY, name text, class_name text, status text)`);
+    await locker.query(
+      `CREATE SCHEMA dbos; CREATE TABLE dbos.workflow_status (workflow_uuid text PRIMARY KEY, name text, class_name text, status text)`,
+    );
     // Held by another session, the lock makes the count wait past its timeout.
     await locker.query('BEGIN; LOCK TABLE dbos.workflow_status IN ACCESS EXCLUSIVE MODE');
-    await assert.rejects(workflowRunCounts(pool, V5, { statementTimeoutMs: 200, target: 'db.example:5432/x' }), (e: HistoryError) => {
-      assert.equal(e.code, ErrorCode.StatsTimeout);
-      assert.match(e.message, /^Reading run counts per workflow in dbos\.workflow_status at db\.example:5432\/x took longer than 200 ms/);
-      return true;
-    });
+    await assert.rejects(
+      workflowRunCounts(pool, V5, { statementTimeoutMs: 200, target: 'db.example:5432/x' }),
+      (e: HistoryError) => {
+        assert.equal(e.code, ErrorCode.StatsTimeout);
+        assert.match(
+          e.message,
+          /^Reading run counts per workflow in dbos\.workflow_status at db\.example:5432\/x took longer than 200 ms/,
+        );
+        return true;
+      },
+    );
     await locker.query('ROLLBACK');
     assert.deepEqual(await workflowRunCounts(pool, V5), { counts: [], truncated: false });
   } finally {

@@ -59,8 +59,13 @@ function timeoutOf(options: WorkflowStatsOptions): number {
  * Runs `sql` in a READ ONLY transaction with a statement_timeout on a borrowed client (or the client given), and turns a
  * timeout into StatsTimeout (306) naming `what`, and other errors into the reader's catalogue.
  */
-async function readOnly<R extends pg.QueryResultRow>(db: pg.Pool | pg.PoolClient, sql: string, values: unknown[],
-  options: WorkflowStatsOptions, what: string): Promise<R[]> {
+async function readOnly<R extends pg.QueryResultRow>(
+  db: pg.Pool | pg.PoolClient,
+  sql: string,
+  values: unknown[],
+  options: WorkflowStatsOptions,
+  what: string,
+): Promise<R[]> {
   const timeoutMs = timeoutOf(options);
   const target = options.target ?? 'the database';
   const isClient = typeof (db as pg.PoolClient).release === 'function';
@@ -96,25 +101,40 @@ async function readOnly<R extends pg.QueryResultRow>(db: pg.Pool | pg.PoolClient
  * Recorded and failed run counts per (name, class) over the whole `<schema>.workflow_status`, in one query:
  * `GROUP BY name, class_name` (a sequential scan: no index leads with name; the caller caches the answer).
  */
-export async function workflowRunCounts(db: pg.Pool | pg.PoolClient, schema: SchemaInfo,
-  options: WorkflowStatsOptions & { maxGroups?: number } = {}): Promise<WorkflowRunCounts> {
+export async function workflowRunCounts(
+  db: pg.Pool | pg.PoolClient,
+  schema: SchemaInfo,
+  options: WorkflowStatsOptions & { maxGroups?: number } = {},
+): Promise<WorkflowRunCounts> {
   const maxGroups = options.maxGroups ?? DEFAULT_MAX_GROUPS;
   if (!Number.isInteger(maxGroups) || maxGroups < 1) {
     throw errors.badOption('maxGroups', maxGroups, 'a positive integer');
   }
   const failed = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
-  const rows = await readOnly<{ name: string | null; class_name: string; recorded: number | string; failed: number | string }>(db,
+  const rows = await readOnly<{
+    name: string | null;
+    class_name: string;
+    recorded: number | string;
+    failed: number | string;
+  }>(
+    db,
     `SELECT name, coalesce(class_name, '') AS class_name, count(*) AS recorded,
             count(*) FILTER (WHERE status IN (${failed})) AS failed
        FROM ${quoteIdent(schema.schema)}.workflow_status
       GROUP BY name, coalesce(class_name, '')
       ORDER BY name, 2
       LIMIT $1::int`,
-    [maxGroups + 1], options, `run counts per workflow in ${schema.schema}.workflow_status`);
+    [maxGroups + 1],
+    options,
+    `run counts per workflow in ${schema.schema}.workflow_status`,
+  );
   const truncated = rows.length > maxGroups;
   return {
     counts: rows.slice(0, maxGroups).map((r) => ({
-      name: r.name ?? '', className: r.class_name, recorded: Number(r.recorded), failed: Number(r.failed),
+      name: r.name ?? '',
+      className: r.class_name,
+      recorded: Number(r.recorded),
+      failed: Number(r.failed),
     })),
     truncated,
   };
@@ -131,8 +151,13 @@ export interface RecordedStepNames {
  * The distinct function_name values recorded by the newest `runs` runs of workflow (name, className) — className ''
  * for free functions. Bounded: at most `runs` status rows, each joined to its operation_outputs by the primary key.
  */
-export async function recordedStepNames(db: pg.Pool | pg.PoolClient, schema: SchemaInfo, name: string, className: string,
-  options: WorkflowStatsOptions & { runs?: number } = {}): Promise<RecordedStepNames> {
+export async function recordedStepNames(
+  db: pg.Pool | pg.PoolClient,
+  schema: SchemaInfo,
+  name: string,
+  className: string,
+  options: WorkflowStatsOptions & { runs?: number } = {},
+): Promise<RecordedStepNames> {
   const runs = options.runs ?? DEFAULT_STEP_NAME_RUNS;
   if (!Number.isInteger(runs) || runs < 1) {
     throw errors.badOption('runs', runs, 'a positive integer');
@@ -141,7 +166,8 @@ export async function recordedStepNames(db: pg.Pool | pg.PoolClient, schema: Sch
     throw errors.badFilter('Workflow name and class', 'strings', [name, className]);
   }
   const s = quoteIdent(schema.schema);
-  const rows = await readOnly<{ function_name: string | null; runs: number | string }>(db,
+  const rows = await readOnly<{ function_name: string | null; runs: number | string }>(
+    db,
     `WITH recent AS (
        SELECT workflow_uuid FROM ${s}.workflow_status
         WHERE name = $1::text AND coalesce(class_name, '') = $2::text
@@ -149,6 +175,9 @@ export async function recordedStepNames(db: pg.Pool | pg.PoolClient, schema: Sch
      SELECT o.function_name, (SELECT count(*) FROM recent) AS runs
        FROM (SELECT DISTINCT op.function_name FROM recent r JOIN ${s}.operation_outputs op ON op.workflow_uuid = r.workflow_uuid) o
       LIMIT ${MAX_STEP_NAMES}`,
-    [name, className, runs], options, `the step names recorded for workflow '${className ? className + '.' : ''}${name}'`);
+    [name, className, runs],
+    options,
+    `the step names recorded for workflow '${className ? className + '.' : ''}${name}'`,
+  );
   return { names: rows.map((r) => r.function_name ?? '').sort(), runsRead: rows.length ? Number(rows[0].runs) : 0 };
 }

@@ -3,5 +3,10 @@
 
 export const TRICKY_IDS = [
   "it's'; DROP TABLE dbos.workflow_status; --",
-  'pct%1', 'pctX1', 'under_1', 'underX1', 'back\\slash', 'backXslash',
+  'pct%1',
+  'pctX1',
+  'under_1',
+  'underX1',
+  'back\\slash',
+  'backXslash',
 ];

@@ -21,7 +21,9 @@ function runApp(url: string): Promise<void> {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sampleApp exited ${code}:\n${out.slice(-3000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`sampleApp exited ${code}:\n${out.slice(-3000)}`)),
+    );
   });
 }
 
@@ -41,7 +43,9 @@ export function sampleRecordingUrl(): Promise<string> {
       // Test files may run in parallel: one of them records, the others wait on the lock.
       await admin.query('SELECT pg_advisory_lock(7311001)');
       const r = await admin.query<{ c: string | null }>(
-        `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`, [name]);
+        `SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1`,
+        [name],
+      );
       if (r.rows[0]?.c !== marker) {
         // Recorded into <name>_tpl, which nobody else connects to, so copies can be made while tests read <name>.
         for (const db of [name, `${name}_tpl`]) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);

@@ -17,15 +17,16 @@ export async function writeTraceFile(file: string, trace: Trace): Promise<void> 
   out.on('error', (e) => (failure ??= e));
   let buf = '';
   // Resolves on 'drain', or on 'close' after an error (then `failure` is set and the next put throws).
-  const drained = () => new Promise<void>((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
+    });
   const flush = async () => {
     const chunk = buf;
     buf = '';
@@ -145,8 +146,18 @@ class Checker {
 }
 
 /** Status columns that are epoch ms / counters stored as int8. */
-const STATUS_INTS = ['created_at', 'updated_at', 'recovery_attempts', 'workflow_timeout_ms', 'workflow_deadline_epoch_ms',
-  'started_at_epoch_ms', 'priority', 'completed_at', 'delay_until_epoch_ms', 'debounce_deadline_epoch_ms'];
+const STATUS_INTS = [
+  'created_at',
+  'updated_at',
+  'recovery_attempts',
+  'workflow_timeout_ms',
+  'workflow_deadline_epoch_ms',
+  'started_at_epoch_ms',
+  'priority',
+  'completed_at',
+  'delay_until_epoch_ms',
+  'debounce_deadline_epoch_ms',
+];
 
 function checkWorkflow(c: Checker, v: unknown, where: string): ExportedWorkflow {
   if (!isObj(v)) c.fail(where, 'an exported workflow object');
@@ -197,8 +208,10 @@ function checkWorkflow(c: Checker, v: unknown, where: string): ExportedWorkflow 
 /** The root of a DBOS export: the first workflow whose parent is not in the export. */
 function rootOf(workflows: ExportedWorkflow[]): ExportedWorkflow {
   const ids = new Set(workflows.map((w) => w.workflow_status.workflow_uuid));
-  return workflows.find((w) => !w.workflow_status.parent_workflow_id || !ids.has(w.workflow_status.parent_workflow_id))
-    ?? workflows[0];
+  return (
+    workflows.find((w) => !w.workflow_status.parent_workflow_id || !ids.has(w.workflow_status.parent_workflow_id)) ??
+    workflows[0]
+  );
 }
 
 /** Validates a parsed document (a trace, or a DBOS `ExportedWorkflow[]`, which is wrapped) and returns the trace. */
@@ -221,7 +234,9 @@ export function validateTrace(doc: unknown, label: string): Trace {
   }
   if (!isObj(doc) || doc.format !== TRACE_FORMAT) {
     const what = isObj(doc)
-      ? (doc.format === undefined ? 'it has no "format" field' : `its "format" is ${JSON.stringify(doc.format)}`)
+      ? doc.format === undefined
+        ? 'it has no "format" field'
+        : `its "format" is ${JSON.stringify(doc.format)}`
       : `it is a JSON ${doc === null ? 'null' : typeof doc}`;
     throw errors.notATrace(label, what, TRACE_FORMAT);
   }
@@ -237,7 +252,10 @@ export function validateTrace(doc: unknown, label: string): Trace {
   workflows.forEach((w, i) => checkWorkflow(c, w, `.workflows[${i}]`));
   const first = (workflows[0] as ExportedWorkflow).workflow_status.workflow_uuid;
   if (first !== doc.rootWorkflowId) {
-    c.fail('.workflows[0] for the root', `rootWorkflowId is '${String(doc.rootWorkflowId)}' but the first workflow is '${first}'`);
+    c.fail(
+      '.workflows[0] for the root',
+      `rootWorkflowId is '${String(doc.rootWorkflowId)}' but the first workflow is '${first}'`,
+    );
   }
   if (doc.notifications !== undefined) {
     c.arr(doc, 'notifications', '').forEach((n, i) => {

@@ -52,4 +52,9 @@ export interface StepCall {
 /** How to make a step record a given name: replace a name literal, or insert a config. */
 export type NameEditSite =
   | { kind: 'replaceLiteral'; range: Range }
-  | { kind: 'insertConfig'; position: Range['start']; /** text before `{ name: … }`, e.g. ', ' */ prefix: string; suffix: string };
+  | {
+      kind: 'insertConfig';
+      position: Range['start'];
+      /** text before `{ name: … }`, e.g. ', ' */ prefix: string;
+      suffix: string;
+    };

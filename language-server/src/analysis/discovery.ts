@@ -3,8 +3,16 @@
 import type { NameEditSite, StepDefinition, WorkflowDefinition } from './dbosModel';
 import { resolveIdentifier } from './scope';
 import {
-  configString, dbosMethodOf, hasModifier, isConfiguredInstanceRef, isDbosRef, isFunctionExpressionLike, nodeRange,
-  position, staticString, unwrap,
+  configString,
+  dbosMethodOf,
+  hasModifier,
+  isConfiguredInstanceRef,
+  isDbosRef,
+  isFunctionExpressionLike,
+  nodeRange,
+  position,
+  staticString,
+  unwrap,
 } from './syntax';
 import { ts } from './typescript';
 
@@ -41,7 +49,10 @@ interface ResolvedFunction {
 }
 
 const DECORATOR_KINDS: Record<string, 'workflow' | 'step' | 'transaction'> = {
-  workflow: 'workflow', step: 'step', transaction: 'transaction', storedProcedure: 'transaction',
+  workflow: 'workflow',
+  step: 'step',
+  transaction: 'transaction',
+  storedProcedure: 'transaction',
 };
 
 export function discover(sf: ts.SourceFile): Discovery {
@@ -59,8 +70,12 @@ export function discover(sf: ts.SourceFile): Discovery {
 function className(cls: ts.ClassLikeDeclaration): string {
   for (const d of ts.getDecorators(cls) ?? []) {
     const e = d.expression;
-    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'className' &&
-        isDbosRef(e.expression.expression)) {
+    if (
+      ts.isCallExpression(e) &&
+      ts.isPropertyAccessExpression(e.expression) &&
+      e.expression.name.text === 'className' &&
+      isDbosRef(e.expression.expression)
+    ) {
       const alias = staticString(e.arguments[0]);
       if (alias !== undefined) return alias;
     }
@@ -76,13 +91,16 @@ export function declaredClassName(cls: ts.ClassLikeDeclaration): string {
 
 function extendsConfiguredInstance(cls: ts.ClassLikeDeclaration): boolean {
   for (const h of cls.heritageClauses ?? []) {
-    if (h.token === ts.SyntaxKind.ExtendsKeyword && h.types.some((t) => isConfiguredInstanceRef(t.expression))) return true;
+    if (h.token === ts.SyntaxKind.ExtendsKeyword && h.types.some((t) => isConfiguredInstanceRef(t.expression)))
+      return true;
   }
   return false;
 }
 
 /** Classifies a method decorator: `@DBOS.workflow()`, `@DBOS.step()`, `@ds.transaction()`. */
-function decoratorKind(d: ts.Decorator): { kind: 'workflow' | 'step' | 'transaction'; call: ts.CallExpression | undefined } | undefined {
+function decoratorKind(
+  d: ts.Decorator,
+): { kind: 'workflow' | 'step' | 'transaction'; call: ts.CallExpression | undefined } | undefined {
   const call = ts.isCallExpression(d.expression) ? d.expression : undefined;
   const callee = unwrap(call ? call.expression : d.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -100,14 +118,27 @@ function nameEditFor(sf: ts.SourceFile, call: ts.CallExpression, configIndex: nu
     const obj = unwrap(config);
     if (!ts.isObjectLiteralExpression(obj)) return undefined;
     const p = configString(obj, 'name');
-    if (p.present) return ts.isStringLiteralLike(p.node.initializer) ? { kind: 'replaceLiteral', range: nodeRange(sf, p.node.initializer) } : undefined;
+    if (p.present)
+      return ts.isStringLiteralLike(p.node.initializer)
+        ? { kind: 'replaceLiteral', range: nodeRange(sf, p.node.initializer) }
+        : undefined;
     const open = obj.getStart(sf) + 1;
-    return { kind: 'insertConfig', position: position(sf, open), prefix: ' name: ', suffix: obj.properties.length ? ',' : ' ' };
+    return {
+      kind: 'insertConfig',
+      position: position(sf, open),
+      prefix: ' name: ',
+      suffix: obj.properties.length ? ',' : ' ',
+    };
   }
   if (call.arguments.length !== configIndex) return undefined;
   // No config yet: `f()` → `f({ name })`, `runStep(fn)` → `runStep(fn, { name })`.
   const at = configIndex === 0 ? call.arguments.pos : call.arguments[configIndex - 1].getEnd();
-  return { kind: 'insertConfig', position: position(sf, at), prefix: (configIndex === 0 ? '' : ', ') + '{ name: ', suffix: ' }' };
+  return {
+    kind: 'insertConfig',
+    position: position(sf, at),
+    prefix: (configIndex === 0 ? '' : ', ') + '{ name: ',
+    suffix: ' }',
+  };
 }
 
 function visitClass(sf: ts.SourceFile, cls: ts.ClassLikeDeclaration, out: Discovery): void {
@@ -122,7 +153,7 @@ function visitClass(sf: ts.SourceFile, cls: ts.ClassLikeDeclaration, out: Discov
       if (!k) continue;
       const cfg = k.call?.arguments[0];
       const configured = configString(cfg, 'name');
-      const name = configured.present ? configured.value ?? methodName : methodName;
+      const name = configured.present ? (configured.value ?? methodName) : methodName;
       const nameIsStatic = !configured.present || configured.value !== undefined;
       const isStatic = hasModifier(member, ts.SyntaxKind.StaticKeyword);
       const range = nodeRange(sf, member);
@@ -130,13 +161,31 @@ function visitClass(sf: ts.SourceFile, cls: ts.ClassLikeDeclaration, out: Discov
       if (k.kind === 'workflow') {
         resolvedClassName ??= className(cls);
         out.workflows.push({
-          def: { name, className: resolvedClassName, configurable: !isStatic && configurableClass, range, bodyRange, form: 'decorator', nameIsStatic },
-          fn: member, body: member.body,
+          def: {
+            name,
+            className: resolvedClassName,
+            configurable: !isStatic && configurableClass,
+            range,
+            bodyRange,
+            form: 'decorator',
+            nameIsStatic,
+          },
+          fn: member,
+          body: member.body,
         });
       } else {
         const declared = declaredClassName(cls);
         out.steps.push({
-          def: { name, kind: k.kind, className: declared, localName: methodName, form: 'decorator', range, bodyRange, nameIsStatic },
+          def: {
+            name,
+            kind: k.kind,
+            className: declared,
+            localName: methodName,
+            form: 'decorator',
+            range,
+            bodyRange,
+            nameIsStatic,
+          },
           key: `${declared}.${methodName}`,
           nameEdit: k.call ? nameEditFor(sf, k.call, 0) : undefined,
           node: member,
@@ -152,13 +201,19 @@ export function resolveFunction(arg: ts.Expression | undefined): ResolvedFunctio
   const e = unwrap(arg);
   if (isFunctionExpressionLike(e)) {
     // An inline arrow or anonymous function expression has fn.name === ''.
-    return { name: ts.isFunctionExpression(e) && e.name ? e.name.text : '', nameIsStatic: true, fn: e, localName: undefined };
+    return {
+      name: ts.isFunctionExpression(e) && e.name ? e.name.text : '',
+      nameIsStatic: true,
+      fn: e,
+      localName: undefined,
+    };
   }
   if (ts.isIdentifier(e)) {
     const b = resolveIdentifier(e);
     if (b.kind === 'local') {
       const decl = b.declaration;
-      if (ts.isFunctionDeclaration(decl)) return { name: decl.name?.text ?? e.text, nameIsStatic: true, fn: decl, localName: e.text };
+      if (ts.isFunctionDeclaration(decl))
+        return { name: decl.name?.text ?? e.text, nameIsStatic: true, fn: decl, localName: e.text };
       if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) {
         const init = unwrap(decl.initializer);
         if (isFunctionExpressionLike(init)) {
@@ -169,9 +224,15 @@ export function resolveFunction(arg: ts.Expression | undefined): ResolvedFunctio
       }
     }
     // Imported or opaque: fn.name is most likely the identifier (true for `export function x`).
-    return { name: b.kind === 'import' && b.imported !== 'default' && b.imported !== '*' ? b.imported : e.text, nameIsStatic: false, fn: undefined, localName: e.text };
+    return {
+      name: b.kind === 'import' && b.imported !== 'default' && b.imported !== '*' ? b.imported : e.text,
+      nameIsStatic: false,
+      fn: undefined,
+      localName: e.text,
+    };
   }
-  if (ts.isPropertyAccessExpression(e)) return { name: e.name.text, nameIsStatic: false, fn: undefined, localName: e.name.text };
+  if (ts.isPropertyAccessExpression(e))
+    return { name: e.name.text, nameIsStatic: false, fn: undefined, localName: e.name.text };
   return { name: '', nameIsStatic: false, fn: undefined, localName: undefined };
 }
 
@@ -183,10 +244,21 @@ function functionBody(fn: ts.SignatureDeclaration | undefined): ts.Node | undefi
 /** The statement a registration call forms, for the CodeLens (`const x = DBOS.registerWorkflow(…)`). */
 function registrationSite(call: ts.CallExpression): ts.Node {
   let n: ts.Node = call;
-  while (n.parent && (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent) || ts.isAsExpression(n.parent))) n = n.parent;
+  while (
+    n.parent &&
+    (ts.isParenthesizedExpression(n.parent) || ts.isAwaitExpression(n.parent) || ts.isAsExpression(n.parent))
+  )
+    n = n.parent;
   const p = n.parent;
   if (p && ts.isExpressionStatement(p)) return p;
-  if (p && ts.isVariableDeclaration(p) && ts.isVariableDeclarationList(p.parent) && p.parent.declarations.length === 1 && ts.isVariableStatement(p.parent.parent)) return p.parent.parent;
+  if (
+    p &&
+    ts.isVariableDeclaration(p) &&
+    ts.isVariableDeclarationList(p.parent) &&
+    p.parent.declarations.length === 1 &&
+    ts.isVariableStatement(p.parent.parent)
+  )
+    return p.parent.parent;
   return call;
 }
 
@@ -200,17 +272,22 @@ function visitCall(sf: ts.SourceFile, call: ts.CallExpression, out: Discovery): 
   const callee = unwrap(call.expression);
   const method = dbosMethod ?? (ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined);
   const form =
-    dbosMethod === 'registerWorkflow' ? 'registerWorkflow'
-    : dbosMethod === 'registerStep' ? 'registerStep'
-    : dbosMethod === 'runStep' ? 'runStep'
-    : method === 'registerTransaction' ? 'registerTransaction'
-    : method === 'runTransaction' ? 'runTransaction'
-    : undefined;
+    dbosMethod === 'registerWorkflow'
+      ? 'registerWorkflow'
+      : dbosMethod === 'registerStep'
+        ? 'registerStep'
+        : dbosMethod === 'runStep'
+          ? 'runStep'
+          : method === 'registerTransaction'
+            ? 'registerTransaction'
+            : method === 'runTransaction'
+              ? 'runTransaction'
+              : undefined;
   if (!form) return;
   const f = resolveFunction(call.arguments[0]);
   const cfg = call.arguments[1];
   const configured = configString(cfg, 'name');
-  const name = configured.present ? configured.value ?? f.name : f.name;
+  const name = configured.present ? (configured.value ?? f.name) : f.name;
   const nameIsStatic = configured.present ? configured.value !== undefined : f.nameIsStatic;
   const site = registrationSite(call);
   const body = functionBody(f.fn);
@@ -218,15 +295,21 @@ function visitCall(sf: ts.SourceFile, call: ts.CallExpression, out: Discovery): 
 
   if (form === 'registerWorkflow') {
     const cls = configString(cfg, 'className');
-    let className = cls.present ? cls.value ?? '' : '';
+    let className = cls.present ? (cls.value ?? '') : '';
     const ctor = configStringNode(cfg, 'ctorOrProto');
     if (!cls.present && ctor) className = classNameOfCtor(ctor) ?? '';
     out.workflows.push({
       def: {
-        name, className, configurable: false, range: nodeRange(sf, site), bodyRange: body ? nodeRange(sf, body) : undefined,
-        form: 'registerWorkflow', nameIsStatic,
+        name,
+        className,
+        configurable: false,
+        range: nodeRange(sf, site),
+        bodyRange: body ? nodeRange(sf, body) : undefined,
+        form: 'registerWorkflow',
+        nameIsStatic,
       },
-      fn: f.fn, body,
+      fn: f.fn,
+      body,
     });
     return;
   }
@@ -234,8 +317,14 @@ function visitCall(sf: ts.SourceFile, call: ts.CallExpression, out: Discovery): 
   const registered = form === 'registerStep' || form === 'registerTransaction';
   out.steps.push({
     def: {
-      name, kind, className: '', localName: registered ? assignedName(call) : undefined, form, range: nodeRange(sf, registered ? site : call),
-      bodyRange: body ? nodeRange(sf, body) : undefined, nameIsStatic,
+      name,
+      kind,
+      className: '',
+      localName: registered ? assignedName(call) : undefined,
+      form,
+      range: nodeRange(sf, registered ? site : call),
+      bodyRange: body ? nodeRange(sf, body) : undefined,
+      nameIsStatic,
     },
     key: registered ? assignedName(call) : undefined,
     nameEdit: nameEditFor(sf, call, 1),
@@ -260,6 +349,7 @@ function classNameOfCtor(e: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(e) && e.name.text === 'prototype') e = unwrap(e.expression);
   if (!ts.isIdentifier(e)) return undefined;
   const b = resolveIdentifier(e);
-  if (b.kind === 'local' && (ts.isClassDeclaration(b.declaration) || ts.isClassExpression(b.declaration))) return className(b.declaration);
+  if (b.kind === 'local' && (ts.isClassDeclaration(b.declaration) || ts.isClassExpression(b.declaration)))
+    return className(b.declaration);
   return e.text;
 }

@@ -48,7 +48,11 @@ export function analyzeDocument(uri: string, text: string, version: number): Fil
   const findings = discovery.workflows.length ? findNondeterminism(sf, discovery, dbosLocalName(sf)) : [];
   const stepCalls = discovery.workflows.length ? collectStepCalls(sf, discovery) : [];
   return {
-    uri, version, discovery, findings, stepCalls,
+    uri,
+    version,
+    discovery,
+    findings,
+    stepCalls,
     workflows: discovery.workflows.map((w) => w.def),
     steps: discovery.steps.map((s) => s.def),
     millis: performance.now() - t0,
@@ -73,7 +77,8 @@ function refKey(call: ts.CallExpression): string | undefined {
   }
   if (ts.isIdentifier(obj)) {
     const b = resolveIdentifier(obj);
-    if (b.kind === 'import') return `${b.imported !== 'default' && b.imported !== '*' ? b.imported : obj.text}.${method}`;
+    if (b.kind === 'import')
+      return `${b.imported !== 'default' && b.imported !== '*' ? b.imported : obj.text}.${method}`;
     if (b.kind === 'local' && ts.isClassLike(b.declaration)) return `${declaredClassName(b.declaration)}.${method}`;
     // An instance of a ConfiguredInstance class (`strictFraudCheck.score()`) cannot be typed without a checker.
     return `${obj.text}.${method}`;

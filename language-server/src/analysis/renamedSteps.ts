@@ -51,17 +51,23 @@ export function detectRenamedSteps(
     const codeNames = new Set(wfCalls.map((c) => c.name));
     const unmatchedCode = [...codeNames].filter((n) => !recorded.has(n));
     if (unmatchedCode.length === 0) continue;
-    const unmatchedRecorded = [...recorded].filter((n) => !codeNames.has(n) && !isInternal(n) && !workflowNames.has(n)).sort();
+    const unmatchedRecorded = [...recorded]
+      .filter((n) => !codeNames.has(n) && !isInternal(n) && !workflowNames.has(n))
+      .sort();
     const renamedFrom = unmatchedCode.length === 1 && unmatchedRecorded.length === 1 ? unmatchedRecorded[0] : undefined;
     const label = wf.className ? `${wf.className}.${wf.name}` : wf.name;
     for (const c of wfCalls) {
       if (recorded.has(c.name)) continue;
-      const why = 'On replay and recovery DBOS compares the recorded function_name at each step, so those runs would diverge here.';
-      const message = renamedFrom !== undefined
-        ? `Step '${c.name}' was probably renamed from '${renamedFrom}': recorded runs of workflow '${label}' have '${renamedFrom}', not '${c.name}'. ${why} Keep the recorded name with { name: '${renamedFrom}' }, or guard the change with DBOS.patch().`
-        : `Step name '${c.name}' appears in no recorded run of workflow '${label}'` +
-          (unmatchedRecorded.length ? ` (recorded names missing from the code: ${unmatchedRecorded.map((n) => `'${n}'`).join(', ')})` : '') +
-          `. If it was renamed or added, ${why.charAt(0).toLowerCase()}${why.slice(1)} Guard the change with DBOS.patch().`;
+      const why =
+        'On replay and recovery DBOS compares the recorded function_name at each step, so those runs would diverge here.';
+      const message =
+        renamedFrom !== undefined
+          ? `Step '${c.name}' was probably renamed from '${renamedFrom}': recorded runs of workflow '${label}' have '${renamedFrom}', not '${c.name}'. ${why} Keep the recorded name with { name: '${renamedFrom}' }, or guard the change with DBOS.patch().`
+          : `Step name '${c.name}' appears in no recorded run of workflow '${label}'` +
+            (unmatchedRecorded.length
+              ? ` (recorded names missing from the code: ${unmatchedRecorded.map((n) => `'${n}'`).join(', ')})`
+              : '') +
+            `. If it was renamed or added, ${why.charAt(0).toLowerCase()}${why.slice(1)} Guard the change with DBOS.patch().`;
       findings.push({ workflow: wf, range: c.range, codeName: c.name, renamedFrom, message, nameEdit: c.nameEdit });
     }
   }

@@ -4,7 +4,12 @@ import { ts } from './typescript';
 
 /** What an identifier refers to. Module names are normalised (`node:crypto` → `crypto`). */
 export type Binding =
-  | { kind: 'import'; module: string; /** 'default', '*' (namespace / whole `require`) or the exported name */ imported: string; declaration: ts.Node }
+  | {
+      kind: 'import';
+      module: string;
+      /** 'default', '*' (namespace / whole `require`) or the exported name */ imported: string;
+      declaration: ts.Node;
+    }
   | { kind: 'local'; declaration: ts.Node }
   | { kind: 'global' };
 
@@ -37,15 +42,27 @@ function resolveUncached(id: ts.Identifier): Binding {
 /** The `require('m')` module name of an initializer, if it is one. */
 function requiredModule(init: ts.Expression | undefined): string | undefined {
   if (init && ts.isAwaitExpression(init)) init = init.expression;
-  if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' &&
-      init.arguments.length === 1 && ts.isStringLiteralLike(init.arguments[0])) {
+  if (
+    init &&
+    ts.isCallExpression(init) &&
+    ts.isIdentifier(init.expression) &&
+    init.expression.text === 'require' &&
+    init.arguments.length === 1 &&
+    ts.isStringLiteralLike(init.arguments[0])
+  ) {
     return normaliseModule(init.arguments[0].text);
   }
   return undefined;
 }
 
 function declarationIn(scope: ts.Node, name: string, from: ts.Identifier): Binding | undefined {
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+  if (
+    ts.isSourceFile(scope) ||
+    ts.isBlock(scope) ||
+    ts.isModuleBlock(scope) ||
+    ts.isCaseClause(scope) ||
+    ts.isDefaultClause(scope)
+  ) {
     return inStatements(scope.statements, name);
   }
   if (ts.isFunctionLike(scope)) {
@@ -59,8 +76,11 @@ function declarationIn(scope: ts.Node, name: string, from: ts.Identifier): Bindi
     return undefined;
   }
   if (ts.isClassExpression(scope) && scope.name?.text === name) return { kind: 'local', declaration: scope };
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer &&
-      ts.isVariableDeclarationList(scope.initializer)) {
+  if (
+    (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) &&
+    scope.initializer &&
+    ts.isVariableDeclarationList(scope.initializer)
+  ) {
     for (const d of scope.initializer.declarations) {
       const b = bindingDeclares(d.name, name);
       if (b) return { kind: 'local', declaration: b };
@@ -80,10 +100,12 @@ function inStatements(statements: ts.NodeArray<ts.Statement>, name: string): Bin
       const clause = s.importClause;
       if (clause.name?.text === name) return { kind: 'import', module, imported: 'default', declaration: clause };
       const nb = clause.namedBindings;
-      if (nb && ts.isNamespaceImport(nb) && nb.name.text === name) return { kind: 'import', module, imported: '*', declaration: nb };
+      if (nb && ts.isNamespaceImport(nb) && nb.name.text === name)
+        return { kind: 'import', module, imported: '*', declaration: nb };
       if (nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) {
-          if (el.name.text === name) return { kind: 'import', module, imported: (el.propertyName ?? el.name).text, declaration: el };
+          if (el.name.text === name)
+            return { kind: 'import', module, imported: (el.propertyName ?? el.name).text, declaration: el };
         }
       }
     } else if (ts.isImportEqualsDeclaration(s) && s.name.text === name) {
@@ -106,7 +128,10 @@ function inStatements(statements: ts.NodeArray<ts.Statement>, name: string): Bin
         }
         return { kind: 'local', declaration: b };
       }
-    } else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) && s.name?.text === name) {
+    } else if (
+      (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isEnumDeclaration(s)) &&
+      s.name?.text === name
+    ) {
       return { kind: 'local', declaration: s };
     }
   }
@@ -135,7 +160,10 @@ export function isImportOf(expr: ts.Expression, modules: readonly string[], impo
 export function isGlobal(expr: ts.Expression, name: string): boolean {
   if (ts.isIdentifier(expr)) return expr.text === name && resolveIdentifier(expr).kind === 'global';
   if (ts.isPropertyAccessExpression(expr) && expr.name.text === name && ts.isIdentifier(expr.expression)) {
-    return ['globalThis', 'global', 'window'].includes(expr.expression.text) && resolveIdentifier(expr.expression).kind === 'global';
+    return (
+      ['globalThis', 'global', 'window'].includes(expr.expression.text) &&
+      resolveIdentifier(expr.expression).kind === 'global'
+    );
   }
   return false;
 }

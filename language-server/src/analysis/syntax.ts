@@ -16,8 +16,14 @@ export function nodeRange(sf: ts.SourceFile, node: ts.Node): Range {
 /** Strips parentheses, `as` / `satisfies` / `!` wrappers. */
 export function unwrap(expr: ts.Expression): ts.Expression {
   for (;;) {
-    if (ts.isParenthesizedExpression(expr) || ts.isAsExpression(expr) || ts.isSatisfiesExpression(expr) ||
-        ts.isNonNullExpression(expr) || ts.isTypeAssertionExpression(expr)) expr = expr.expression;
+    if (
+      ts.isParenthesizedExpression(expr) ||
+      ts.isAsExpression(expr) ||
+      ts.isSatisfiesExpression(expr) ||
+      ts.isNonNullExpression(expr) ||
+      ts.isTypeAssertionExpression(expr)
+    )
+      expr = expr.expression;
     else return expr;
   }
 }
@@ -29,8 +35,12 @@ export function staticString(expr: ts.Expression | undefined): string | undefine
   if (ts.isStringLiteralLike(expr)) return expr.text;
   if (ts.isIdentifier(expr)) {
     const b = resolveIdentifier(expr);
-    if (b.kind === 'local' && ts.isVariableDeclaration(b.declaration) && b.declaration.initializer &&
-        (ts.getCombinedNodeFlags(b.declaration) & ts.NodeFlags.Const) !== 0) {
+    if (
+      b.kind === 'local' &&
+      ts.isVariableDeclaration(b.declaration) &&
+      b.declaration.initializer &&
+      (ts.getCombinedNodeFlags(b.declaration) & ts.NodeFlags.Const) !== 0
+    ) {
       const init = unwrap(b.declaration.initializer);
       if (ts.isStringLiteralLike(init)) return init.text;
     }
@@ -44,12 +54,14 @@ export function configProperty(config: ts.Expression | undefined, key: string): 
   const obj = unwrap(config);
   if (!ts.isObjectLiteralExpression(obj)) return undefined;
   for (const p of obj.properties) {
-    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key) return p;
+    if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === key)
+      return p;
   }
   return undefined;
 }
 
-export type ConfigValue = { present: false } | { present: true; value: string | undefined; node: ts.PropertyAssignment };
+export type ConfigValue =
+  { present: false } | { present: true; value: string | undefined; node: ts.PropertyAssignment };
 
 /** Reads `config.key` as a static string; `value` is undefined when present but not evaluable (or config is opaque). */
 export function configString(config: ts.Expression | undefined, key: string): ConfigValue {

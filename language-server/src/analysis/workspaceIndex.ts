@@ -52,7 +52,9 @@ export class WorkspaceIndex {
       const found = c.target.kind === 'inline' ? { uri, step: c.target.step } : this.findStep(c.target.key, uri);
       if (!found || !found.step.def.nameIsStatic) continue;
       out.push({
-        workflow: c.workflow.def, name: found.step.def.name, range: c.range,
+        workflow: c.workflow.def,
+        name: found.step.def.name,
+        range: c.range,
         nameEdit: found.step.nameEdit ? { uri: found.uri, site: found.step.nameEdit } : undefined,
       });
     }

@@ -40,7 +40,10 @@ export class HistoryConnection {
   private lastProblem: string | undefined;
   private connectedLogged = false;
 
-  constructor(private readonly log: HistoryLog, private readonly options: HistoryConnectionOptions = {}) {}
+  constructor(
+    private readonly log: HistoryLog,
+    private readonly options: HistoryConnectionOptions = {},
+  ) {}
 
   get configured(): boolean {
     return this.url !== undefined;
@@ -64,7 +67,8 @@ export class HistoryConnection {
   configure(url: string | null | undefined, schema: string | null | undefined): boolean {
     let next = url ? url.trim() || undefined : undefined;
     const nextSchema = schema?.trim() || 'dbos';
-    if (next !== undefined && this.url !== undefined && next !== this.url && withoutPassword(this.url) === next) next = this.url;
+    if (next !== undefined && this.url !== undefined && next !== this.url && withoutPassword(this.url) === next)
+      next = this.url;
     if (next === this.url && nextSchema === this.schema) return false;
     this.close();
     this.url = next;
@@ -84,7 +88,9 @@ export class HistoryConnection {
     }
     if (!this.opening) {
       const opening = HistoryReader.connect(this.url, {
-        schema: this.schema, connectTimeoutMs: this.options.connectTimeoutMs ?? 5000, maxConnections: 2,
+        schema: this.schema,
+        connectTimeoutMs: this.options.connectTimeoutMs ?? 5000,
+        maxConnections: 2,
       });
       this.opening = opening;
       // A failed connect is forgotten, so the next refresh tries again.
@@ -99,8 +105,10 @@ export class HistoryConnection {
   succeeded(reader: HistoryReader): void {
     if (this.connectedLogged && this.lastProblem === undefined) return;
     const info = reader.schemaInfo;
-    this.log.info(`[history] reading run counts from ${reader.target} (DBOS schema ${info.schema}, migration ${info.migrationVersion})` +
-      (this.lastProblem ? ' again' : ''));
+    this.log.info(
+      `[history] reading run counts from ${reader.target} (DBOS schema ${info.schema}, migration ${info.migrationVersion})` +
+        (this.lastProblem ? ' again' : ''),
+    );
     if (reader.warning) this.log.warn(`[history] ${reader.warning}`);
     this.connectedLogged = true;
     this.lastProblem = undefined;
@@ -111,7 +119,10 @@ export class HistoryConnection {
    * so the next refresh reconnects.
    */
   failed(e: unknown): string {
-    const message = e instanceof HistoryError ? e.message : `Internal error reading the history: ${String((e as Error)?.message ?? e)}`;
+    const message =
+      e instanceof HistoryError
+        ? e.message
+        : `Internal error reading the history: ${String((e as Error)?.message ?? e)}`;
     if (isConnectionProblem(e)) this.close();
     if (message !== this.lastProblem) {
       this.lastProblem = message;
@@ -123,7 +134,11 @@ export class HistoryConnection {
   private close(): void {
     const opening = this.opening;
     this.opening = undefined;
-    if (opening) void opening.then((r) => r.close(), () => {});
+    if (opening)
+      void opening.then(
+        (r) => r.close(),
+        () => {},
+      );
   }
 
   dispose(): void {

@@ -41,7 +41,8 @@ export class HistoryRecordedStepNamesProvider implements RecordedStepNamesProvid
     if (hit) return hit.names;
     // Before the counts load there is no database to ask yet (their arrival republishes, and asks again); when they say
     // there are no runs there is nothing to read; a read that failed is retried after the next refresh, not per keystroke.
-    if (!this.counts.isLoaded || this.counts.recordedRuns(workflowName, className) === 0 || this.failedKeys.has(key)) return undefined;
+    if (!this.counts.isLoaded || this.counts.recordedRuns(workflowName, className) === 0 || this.failedKeys.has(key))
+      return undefined;
     this.request(key, workflowName, className);
     return undefined;
   }
@@ -98,7 +99,9 @@ export class HistoryRecordedStepNamesProvider implements RecordedStepNamesProvid
         const recordedRuns = this.counts.recordedRuns(wf.name, wf.className);
         if (recordedRuns === 0) continue;
         const { names } = await recordedStepNames(reader.pool, reader.schemaInfo, wf.name, wf.className, {
-          statementTimeoutMs: this.options.statementTimeoutMs, runs: this.options.runs, target: reader.target,
+          statementTimeoutMs: this.options.statementTimeoutMs,
+          runs: this.options.runs,
+          target: reader.target,
         });
         if (!this.source.isCurrent(epoch)) return;
         const old = this.cache.get(key);

@@ -45,7 +45,8 @@ export class HistoryRunCountsProvider implements RunCountsProvider {
    */
   async read(reader: HistoryReader, options: RunCountsReadOptions = {}): Promise<() => void> {
     const { counts, truncated } = await workflowRunCounts(reader.pool, reader.schemaInfo, {
-      statementTimeoutMs: options.statementTimeoutMs, target: reader.target,
+      statementTimeoutMs: options.statementTimeoutMs,
+      target: reader.target,
     });
     const next = new Map<string, RunCounts>();
     for (const c of counts) next.set(historyKey(c.name, c.className), { recorded: c.recorded, failed: c.failed });

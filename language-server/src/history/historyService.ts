@@ -26,9 +26,14 @@ export class HistoryService implements StepNamesSource {
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  constructor(log: HistoryLog, private readonly options: HistoryServiceOptions = {}) {
+  constructor(
+    log: HistoryLog,
+    private readonly options: HistoryServiceOptions = {},
+  ) {
     this.connection = new HistoryConnection(log, { connectTimeoutMs: options.connectTimeoutMs });
-    this.stepNames = new HistoryRecordedStepNamesProvider(this.runCounts, this, { statementTimeoutMs: options.statementTimeoutMs });
+    this.stepNames = new HistoryRecordedStepNamesProvider(this.runCounts, this, {
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
   }
 
   /** Sets the database (none for undefined/''); on a change the caches are emptied and a refresh starts. */
@@ -52,21 +57,24 @@ export class HistoryService implements StepNamesSource {
 
   private async doRefresh(epoch: number): Promise<RefreshHistoryResult> {
     const target = this.connection.target;
-    if (!this.connection.configured) return { connected: false, workflows: 0, error: 'No DBOS system database is configured.' };
+    if (!this.connection.configured)
+      return { connected: false, workflows: 0, error: 'No DBOS system database is configured.' };
     const t0 = performance.now();
     let took = 0;
     try {
       const reader = await this.connection.reader();
       const install = await this.runCounts.read(reader, { statementTimeoutMs: this.options.statementTimeoutMs });
       took = performance.now() - t0;
-      if (epoch !== this.connection.epoch) return { connected: false, target, workflows: 0, error: 'The database changed during the refresh.' };
+      if (epoch !== this.connection.epoch)
+        return { connected: false, target, workflows: 0, error: 'The database changed during the refresh.' };
       this.connection.succeeded(reader);
       install();
       this.stepNames.countsRefreshed();
       await this.stepNames.idle();
       return { connected: true, target, workflows: this.runCounts.groups };
     } catch (e) {
-      if (epoch !== this.connection.epoch) return { connected: false, target, workflows: 0, error: 'The database changed during the refresh.' };
+      if (epoch !== this.connection.epoch)
+        return { connected: false, target, workflows: 0, error: 'The database changed during the refresh.' };
       const error = this.connection.failed(e);
       // No usable database: its counts no longer apply. A timed-out query keeps the last counts.
       if (isConnectionProblem(e)) {

@@ -2,7 +2,12 @@
 // and the hook that asks the pause policy before it calls the adapter's pause function. Runs in the test process.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { newDebuggeeShared, SHARED_GLOBAL, type DebuggeeShared, type GateData } from '../../../protocol/debuggeeProtocol.js';
+import {
+  newDebuggeeShared,
+  SHARED_GLOBAL,
+  type DebuggeeShared,
+  type GateData,
+} from '../../../protocol/debuggeeProtocol.js';
 import type { OperationEvent } from '../../../protocol/replayProtocol.js';
 import { gateEvent, gateHit } from './gate.js';
 import { pauseIfWanted } from './pauseHook.js';
@@ -35,11 +40,22 @@ test('a pass stops when its breakpoint is active (every one while active is null
 
 test('a false or throwing condition is no pass: not counted, no stop', () => {
   const g = gate();
-  assert.equal(gateHit(g, 1, () => 0), false);
-  assert.equal(gateHit(g, 1, () => { throw new Error('x is not defined'); }), false);
+  assert.equal(
+    gateHit(g, 1, () => 0),
+    false,
+  );
+  assert.equal(
+    gateHit(g, 1, () => {
+      throw new Error('x is not defined');
+    }),
+    false,
+  );
   assert.deepEqual(g.counts, {});
   assert.equal(g.seq, 0);
-  assert.equal(gateHit(g, 1, () => 'yes'), true);
+  assert.equal(
+    gateHit(g, 1, () => 'yes'),
+    true,
+  );
   assert.deepEqual(g.counts, { 1: 1 });
 });
 
@@ -90,13 +106,22 @@ test('the hook pauses only where the policy says, with the subject, and marks th
   shared.pause = (event) => pauses.push({ event, subject: shared.subject });
   pauseIfWanted(op(0, 'reserve'));
   assert.deepEqual(pauses, [], 'no config yet');
-  shared.config = { functionBreakpoints: [{ id: 100000, match: { kind: 'name', name: 'charge' } }], recordedStepError: false,
-    divergence: true, recordingEnd: true, runTo: null, entry: true };
+  shared.config = {
+    functionBreakpoints: [{ id: 100000, match: { kind: 'name', name: 'charge' } }],
+    recordedStepError: false,
+    divergence: true,
+    recordingEnd: true,
+    runTo: null,
+    entry: true,
+  };
   pauseIfWanted(op(1, 'reserve'));
   pauseIfWanted(op(2, 'charge'));
   const fn = () => undefined;
   pauseIfWanted({ type: 'start', workflowId: 'wf', name: 'w' }, fn);
-  assert.deepEqual(pauses, [{ event: op(2, 'charge'), subject: undefined }, { event: { type: 'start', workflowId: 'wf', name: 'w' }, subject: fn }]);
+  assert.deepEqual(pauses, [
+    { event: op(2, 'charge'), subject: undefined },
+    { event: { type: 'start', workflowId: 'wf', name: 'w' }, subject: fn },
+  ]);
   assert.equal(shared.gate.reached, false);
   shared.gate.target = { op: 6 };
   pauseIfWanted(op(3, 'ship'));

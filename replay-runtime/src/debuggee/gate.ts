@@ -34,7 +34,14 @@ export function gateEvent(gate: GateData, event: ReplayEvent): number {
   const ops = ++gate.ops;
   const seq = ++gate.seq;
   if (gate.trace && event.type === 'operation') {
-    gate.trace.push({ kind: 'op', seq, ops, name: event.name, functionId: event.functionId, error: hasRecordedError(event) });
+    gate.trace.push({
+      kind: 'op',
+      seq,
+      ops,
+      name: event.name,
+      functionId: event.functionId,
+      error: hasRecordedError(event),
+    });
   }
   return ops;
 }

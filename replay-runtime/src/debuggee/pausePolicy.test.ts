@@ -6,13 +6,38 @@ import type { PauseConfig } from '../../../protocol/debuggeeProtocol.js';
 import type { OperationEvent, ReplayEvent, VerdictKind } from '../../../protocol/replayProtocol.js';
 import { eventIsTarget, functionBreakpointIds, operationMatches, passIsTarget, pauseReasons } from './pausePolicy.js';
 
-const none: PauseConfig = { functionBreakpoints: [], recordedStepError: false, divergence: false, recordingEnd: false, runTo: null, entry: false };
+const none: PauseConfig = {
+  functionBreakpoints: [],
+  recordedStepError: false,
+  divergence: false,
+  recordingEnd: false,
+  runTo: null,
+  entry: false,
+};
 
 function op(functionId: number, name: string, errorSummary: string | null = null): OperationEvent {
-  return { type: 'operation', workflowId: 'wf', functionId, name, outputSummary: null, errorSummary, startedAt: null, completedAt: null };
+  return {
+    type: 'operation',
+    workflowId: 'wf',
+    functionId,
+    name,
+    outputSummary: null,
+    errorSummary,
+    startedAt: null,
+    completedAt: null,
+  };
 }
 
-const divergence: ReplayEvent = { type: 'divergence', workflowId: 'wf', functionId: 2, kind: 'renamed', recorded: 'a', called: 'b', location: null, message: 'm' };
+const divergence: ReplayEvent = {
+  type: 'divergence',
+  workflowId: 'wf',
+  functionId: 2,
+  kind: 'renamed',
+  recorded: 'a',
+  called: 'b',
+  location: null,
+  message: 'm',
+};
 const start: ReplayEvent = { type: 'start', workflowId: 'wf', name: 'checkout' };
 const end = (verdict: VerdictKind): ReplayEvent => ({ type: 'end', workflowId: 'wf', verdict });
 
@@ -24,17 +49,23 @@ test('nothing stops without a config, or with one that asks for nothing', () => 
 });
 
 test('function breakpoints match by step name, by #function_id and on any recorded error, in config order', () => {
-  const config: PauseConfig = { ...none, functionBreakpoints: [
-    { id: 7, match: { kind: 'error' } },
-    { id: 5, match: { kind: 'name', name: 'charge' } },
-    { id: 6, match: { kind: 'id', functionId: 3 } },
-  ] };
+  const config: PauseConfig = {
+    ...none,
+    functionBreakpoints: [
+      { id: 7, match: { kind: 'error' } },
+      { id: 5, match: { kind: 'name', name: 'charge' } },
+      { id: 6, match: { kind: 'id', functionId: 3 } },
+    ],
+  };
   assert.deepEqual(pauseReasons(config, op(1, 'charge')), [{ kind: 'functionBreakpoint', id: 5 }]);
   assert.deepEqual(pauseReasons(config, op(3, 'ship')), [{ kind: 'functionBreakpoint', id: 6 }]);
   assert.deepEqual(functionBreakpointIds(pauseReasons(config, op(3, 'charge', '"boom"'))), [7, 5, 6]);
   assert.deepEqual(pauseReasons(config, op(4, 'reserve')), []);
   // Only operations: a breakpoint named like the workflow does not stop at its start.
-  assert.deepEqual(pauseReasons({ ...config, functionBreakpoints: [{ id: 1, match: { kind: 'name', name: 'checkout' } }] }, start), []);
+  assert.deepEqual(
+    pauseReasons({ ...config, functionBreakpoints: [{ id: 1, match: { kind: 'name', name: 'checkout' } }] }, start),
+    [],
+  );
 });
 
 test('an error is a recorded errorSummary that is neither null nor missing', () => {
@@ -54,13 +85,25 @@ test('runTo stops at that function_id only', () => {
   const config = { ...none, runTo: 3 };
   assert.deepEqual(pauseReasons(config, op(3, 'ship')), [{ kind: 'runTo' }]);
   assert.deepEqual(pauseReasons(config, op(2, 'ship')), []);
-  assert.deepEqual(pauseReasons({ ...none, runTo: 0 }, op(0, 'reserve')), [{ kind: 'runTo' }], 'function_id 0 is a target too');
+  assert.deepEqual(
+    pauseReasons({ ...none, runTo: 0 }, op(0, 'reserve')),
+    [{ kind: 'runTo' }],
+    'function_id 0 is a target too',
+  );
 });
 
 test('an operation matching several stops lists them all: breakpoints, then runTo, then the error filter', () => {
-  const config: PauseConfig = { ...none, functionBreakpoints: [{ id: 9, match: { kind: 'name', name: 'charge' } }], runTo: 1, recordedStepError: true };
-  assert.deepEqual(pauseReasons(config, op(1, 'charge', '"e"')),
-    [{ kind: 'functionBreakpoint', id: 9 }, { kind: 'runTo' }, { kind: 'recordedStepError' }]);
+  const config: PauseConfig = {
+    ...none,
+    functionBreakpoints: [{ id: 9, match: { kind: 'name', name: 'charge' } }],
+    runTo: 1,
+    recordedStepError: true,
+  };
+  assert.deepEqual(pauseReasons(config, op(1, 'charge', '"e"')), [
+    { kind: 'functionBreakpoint', id: 9 },
+    { kind: 'runTo' },
+    { kind: 'recordedStepError' },
+  ]);
 });
 
 test('divergence, recording end (incomplete recordings only) and entry each have their switch', () => {
@@ -76,8 +119,13 @@ test('divergence, recording end (incomplete recordings only) and entry each have
 test('the gate target: the n-th event, or the operation it names, stops even with no config', () => {
   assert.deepEqual(pauseReasons(null, end('match'), { target: { op: 4 }, ops: 4 }), [{ kind: 'gateTarget' }]);
   assert.deepEqual(pauseReasons(null, end('match'), { target: { op: 4 }, ops: 3 }), []);
-  assert.deepEqual(pauseReasons(none, op(2, 'charge'), { target: { functionId: 2 }, ops: 9 }), [{ kind: 'gateTarget' }]);
-  assert.deepEqual(pauseReasons({ ...none, runTo: 2 }, op(2, 'charge'), { target: { functionId: 2 }, ops: 9 }), [{ kind: 'gateTarget' }, { kind: 'runTo' }]);
+  assert.deepEqual(pauseReasons(none, op(2, 'charge'), { target: { functionId: 2 }, ops: 9 }), [
+    { kind: 'gateTarget' },
+  ]);
+  assert.deepEqual(pauseReasons({ ...none, runTo: 2 }, op(2, 'charge'), { target: { functionId: 2 }, ops: 9 }), [
+    { kind: 'gateTarget' },
+    { kind: 'runTo' },
+  ]);
   assert.equal(eventIsTarget({ functionId: 2 }, 1, divergence), false, 'a functionId target is an operation');
   assert.equal(eventIsTarget({ bp: 1, n: 1 }, 1, op(1, 'a')), false, 'a breakpoint pass is no event');
   assert.equal(eventIsTarget(null, 1, op(1, 'a')), false);

@@ -25,9 +25,12 @@ export function hasRecordedError(op: MatchedOperation): boolean {
 
 export function operationMatches(match: OperationMatch, op: MatchedOperation): boolean {
   switch (match.kind) {
-    case 'name': return match.name === op.name;
-    case 'id': return match.functionId === op.functionId;
-    default: return hasRecordedError(op);
+    case 'name':
+      return match.name === op.name;
+    case 'id':
+      return match.functionId === op.functionId;
+    default:
+      return hasRecordedError(op);
   }
 }
 
@@ -49,7 +52,11 @@ export function passIsTarget(target: GateTarget | null, id: number, n: number): 
  * recording end or entry stop. Empty: the event does not stop. A function breakpoint's condition and hit count are
  * not looked at here: the adapter tests them after the pause, in the user's call-site frame.
  */
-export function pauseReasons(config: PauseConfig | null, event: ReplayEvent, gate?: { target: GateTarget | null; ops: number }): PauseReason[] {
+export function pauseReasons(
+  config: PauseConfig | null,
+  event: ReplayEvent,
+  gate?: { target: GateTarget | null; ops: number },
+): PauseReason[] {
   const reasons: PauseReason[] = [];
   if (gate && eventIsTarget(gate.target, gate.ops, event)) reasons.push({ kind: 'gateTarget' });
   if (!config) return reasons;

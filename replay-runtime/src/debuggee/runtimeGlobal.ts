@@ -10,7 +10,9 @@ import { revivalNotes, workflowView } from './workflowView.js';
 /** Reads `session.state` at each call: batch mode gives every run a fresh one. */
 export function runtimeGlobal(session: ReplaySession): RuntimeGlobal {
   return {
-    get state() { return session.state; },
+    get state() {
+      return session.state;
+    },
     session,
     gateHit: (id, cond) => gateHit(debuggeeShared().gate, id, cond),
     workflowView: () => workflowView(session.state),

@@ -7,15 +7,41 @@ import type { ConsumedOperation, ReplayStateView } from '../engine/events.js';
 import { revivalNote, revivalNotes, workflowView } from './workflowView.js';
 
 function state(operations: ConsumedOperation[], divergence: DivergenceEvent | null = null): ReplayStateView {
-  return { workflowId: 'checkout-ok', workflowName: 'checkout', status: 'SUCCESS', inputs: ['A-1001'], operations, divergence,
-    nextRecorded: { functionId: 3, name: 'ship' } };
+  return {
+    workflowId: 'checkout-ok',
+    workflowName: 'checkout',
+    status: 'SUCCESS',
+    inputs: ['A-1001'],
+    operations,
+    divergence,
+    nextRecorded: { functionId: 3, name: 'ship' },
+  };
 }
 
 const args = [{ sku: 'X' }];
-const reserve: ConsumedOperation = { functionId: 0, name: 'reserve', args, output: '"res-1"', error: null, value: 'res-1' };
+const reserve: ConsumedOperation = {
+  functionId: 0,
+  name: 'reserve',
+  args,
+  output: '"res-1"',
+  error: null,
+  value: 'res-1',
+};
 const declined = Object.assign(new Error('card declined'), { name: 'CardDeclined' });
-const charge: ConsumedOperation = { functionId: 1, name: 'charge', output: null, error: '{"name":"CardDeclined"}', thrown: declined };
-const notYetAnswered: ConsumedOperation = { functionId: 2, name: 'audit', output: '{"ok":true}', error: null, childWorkflowId: 'child-1' };
+const charge: ConsumedOperation = {
+  functionId: 1,
+  name: 'charge',
+  output: null,
+  error: '{"name":"CardDeclined"}',
+  thrown: declined,
+};
+const notYetAnswered: ConsumedOperation = {
+  functionId: 2,
+  name: 'audit',
+  output: '{"ok":true}',
+  error: null,
+  childWorkflowId: 'child-1',
+};
 const failedNotAnswered: ConsumedOperation = { functionId: 4, name: 'notify', output: null, error: 'boom' };
 
 test('revival notes: a plain Error standing for a subclass, and a plain object standing for a class instance', () => {
@@ -30,8 +56,11 @@ test('revival notes: a plain Error standing for a subclass, and a plain object s
 test('the view: the workflow, its inputs, each consumed operation as the code received it, and what comes next', () => {
   const view = workflowView(state([reserve, charge, notYetAnswered, failedNotAnswered]));
   assert.ok(view);
-  assert.deepEqual(Object.keys(view), ['workflowId', 'name', 'status', 'inputs', 'operations', 'lastOperation', 'nextRecorded'],
-    'the order the variables view shows');
+  assert.deepEqual(
+    Object.keys(view),
+    ['workflowId', 'name', 'status', 'inputs', 'operations', 'lastOperation', 'nextRecorded'],
+    'the order the variables view shows',
+  );
   assert.equal(view.workflowId, 'checkout-ok');
   assert.equal(view.name, 'checkout');
   assert.equal(view.status, 'SUCCESS');
@@ -45,8 +74,11 @@ test('the view: the workflow, its inputs, each consumed operation as the code re
   assert.equal(c.recordedError, declined);
   assert.equal(c.note, 'revived: plain Error, instanceof CardDeclined is false in replay');
   assert.ok(!('calledWith' in c) && !('recordedOutput' in c));
-  assert.deepEqual(view.operations['#2 audit'], { functionId: 2, name: 'audit', recordedOutput: '{"ok":true}', childWorkflowId: 'child-1' },
-    'not answered yet: the recorded text');
+  assert.deepEqual(
+    view.operations['#2 audit'],
+    { functionId: 2, name: 'audit', recordedOutput: '{"ok":true}', childWorkflowId: 'child-1' },
+    'not answered yet: the recorded text',
+  );
   assert.deepEqual(view.operations['#4 notify'], { functionId: 4, name: 'notify', recordedError: 'boom' });
   assert.deepEqual(view.lastOperation, view.operations['#4 notify']);
   assert.deepEqual(view.nextRecorded, { functionId: 3, name: 'ship' });
@@ -64,7 +96,16 @@ test('before any operation: no last operation; a divergence shows once there is 
   assert.equal(empty?.lastOperation, null);
   assert.deepEqual(empty?.operations, {});
   assert.ok(!('divergence' in empty!));
-  const d: DivergenceEvent = { type: 'divergence', workflowId: 'checkout-ok', functionId: 1, kind: 'renamed', recorded: 'charge', called: 'bill', location: null, message: 'renamed' };
+  const d: DivergenceEvent = {
+    type: 'divergence',
+    workflowId: 'checkout-ok',
+    functionId: 1,
+    kind: 'renamed',
+    recorded: 'charge',
+    called: 'bill',
+    location: null,
+    message: 'renamed',
+  };
   assert.equal(workflowView(state([reserve], d))?.divergence, d);
   assert.equal(workflowView(undefined), undefined);
 });
@@ -73,7 +114,10 @@ test('revival notes by function_id: null for no note and for an operation not co
   assert.deepEqual(revivalNotes(state([reserve, charge, { ...notYetAnswered, value: { ok: true } }]), [1, 0, 2, 9]), [
     [1, 'revived: plain Error, instanceof CardDeclined is false in replay'],
     [0, null],
-    [2, 'revived: plain object (a class instance of the original run comes back without its class: instanceof and methods are lost in replay)'],
+    [
+      2,
+      'revived: plain object (a class instance of the original run comes back without its class: instanceof and methods are lost in replay)',
+    ],
     [9, null],
   ]);
   assert.deepEqual(revivalNotes(undefined, [1]), []);

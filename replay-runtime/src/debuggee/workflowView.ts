@@ -69,8 +69,13 @@ export function workflowView(state: ReplayStateView | undefined): WorkflowView |
   for (const o of state.operations) operations[`#${o.functionId} ${o.name}`] = entry(o);
   const last = state.operations[state.operations.length - 1];
   const view: WorkflowView = {
-    workflowId: state.workflowId, name: state.workflowName, status: state.status, inputs: state.inputs,
-    operations, lastOperation: last ? entry(last) : null, nextRecorded: state.nextRecorded,
+    workflowId: state.workflowId,
+    name: state.workflowName,
+    status: state.status,
+    inputs: state.inputs,
+    operations,
+    lastOperation: last ? entry(last) : null,
+    nextRecorded: state.nextRecorded,
   };
   if (state.divergence) view.divergence = state.divergence;
   return view;

@@ -8,6 +8,9 @@ export function setSession(s: ReplaySession): void {
 }
 
 export function getSession(): ReplaySession {
-  if (!session) throw new Error('dbos-replay: the replay runtime is not initialized (load it with node --require <dist>/replay-runtime.js)');
+  if (!session)
+    throw new Error(
+      'dbos-replay: the replay runtime is not initialized (load it with node --require <dist>/replay-runtime.js)',
+    );
   return session;
 }

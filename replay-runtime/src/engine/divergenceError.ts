@@ -12,8 +12,15 @@ export class DBOSReplayDivergenceError extends DBOSUnexpectedStepError {
   readonly called: string | null;
   readonly location: SourceLocation | null;
 
-  constructor(workflowId: string, functionId: number, kind: DivergenceKind, recorded: string | null, called: string | null,
-    location: SourceLocation | null, message?: string) {
+  constructor(
+    workflowId: string,
+    functionId: number,
+    kind: DivergenceKind,
+    recorded: string | null,
+    called: string | null,
+    location: SourceLocation | null,
+    message?: string,
+  ) {
     super(workflowId, functionId, called ?? '(no call)', recorded ?? '(nothing)');
     this.name = 'DBOSReplayDivergenceError';
     this.functionId = functionId;
@@ -27,7 +34,11 @@ export class DBOSReplayDivergenceError extends DBOSUnexpectedStepError {
 
 /** Stops the replay at the end of an incomplete recording; never caught by the runtime's callers. */
 export class DBOSReplayIncompleteError extends Error {
-  constructor(readonly workflowId: string, readonly functionId: number, readonly called: string) {
+  constructor(
+    readonly workflowId: string,
+    readonly functionId: number,
+    readonly called: string,
+  ) {
     super(`the recording ends here: the original run never completed step ${functionId} (${called})`);
     this.name = 'DBOSReplayIncompleteError';
   }

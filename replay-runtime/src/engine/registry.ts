@@ -82,10 +82,12 @@ export function findInstance(className: string, configName: string): object | un
 }
 
 export function registeredWorkflowNames(): string[] {
-  return registrations.filter((r) => r.kind === 'workflow').map((r) => {
-    const c = classNameOf(r);
-    return c ? `${c}.${r.name}` : r.name;
-  });
+  return registrations
+    .filter((r) => r.kind === 'workflow')
+    .map((r) => {
+      const c = classNameOf(r);
+      return c ? `${c}.${r.name}` : r.name;
+    });
 }
 
 export function registeredInstanceNames(): string[] {

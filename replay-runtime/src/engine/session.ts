@@ -7,13 +7,33 @@ import { contextStorage } from './context.js';
 import { DBOSReplayDivergenceError } from './divergenceError.js';
 import { emit, hasListener, type ConsumedOperation, type ReplayStateView } from './events.js';
 import {
-  ExitCode, ReplayEnv, VERDICT_LINE_PREFIX, type BatchLine, type DivergenceEvent, type ResultView, type TrailEntry, type Verdict, type VerdictKind,
+  ExitCode,
+  ReplayEnv,
+  VERDICT_LINE_PREFIX,
+  type BatchLine,
+  type DivergenceEvent,
+  type ResultView,
+  type TrailEntry,
+  type Verdict,
+  type VerdictKind,
 } from '../../../protocol/replayProtocol.js';
 import {
-  findInstance, findWorkflow, registeredInstanceNames, registeredWorkflowNames, classNameOf, type Registration,
+  findInstance,
+  findWorkflow,
+  registeredInstanceNames,
+  registeredWorkflowNames,
+  classNameOf,
+  type Registration,
 } from './registry.js';
 import {
-  appSerializer, errorSummary, reviveArgs, reviveError, reviveValue, sameSerialized, serializeLikeWorkflow, toJsonSafe,
+  appSerializer,
+  errorSummary,
+  reviveArgs,
+  reviveError,
+  reviveValue,
+  sameSerialized,
+  serializeLikeWorkflow,
+  toJsonSafe,
   RecordedValueError,
 } from './values.js';
 import { recordedText, valueText } from '../values/valueText.js';
@@ -60,8 +80,15 @@ export class ReplaySession {
     this.replayStart = undefined;
     this.floorMs = undefined;
     this.state = {
-      workflowId: '', workflowName: '', status: '', inputs: undefined, operations: [], divergence: null,
-      get nextRecorded() { return current()?.nextRecorded() ?? null; },
+      workflowId: '',
+      workflowName: '',
+      status: '',
+      inputs: undefined,
+      operations: [],
+      divergence: null,
+      get nextRecorded() {
+        return current()?.nextRecorded() ?? null;
+      },
     };
   }
 
@@ -124,7 +151,9 @@ export class ReplaySession {
 
   /** Replays every trace of the NDJSON file in turn; one verdict line each. Exit 0 when every one matched. */
   private async runBatch(file: string): Promise<void> {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     let allMatch = true;
     for (let i = 0; i < lines.length; i++) {
       this.resetRun();
@@ -161,7 +190,9 @@ export class ReplaySession {
     for (const r of this.target?.operation_outputs ?? []) {
       try {
         if (r.output !== null) await reviveValue(r.output, r.serialization, 'floor');
-      } catch { /* counted as parsed */ }
+      } catch {
+        /* counted as parsed */
+      }
     }
     this.floorMs = performance.now() - t0;
   }
@@ -175,17 +206,25 @@ export class ReplaySession {
     if (!reg) {
       const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
       const known = registeredWorkflowNames();
-      return fail(new Error(`workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
-        `Registered workflows: ${known.length ? known.join(', ') : 'none'}. Load the module that registers ${qualified} ` +
-        `(pass it as the program, or list it in the modules to load), before DBOS.launch().`));
+      return fail(
+        new Error(
+          `workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
+            `Registered workflows: ${known.length ? known.join(', ') : 'none'}. Load the module that registers ${qualified} ` +
+            `(pass it as the program, or list it in the modules to load), before DBOS.launch().`,
+        ),
+      );
     }
     let instance: object | undefined;
     if (st.config_name) {
       instance = findInstance(st.class_name ?? '', st.config_name);
       if (!instance) {
-        return fail(new Error(`configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
-          `is not created in this program. Created instances: ${registeredInstanceNames().join(', ') || 'none'}. ` +
-          `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`));
+        return fail(
+          new Error(
+            `configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
+              `is not created in this program. Created instances: ${registeredInstanceNames().join(', ') || 'none'}. ` +
+              `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`,
+          ),
+        );
       }
     }
     if (this.env[ReplayEnv.measureFloor]) await this.measureFloor();
@@ -195,7 +234,9 @@ export class ReplaySession {
     if (schema?.parse) args = schema.parse(args);
     this.state.inputs = args;
     const wf = new WorkflowReplay(this.target, {
-      onDivergence: (err) => { if (gen === this.gen) this.noteDivergence(err); },
+      onDivergence: (err) => {
+        if (gen === this.gen) this.noteDivergence(err);
+      },
       onRecordingEnd: (w, fid, called) => this.endOfRecording(gen, w, fid, called),
       onFatal: (e) => fail(e),
     });
@@ -216,7 +257,11 @@ export class ReplaySession {
     await this.conclude(wf, reg, outcome);
   }
 
-  private async conclude(wf: WorkflowReplay, reg: Registration, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): Promise<void> {
+  private async conclude(
+    wf: WorkflowReplay,
+    reg: Registration,
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Promise<void> {
     const st = wf.status;
     const recorded = await this.recordedResult();
     const replayed: ResultView = outcome.ok
@@ -226,9 +271,14 @@ export class ReplaySession {
       const left = wf.unconsumed();
       if (left.length > 0) {
         const first = left[0];
-        wf.diverge(Number(first.function_id), 'missing-call', first.function_name, null,
+        wf.diverge(
+          Number(first.function_id),
+          'missing-call',
+          first.function_name,
+          null,
           `Replay of workflow ${wf.workflowId} diverged at step ${first.function_id}: ${first.function_name} was recorded, ` +
-          `but the workflow ${outcome.ok ? 'returned' : 'threw'} without calling it (${left.length} recorded operation(s) never consumed).`);
+            `but the workflow ${outcome.ok ? 'returned' : 'threw'} without calling it (${left.length} recorded operation(s) never consumed).`,
+        );
       }
     }
     if (!this.divergence && (st.status === 'SUCCESS' || st.status === 'ERROR')) {
@@ -241,27 +291,39 @@ export class ReplaySession {
     else verdict = 'incomplete';
     const v = this.baseVerdict(verdict, recorded, replayed);
     if (verdict === 'incomplete') {
-      v.incomplete = { functionId: null, called: null,
-        message: `the recording ends here: the original run (${st.status}) never completed, but every recorded operation replayed and the workflow ${outcome.ok ? 'returned' : 'threw'}` };
+      v.incomplete = {
+        functionId: null,
+        called: null,
+        message: `the recording ends here: the original run (${st.status}) never completed, but every recorded operation replayed and the workflow ${outcome.ok ? 'returned' : 'threw'}`,
+      };
     }
     void reg;
     this.finish(v);
   }
 
-  private async compareResult(st: ExportedWorkflow['workflow_status'], outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): Promise<string | null> {
+  private async compareResult(
+    st: ExportedWorkflow['workflow_status'],
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Promise<string | null> {
     if (st.status === 'SUCCESS') {
-      if (!outcome.ok) return `the recorded run returned, the replay threw ${errorSummary(outcome.error).name}: ${errorSummary(outcome.error).message}`;
+      if (!outcome.ok)
+        return `the recorded run returned, the replay threw ${errorSummary(outcome.error).name}: ${errorSummary(outcome.error).message}`;
       let replayedText: string | null;
       try {
         replayedText = await serializeLikeWorkflow(outcome.value, st.serialization);
       } catch (e) {
         return `the replayed result cannot be serialized: ${(e as Error).message}`;
       }
-      return sameSerialized(replayedText, st.output) ? null
+      return sameSerialized(replayedText, st.output)
+        ? null
         : `the replayed result ${valueText(outcome.value, { max: RESULT_CHARS })} differs from the recorded output ` +
-          `${recordedText(st.output, st.serialization, { max: RESULT_CHARS, serializer: appSerializer() })}`;
+            `${recordedText(st.output, st.serialization, { max: RESULT_CHARS, serializer: appSerializer() })}`;
     }
-    const rec = await reviveError(st.error ?? 'null', st.serialization, `the recorded error of workflow ${st.workflow_uuid}`);
+    const rec = await reviveError(
+      st.error ?? 'null',
+      st.serialization,
+      `the recorded error of workflow ${st.workflow_uuid}`,
+    );
     if (outcome.ok) return `the recorded run threw ${rec.name}: ${rec.message}, the replay returned`;
     const got = errorSummary(outcome.error);
     if (got.name !== rec.name || got.message !== rec.message) {
@@ -274,15 +336,27 @@ export class ReplaySession {
     const st = this.target?.workflow_status;
     if (!st) return null;
     try {
-      if (st.status === 'SUCCESS') return { status: st.status, value: toJsonSafe(await reviveValue(st.output, st.serialization, 'the recorded output')) };
-      if (st.status === 'ERROR' && st.error) return { status: st.status, error: errorSummary(await reviveError(st.error, st.serialization, 'the recorded error')) };
+      if (st.status === 'SUCCESS')
+        return {
+          status: st.status,
+          value: toJsonSafe(await reviveValue(st.output, st.serialization, 'the recorded output')),
+        };
+      if (st.status === 'ERROR' && st.error)
+        return {
+          status: st.status,
+          error: errorSummary(await reviveError(st.error, st.serialization, 'the recorded error')),
+        };
     } catch (e) {
       return { status: st.status, error: errorSummary(e) };
     }
     return { status: st.status };
   }
 
-  private baseVerdict(verdict: VerdictKind, recordedResult: ResultView | null, replayedResult: ResultView | null): Verdict {
+  private baseVerdict(
+    verdict: VerdictKind,
+    recordedResult: ResultView | null,
+    replayedResult: ResultView | null,
+  ): Verdict {
     const v: Verdict = {
       workflowId: this.workflowId,
       workflowName: this.target?.workflow_status.name,
@@ -292,20 +366,36 @@ export class ReplaySession {
       operations: { consumed: this.wf?.consumed.size ?? 0, recorded: this.target?.operation_outputs.length ?? 0 },
     };
     if (this.replayStart !== undefined) {
-      v.timings = { replayMs: performance.now() - this.replayStart, ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}) };
+      v.timings = {
+        replayMs: performance.now() - this.replayStart,
+        ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}),
+      };
     }
     if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) {
       const d = this.divergence;
-      v.divergence = { functionId: d.functionId < 0 ? null : d.functionId, kind: d.kind, recorded: d.recorded, called: d.called, location: d.location, message: d.message };
+      v.divergence = {
+        functionId: d.functionId < 0 ? null : d.functionId,
+        kind: d.kind,
+        recorded: d.recorded,
+        called: d.called,
+        location: d.location,
+        message: d.message,
+      };
     }
     return v;
   }
 
   private noteDivergence(err: DBOSReplayDivergenceError): void {
     const ev: DivergenceEvent = {
-      type: 'divergence', workflowId: err.workflowID, functionId: err.functionId < 0 ? null : err.functionId, kind: err.kind,
-      recorded: err.recorded, called: err.called, location: err.location, message: err.message,
+      type: 'divergence',
+      workflowId: err.workflowID,
+      functionId: err.functionId < 0 ? null : err.functionId,
+      kind: err.kind,
+      recorded: err.recorded,
+      called: err.called,
+      location: err.location,
+      message: err.message,
     };
     emit(ev);
     if (!this.divergence) {
@@ -413,10 +503,14 @@ export function summaryLine(v: Verdict): string {
 function summaryAfterWorkflow(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
-    case 'match': return `${v.workflowId} replayed: match (${ops})`;
-    case 'diverged': return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
-    case 'incomplete': return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
-    default: return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
+    case 'match':
+      return `${v.workflowId} replayed: match (${ops})`;
+    case 'diverged':
+      return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
+    case 'incomplete':
+      return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
+    default:
+      return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
   }
 }
 

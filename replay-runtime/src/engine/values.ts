@@ -84,7 +84,10 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'undefined';
 }
@@ -101,7 +104,8 @@ export function toJsonSafe(v: unknown, depth = 0): unknown {
   if (v instanceof Date) return { $date: Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString() };
   if (v instanceof Error) return errorSummary(v);
   if (Buffer.isBuffer(v)) return { $buffer: [...v] };
-  if (ArrayBuffer.isView(v)) return { [`$${v.constructor.name}`]: [...(v as unknown as ArrayLike<number>) as unknown as number[]] };
+  if (ArrayBuffer.isView(v))
+    return { [`$${v.constructor.name}`]: [...(v as unknown as ArrayLike<number> as unknown as number[])] };
   if (v instanceof Map) return { $map: [...v].map(([k, x]) => [toJsonSafe(k, depth + 1), toJsonSafe(x, depth + 1)]) };
   if (v instanceof Set) return { $set: [...v].map((x) => toJsonSafe(x, depth + 1)) };
   if (v instanceof RegExp) return { $regexp: String(v) };
@@ -140,8 +144,14 @@ export function operationText(
   if (row.error !== null && row.error !== undefined) {
     return { output: null, error: recordedText(row.error, row.serialization, { error: true, serializer: configured }) };
   }
-  if ((row.output === null || row.output === undefined) && (VOID_OUTPUT.has(row.function_name) || row.child_workflow_id)) {
+  if (
+    (row.output === null || row.output === undefined) &&
+    (VOID_OUTPUT.has(row.function_name) || row.child_workflow_id)
+  ) {
     return { output: null, error: null };
   }
-  return { output: recordedText(row.output, row.serialization, { serializer: configured, operation: row.function_name }), error: null };
+  return {
+    output: recordedText(row.output, row.serialization, { serializer: configured, operation: row.function_name }),
+    error: null,
+  };
 }

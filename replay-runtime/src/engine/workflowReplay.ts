@@ -55,7 +55,10 @@ export class WorkflowReplay {
   /** The last delivery chosen among concurrent answers: IDs reserved after it depend on the branches' order. */
   private concurrentFrom?: { functionId: number; counter: number };
 
-  constructor(exported: ExportedWorkflow, private readonly hooks: ReplayHooks) {
+  constructor(
+    exported: ExportedWorkflow,
+    private readonly hooks: ReplayHooks,
+  ) {
     this.status = exported.workflow_status;
     this.workflowId = this.status.workflow_uuid;
     for (const r of exported.operation_outputs) this.rows.set(Number(r.function_id), r);
@@ -110,7 +113,8 @@ export class WorkflowReplay {
         this.queueFlush(this.stalls > 4);
         return;
       }
-      this.timingNote ??= `the answer of step ${next.functionId} was delivered before the code reserved step ${this.counter}, ` +
+      this.timingNote ??=
+        `the answer of step ${next.functionId} was delivered before the code reserved step ${this.counter}, ` +
         'which the recorded run had already started: IDs taken after an await in concurrent branches depend on timing the replay cannot reproduce (a non-durable await?)';
     }
     this.stalls = 0;
@@ -160,15 +164,21 @@ export class WorkflowReplay {
    * Must be called synchronously from the user's call so the divergence location is the call site.
    */
   take(functionId: number, name: string, args?: unknown[]): OperationOutputRow {
-    if (this.halted) throw new Error(`dbos-replay: the replay of workflow ${this.workflowId} has ended; ${name} gets no answer`);
+    if (this.halted)
+      throw new Error(`dbos-replay: the replay of workflow ${this.workflowId} has ended; ${name} gets no answer`);
     const row = this.rows.get(functionId);
     if (!row) {
       if (!this.terminal) this.hooks.onRecordingEnd(this, functionId, name);
       const later = [...this.rows.keys()].some((id) => id > functionId);
-      throw this.diverge(functionId, 'extra-call', null, name,
+      throw this.diverge(
+        functionId,
+        'extra-call',
+        null,
+        name,
         later
           ? `Replay of workflow ${this.workflowId} diverged at step ${functionId}: the code called ${name}, but nothing was recorded at this function_id.`
-          : `Replay of workflow ${this.workflowId} diverged at step ${functionId}: the code called ${name}, one call more than the recording has.`);
+          : `Replay of workflow ${this.workflowId} diverged at step ${functionId}: the code called ${name}, one call more than the recording has.`,
+      );
     }
     if (row.function_name !== name) {
       throw this.diverge(functionId, 'renamed', row.function_name, name);
@@ -205,13 +215,19 @@ export class WorkflowReplay {
     }
   }
 
-  diverge(functionId: number, kind: 'renamed' | 'extra-call' | 'missing-call' | 'result', recorded: string | null,
-    called: string | null, message?: string): DBOSReplayDivergenceError {
+  diverge(
+    functionId: number,
+    kind: 'renamed' | 'extra-call' | 'missing-call' | 'result',
+    recorded: string | null,
+    called: string | null,
+    message?: string,
+  ): DBOSReplayDivergenceError {
     const location = kind === 'renamed' || kind === 'extra-call' ? callerLocation() : null;
     const err = new DBOSReplayDivergenceError(this.workflowId, functionId, kind, recorded, called, location, message);
     if (this.timingNote) err.message += ` (Note: ${this.timingNote}.)`;
     else if (this.concurrentFrom && functionId >= this.concurrentFrom.counter) {
-      err.message += ` (Note: this ID was taken after an await in concurrent branches; the replay resumed them in the recorded ` +
+      err.message +=
+        ` (Note: this ID was taken after an await in concurrent branches; the replay resumed them in the recorded ` +
         `completion order, step ${this.concurrentFrom.functionId}'s branch first, and the code called another operation there than the recorded run did.)`;
     }
     this.hooks.onDivergence(err);
@@ -220,7 +236,8 @@ export class WorkflowReplay {
 
   /** Recorded rows the code never consumed, lowest function_id first. */
   unconsumed(): OperationOutputRow[] {
-    return [...this.rows.values()].filter((r) => !this.consumed.has(Number(r.function_id)))
+    return [...this.rows.values()]
+      .filter((r) => !this.consumed.has(Number(r.function_id)))
       .sort((a, b) => Number(a.function_id) - Number(b.function_id));
   }
 
@@ -234,8 +251,12 @@ export class WorkflowReplay {
  * A consumed operation whose `output` and `error` are its recorded outcome rendered for people (operationText), on first
  * read: the trail, the debugger's events and the Workflow scope read them; a batch replay without a trail never does.
  */
-function consumedOperation(row: OperationOutputRow, functionId: number, args: unknown[] | undefined,
-  rendered: () => OperationText): ConsumedOperation {
+function consumedOperation(
+  row: OperationOutputRow,
+  functionId: number,
+  args: unknown[] | undefined,
+  rendered: () => OperationText,
+): ConsumedOperation {
   const op: ConsumedOperation = { functionId, name: row.function_name, args, childWorkflowId: row.child_workflow_id };
   Object.defineProperties(op, {
     output: { get: () => rendered().output, enumerable: true, configurable: true },

@@ -13,7 +13,8 @@ export function initialize(data: EsmHooksData): void {
 type Next<C, R> = (specifier: string, context: C) => Promise<R>;
 
 export async function resolve(specifier: string, context: unknown, next: Next<unknown, unknown>): Promise<unknown> {
-  if (Object.prototype.hasOwnProperty.call(names, specifier)) return { url: PREFIX + specifier, shortCircuit: true, format: 'module' };
+  if (Object.prototype.hasOwnProperty.call(names, specifier))
+    return { url: PREFIX + specifier, shortCircuit: true, format: 'module' };
   return next(specifier, context);
 }
 

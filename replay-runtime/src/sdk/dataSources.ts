@@ -9,7 +9,10 @@ type TxConfig = Record<string, unknown> & { name?: string };
 type Descriptor = TypedPropertyDescriptor<AnyFn>;
 
 function noClient(cls: string): never {
-  throw new DBOSReplayUnsupportedError(`${cls}.client`, 'in replay: transaction bodies never run, their recorded outcome is returned');
+  throw new DBOSReplayUnsupportedError(
+    `${cls}.client`,
+    'in replay: transaction bodies never run, their recorded outcome is returned',
+  );
 }
 
 /**
@@ -23,8 +26,12 @@ function dataSourceClass(className: string): new (name: string, ...rest: unknown
     constructor(name: string, ..._config: unknown[]) {
       this.name = name;
     }
-    static get client(): never { return noClient(className); }
-    get client(): never { return noClient(className); }
+    static get client(): never {
+      return noClient(className);
+    }
+    get client(): never {
+      return noClient(className);
+    }
     /** Would create `dbos.transaction_completion` in the app database: nothing in replay. */
     static async initializeDBOSSchema(..._a: unknown[]): Promise<void> {}
     static async uninitializeDBOSSchema(..._a: unknown[]): Promise<void> {}
@@ -40,7 +47,11 @@ function dataSourceClass(className: string): new (name: string, ...rest: unknown
       const ds = this;
       return function decorator(target: object, propertyKey: PropertyKey, descriptor: Descriptor): Descriptor {
         if (!descriptor.value) throw Error('Use of decorator when original method is undefined');
-        descriptor.value = ds.registerTransaction(descriptor.value, { ...config, name: config?.name ?? String(propertyKey), ctorOrProto: target });
+        descriptor.value = ds.registerTransaction(descriptor.value, {
+          ...config,
+          name: config?.name ?? String(propertyKey),
+          ctorOrProto: target,
+        });
         return descriptor;
       };
     }

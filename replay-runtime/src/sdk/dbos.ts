@@ -6,11 +6,26 @@ import { DBOSError, DBOSInvalidQueuePriorityError, DBOSStreamTimeoutError } from
 import { contextStorage, currentContext } from '../engine/context.js';
 import { getSession } from '../engine/current.js';
 import {
-  ctorOfTarget, register, registerInstance, registrationOf, setClassAlias, type AnyFn, type ClassCtor, type Registration,
+  ctorOfTarget,
+  register,
+  registerInstance,
+  registrationOf,
+  setClassAlias,
+  type AnyFn,
+  type ClassCtor,
+  type Registration,
 } from '../engine/registry.js';
 import { setAppSerializer } from '../engine/values.js';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
-import { DBOSReplayUnsupportedError, answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
+import {
+  DBOSReplayUnsupportedError,
+  answerInTurn,
+  answerRow,
+  callRecorded,
+  durable,
+  rawJson,
+  workflowOf,
+} from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
 import * as Schedules from './schedules.js';
 import type { ScheduleOptions, ScheduleUpdates } from './schedules.js';
@@ -110,33 +125,72 @@ export class DBOS {
   static logRegisteredEndpoints(): void {}
   static registerLifecycleCallback(_l: unknown): void {}
   static setAlertHandler(_h: unknown): void {}
-  static associateClassWithInfo(_e: unknown, _c: unknown): Record<string, unknown> { return {}; }
-  static associateFunctionWithInfo(_e: unknown, _f: unknown, _t: unknown): Record<string, unknown> { return {}; }
-  static getAssociatedInfo(): [] { return []; }
+  static associateClassWithInfo(_e: unknown, _c: unknown): Record<string, unknown> {
+    return {};
+  }
+  static associateFunctionWithInfo(_e: unknown, _f: unknown, _t: unknown): Record<string, unknown> {
+    return {};
+  }
+  static getAssociatedInfo(): [] {
+    return [];
+  }
   static registerSerialization(recipe: Parameters<typeof registerSerializationRecipe>[0]): void {
     registerSerializationRecipe(recipe);
   }
 
   // ---- context getters ---------------------------------------------------------------------------------
-  static get workflowID(): string | undefined { return currentContext()?.wf?.workflowId; }
-  static get stepID(): number | undefined { return undefined; }
-  static get stepStatus(): undefined { return undefined; }
-  static get authenticatedUser(): string { return currentContext()?.wf?.status.authenticated_user ?? ''; }
+  static get workflowID(): string | undefined {
+    return currentContext()?.wf?.workflowId;
+  }
+  static get stepID(): number | undefined {
+    return undefined;
+  }
+  static get stepStatus(): undefined {
+    return undefined;
+  }
+  static get authenticatedUser(): string {
+    return currentContext()?.wf?.status.authenticated_user ?? '';
+  }
   static get authenticatedRoles(): string[] {
     const r = currentContext()?.wf?.status.authenticated_roles;
-    try { return r ? JSON.parse(r) as string[] : []; } catch { return []; }
+    try {
+      return r ? (JSON.parse(r) as string[]) : [];
+    } catch {
+      return [];
+    }
   }
-  static get assumedRole(): string { return currentContext()?.wf?.status.assumed_role ?? ''; }
-  static get applicationVersion(): string { return getSession().target?.workflow_status.application_version ?? ''; }
-  static get executorID(): string { return getSession().target?.workflow_status.executor_id ?? 'local'; }
-  static get span(): undefined { return undefined; }
+  static get assumedRole(): string {
+    return currentContext()?.wf?.status.assumed_role ?? '';
+  }
+  static get applicationVersion(): string {
+    return getSession().target?.workflow_status.application_version ?? '';
+  }
+  static get executorID(): string {
+    return getSession().target?.workflow_status.executor_id ?? 'local';
+  }
+  static get span(): undefined {
+    return undefined;
+  }
   /** The SDK's tracer as it behaves with tracing disabled (stub spans, nothing exported): replay exports no spans. */
-  static get tracer(): ReplayTracer { return replayTracer; }
-  static get logger(): Record<string, (...a: unknown[]) => void> { return replayLogger; }
-  static isInWorkflow(): boolean { const c = currentContext(); return !!c?.wf && !c.inStep; }
-  static isWithinWorkflow(): boolean { return !!currentContext()?.wf; }
-  static isInStep(): boolean { return false; }
-  static isInTransaction(): boolean { return false; }
+  static get tracer(): ReplayTracer {
+    return replayTracer;
+  }
+  static get logger(): Record<string, (...a: unknown[]) => void> {
+    return replayLogger;
+  }
+  static isInWorkflow(): boolean {
+    const c = currentContext();
+    return !!c?.wf && !c.inStep;
+  }
+  static isWithinWorkflow(): boolean {
+    return !!currentContext()?.wf;
+  }
+  static isInStep(): boolean {
+    return false;
+  }
+  static isInTransaction(): boolean {
+    return false;
+  }
 
   // ---- context scopes (no IDs) ----------------------------------------------------------------------------
   static withNextWorkflowID<R>(workflowID: string, cb: () => Promise<R>): Promise<R> {
@@ -145,9 +199,15 @@ export class DBOS {
   static withWorkflowQueue<R>(queueName: string, cb: () => Promise<R>): Promise<R> {
     return contextStorage.run({ ...currentContext(), queueName }, cb);
   }
-  static withWorkflowTimeout<R>(_t: number | null, cb: () => Promise<R>): Promise<R> { return cb(); }
-  static withAuthedContext<R>(_u: string, _r: string[], cb: () => Promise<R>): Promise<R> { return cb(); }
-  static withNamedContext<R>(_n: string, cb: () => Promise<R>): Promise<R> { return cb(); }
+  static withWorkflowTimeout<R>(_t: number | null, cb: () => Promise<R>): Promise<R> {
+    return cb();
+  }
+  static withAuthedContext<R>(_u: string, _r: string[], cb: () => Promise<R>): Promise<R> {
+    return cb();
+  }
+  static withNamedContext<R>(_n: string, cb: () => Promise<R>): Promise<R> {
+    return cb();
+  }
 
   // ---- registration -----------------------------------------------------------------------------------
   static className(name: string): (ctor: ClassCtor) => void {
@@ -156,8 +216,12 @@ export class DBOS {
   static workflow(cfg: Cfg = {}) {
     return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
       const reg: Registration = {
-        kind: 'workflow', name: cfg.name ?? propertyKey, ctor: ctorOfTarget(target), fn: descriptor.value as AnyFn,
-        config: { ...cfg, __static: typeof target === 'function' }, origin: origin(),
+        kind: 'workflow',
+        name: cfg.name ?? propertyKey,
+        ctor: ctorOfTarget(target),
+        fn: descriptor.value as AnyFn,
+        config: { ...cfg, __static: typeof target === 'function' },
+        origin: origin(),
       };
       const invoker = makeWorkflowInvoker(reg);
       register(reg, invoker);
@@ -167,7 +231,11 @@ export class DBOS {
   }
   static registerWorkflow<F extends AnyFn>(fn: F, cfg: Cfg & { className?: string; ctorOrProto?: object } = {}): F {
     const reg: Registration = {
-      kind: 'workflow', name: cfg.name ?? fn.name, fn, config: cfg, origin: origin(),
+      kind: 'workflow',
+      name: cfg.name ?? fn.name,
+      fn,
+      config: cfg,
+      origin: origin(),
       className: cfg.className ?? (cfg.ctorOrProto ? undefined : ''),
       ctor: cfg.ctorOrProto ? ctorOfTarget(cfg.ctorOrProto) : undefined,
     };
@@ -177,7 +245,13 @@ export class DBOS {
   }
   static step(cfg: Cfg = {}) {
     return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
-      const reg: Registration = { kind: 'step', name: cfg.name ?? propertyKey, ctor: ctorOfTarget(target), fn: descriptor.value as AnyFn, config: cfg };
+      const reg: Registration = {
+        kind: 'step',
+        name: cfg.name ?? propertyKey,
+        ctor: ctorOfTarget(target),
+        fn: descriptor.value as AnyFn,
+        config: cfg,
+      };
       const invoker = makeStepInvoker(reg);
       register(reg, invoker);
       descriptor.value = invoker;
@@ -200,13 +274,15 @@ export class DBOS {
     const handler: ProxyHandler<T & AnyFn> = {
       apply(fnTarget, _thisArg, args) {
         const reg = registrationOf(fnTarget);
-        if (!reg) return Promise.reject(new Error(`${(fnTarget as AnyFn).name} is not a registered DBOS workflow function`));
+        if (!reg)
+          return Promise.reject(new Error(`${(fnTarget as AnyFn).name} is not a registered DBOS workflow function`));
         return startCall(reg.name, args, `DBOS.startWorkflow(${reg.name})`);
       },
       get(obj, p, receiver) {
         const member = Reflect.get(obj, p, receiver) as unknown;
         const reg = registrationOf(member);
-        if (reg && reg.kind === 'workflow') return (...args: unknown[]) => startCall(reg.name, args, `DBOS.startWorkflow(${reg.name})`);
+        if (reg && reg.kind === 'workflow')
+          return (...args: unknown[]) => startCall(reg.name, args, `DBOS.startWorkflow(${reg.name})`);
         throw new Error(`${String(p)} is not a registered DBOS workflow function`);
       },
     };
@@ -215,7 +291,10 @@ export class DBOS {
   static enqueueWorkflowWithOptions(opts: { workflowName: string }, ...args: unknown[]): Promise<ReplayHandle> {
     return startCall(opts.workflowName, args, 'DBOS.enqueueWorkflowWithOptions');
   }
-  static enqueueWorkflowWithOptionsPortable(opts: { workflowName: string }, args: unknown[] = []): Promise<ReplayHandle> {
+  static enqueueWorkflowWithOptionsPortable(
+    opts: { workflowName: string },
+    args: unknown[] = [],
+  ): Promise<ReplayHandle> {
     return startCall(opts.workflowName, args, 'DBOS.enqueueWorkflowWithOptionsPortable');
   }
   static retrieveWorkflow<R = unknown>(workflowID: string): ReplayHandle<R> {
@@ -277,13 +356,20 @@ export class DBOS {
       const row = wf.take(id, 'DBOS.sleep', [durationMS]);
       // The recorded run resumed at the deadline (the row holds it), not when the row was written.
       const deadline = rawJson(row);
-      const completed = row.completed_at_epoch_ms === null || row.completed_at_epoch_ms === undefined ? null : Number(row.completed_at_epoch_ms);
+      const completed =
+        row.completed_at_epoch_ms === null || row.completed_at_epoch_ms === undefined
+          ? null
+          : Number(row.completed_at_epoch_ms);
       const at = typeof deadline === 'number' ? Math.max(deadline, completed ?? deadline) : completed;
       return answerInTurn(wf, row, undefined, at);
     });
   }
-  static sleepms(durationMS: number): Promise<void> { return DBOS.sleep(durationMS); }
-  static sleepSeconds(seconds: number): Promise<void> { return DBOS.sleep(seconds * 1000); }
+  static sleepms(durationMS: number): Promise<void> {
+    return DBOS.sleep(durationMS);
+  }
+  static sleepSeconds(seconds: number): Promise<void> {
+    return DBOS.sleep(seconds * 1000);
+  }
   static now(): Promise<number> {
     if (!DBOS.isInWorkflow()) return Promise.resolve(Date.now());
     return callRecorded('DBOS.now', undefined, 'DBOS.now') as Promise<number>;
@@ -314,17 +400,33 @@ export class DBOS {
   }
 
   // ---- workflow management inside a workflow (recorded internal steps) ------------------------------------
-  static listWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listWorkflows', [input]); }
-  static listQueuedWorkflows(input?: unknown): Promise<unknown> { return internal('DBOS.listQueuedWorkflows', [input]); }
-  static listWorkflowSteps(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.listWorkflowSteps', [id, opts]); }
-  static cancelWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.cancelWorkflow', [[id], opts]); }
-  static cancelWorkflows(ids: string[], opts?: unknown): Promise<unknown> { return internal('DBOS.cancelWorkflow', [ids, opts]); }
-  static resumeWorkflow(id: string, opts?: unknown): Promise<unknown> { return internal('DBOS.resumeWorkflow', [[id], opts]).then(() => new ReplayHandle(id)); }
+  static listWorkflows(input?: unknown): Promise<unknown> {
+    return internal('DBOS.listWorkflows', [input]);
+  }
+  static listQueuedWorkflows(input?: unknown): Promise<unknown> {
+    return internal('DBOS.listQueuedWorkflows', [input]);
+  }
+  static listWorkflowSteps(id: string, opts?: unknown): Promise<unknown> {
+    return internal('DBOS.listWorkflowSteps', [id, opts]);
+  }
+  static cancelWorkflow(id: string, opts?: unknown): Promise<unknown> {
+    return internal('DBOS.cancelWorkflow', [[id], opts]);
+  }
+  static cancelWorkflows(ids: string[], opts?: unknown): Promise<unknown> {
+    return internal('DBOS.cancelWorkflow', [ids, opts]);
+  }
+  static resumeWorkflow(id: string, opts?: unknown): Promise<unknown> {
+    return internal('DBOS.resumeWorkflow', [[id], opts]).then(() => new ReplayHandle(id));
+  }
   static resumeWorkflows(ids: string[], opts?: unknown): Promise<unknown> {
     return internal('DBOS.resumeWorkflow', [ids, opts]).then(() => ids.map((id) => new ReplayHandle(id)));
   }
-  static deleteWorkflow(id: string, all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [id, all]); }
-  static deleteWorkflows(ids: string[], all?: boolean): Promise<unknown> { return internal('DBOS.deleteWorkflow', [ids, all]); }
+  static deleteWorkflow(id: string, all?: boolean): Promise<unknown> {
+    return internal('DBOS.deleteWorkflow', [id, all]);
+  }
+  static deleteWorkflows(ids: string[], all?: boolean): Promise<unknown> {
+    return internal('DBOS.deleteWorkflow', [ids, all]);
+  }
   static forkWorkflow(id: string, startStep: number, opts?: unknown): Promise<unknown> {
     return internal('DBOS.forkWorkflow', [id, startStep, opts]).then((nid) => new ReplayHandle(nid as string));
   }
@@ -332,10 +434,14 @@ export class DBOS {
     return internal('DBOS.rewindWorkflow', [id, opts]).then(() => new ReplayHandle(id));
   }
   static async setWorkflowPriority(id: string, p: number): Promise<unknown> {
-    if (p < QUEUE_MIN_PRIORITY || p > QUEUE_MAX_PRIORITY) throw new DBOSInvalidQueuePriorityError(p, QUEUE_MIN_PRIORITY, QUEUE_MAX_PRIORITY);
+    if (p < QUEUE_MIN_PRIORITY || p > QUEUE_MAX_PRIORITY)
+      throw new DBOSInvalidQueuePriorityError(p, QUEUE_MIN_PRIORITY, QUEUE_MAX_PRIORITY);
     return internal('DBOS.setWorkflowPriority', [id, p]);
   }
-  static async setWorkflowDelay(id: string, o: number | { delaySeconds?: number; delayUntilEpochMS?: number }): Promise<unknown> {
+  static async setWorkflowDelay(
+    id: string,
+    o: number | { delaySeconds?: number; delayUntilEpochMS?: number },
+  ): Promise<unknown> {
     checkDelay(o);
     return internal('DBOS.setWorkflowDelay', [id, o]);
   }
@@ -356,46 +462,92 @@ export class DBOS {
   }
 
   // ---- dynamic schedules (§3.2): recorded transactional internal steps (schedules.ts) ------------------------------
-  static createSchedule(options: ScheduleOptions): Promise<void> { return Schedules.createSchedule(options); }
-  static listSchedules(filters?: unknown): Promise<unknown[]> { return Schedules.listSchedules(filters); }
-  static getSchedule(name: string): Promise<unknown> { return Schedules.getSchedule(name); }
-  static deleteSchedule(name: string): Promise<void> { return Schedules.deleteSchedule(name); }
-  static pauseSchedule(name: string): Promise<void> { return Schedules.pauseSchedule(name); }
-  static resumeSchedule(name: string): Promise<void> { return Schedules.resumeSchedule(name); }
-  static updateSchedule(name: string, updates: ScheduleUpdates): Promise<void> { return Schedules.updateSchedule(name, updates); }
+  static createSchedule(options: ScheduleOptions): Promise<void> {
+    return Schedules.createSchedule(options);
+  }
+  static listSchedules(filters?: unknown): Promise<unknown[]> {
+    return Schedules.listSchedules(filters);
+  }
+  static getSchedule(name: string): Promise<unknown> {
+    return Schedules.getSchedule(name);
+  }
+  static deleteSchedule(name: string): Promise<void> {
+    return Schedules.deleteSchedule(name);
+  }
+  static pauseSchedule(name: string): Promise<void> {
+    return Schedules.pauseSchedule(name);
+  }
+  static resumeSchedule(name: string): Promise<void> {
+    return Schedules.resumeSchedule(name);
+  }
+  static updateSchedule(name: string, updates: ScheduleUpdates): Promise<void> {
+    return Schedules.updateSchedule(name, updates);
+  }
   /** Throws inside a workflow with the SDK's error; outside one it would write (replay has no write path). */
-  static async applySchedules(_schedules: unknown[]): Promise<void> { throw Schedules.notInWorkflow('applySchedules'); }
-  static async triggerSchedule(_name: string): Promise<never> { throw Schedules.notInWorkflow('triggerSchedule'); }
-  static async backfillSchedule(_name: string, _start: Date, _end: Date): Promise<never> { throw Schedules.notInWorkflow('backfillSchedule'); }
+  static async applySchedules(_schedules: unknown[]): Promise<void> {
+    throw Schedules.notInWorkflow('applySchedules');
+  }
+  static async triggerSchedule(_name: string): Promise<never> {
+    throw Schedules.notInWorkflow('triggerSchedule');
+  }
+  static async backfillSchedule(_name: string, _start: Date, _end: Date): Promise<never> {
+    throw Schedules.notInWorkflow('backfillSchedule');
+  }
 
   // ---- queues and other non-durable APIs: no-ops in replay ---------------------------------------------------
   static registerQueue(name: string, opts: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     return Promise.resolve({ name, ...opts });
   }
-  static retrieveQueue(name: string): Promise<Record<string, unknown>> { return Promise.resolve({ name }); }
-  static async listQueues(): Promise<unknown[]> { return []; }
+  static retrieveQueue(name: string): Promise<Record<string, unknown>> {
+    return Promise.resolve({ name });
+  }
+  static async listQueues(): Promise<unknown[]> {
+    return [];
+  }
   static async deleteQueue(): Promise<void> {}
-  static async listApplicationVersions(): Promise<unknown[]> { return []; }
-  static async getLatestApplicationVersion(): Promise<unknown> { return undefined; }
+  static async listApplicationVersions(): Promise<unknown[]> {
+    return [];
+  }
+  static async getLatestApplicationVersion(): Promise<unknown> {
+    return undefined;
+  }
   static async setLatestApplicationVersion(): Promise<void> {}
-  static get config(): Record<string, unknown> | undefined { return config; }
+  static get config(): Record<string, unknown> | undefined {
+    return config;
+  }
 }
 
 /** A span that records nothing (the SDK's StubSpan). */
 class StubSpan {
   attributes: Record<string, unknown> = {};
-  setStatus(_status: unknown): this { return this; }
-  setAttribute(_key: string, _value: unknown): this { return this; }
-  addEvent(_name: string, _a?: unknown, _t?: unknown): this { return this; }
+  setStatus(_status: unknown): this {
+    return this;
+  }
+  setAttribute(_key: string, _value: unknown): this {
+    return this;
+  }
+  addEvent(_name: string, _a?: unknown, _t?: unknown): this {
+    return this;
+  }
 }
 
 class ReplayTracer {
-  get applicationID(): string { return getSession().target?.workflow_status.application_id ?? ''; }
-  get executorID(): string { return DBOS.executorID; }
+  get applicationID(): string {
+    return getSession().target?.workflow_status.application_id ?? '';
+  }
+  get executorID(): string {
+    return DBOS.executorID;
+  }
   readonly otelAttributeFormat = 'legacy';
-  resolveAttributeName(key: string): string { return key; }
-  remapAttributes<T>(attributes: T): T { return attributes; }
-  startSpan(_name: string, _attributes?: unknown, _parent?: unknown): StubSpan { return new StubSpan(); }
+  resolveAttributeName(key: string): string {
+    return key;
+  }
+  remapAttributes<T>(attributes: T): T {
+    return attributes;
+  }
+  startSpan(_name: string, _attributes?: unknown, _parent?: unknown): StubSpan {
+    return new StubSpan();
+  }
   endSpan(_span: unknown): void {}
 }
 const replayTracer = new ReplayTracer();
@@ -440,7 +592,8 @@ const replayLogger = {
 };
 
 function log(level: string, a: unknown[]): void {
-  if (process.env[ReplayEnv.showLogs]) process.stderr.write(`[${level}] ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}\n`);
+  if (process.env[ReplayEnv.showLogs])
+    process.stderr.write(`[${level}] ${a.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')}\n`);
 }
 
 export { toWorkflowStatus };

@@ -2,7 +2,12 @@
 // attempt answers from its recorded `DBOS.debounceDelayedWorkflow` row (the DebounceResult, native), and a fresh
 // debounced workflow's start answers from the recorded child-start row, in the SDK's loop and order. Runs in the
 // user's program; nothing is enqueued or written.
-import { DBOSError, DBOSQueueDuplicatedError, QueueDedupIDDuplicated, getDBOSErrorCode } from '@dbos-inc/dbos-sdk/internal/error';
+import {
+  DBOSError,
+  DBOSQueueDuplicatedError,
+  QueueDedupIDDuplicated,
+  getDBOSErrorCode,
+} from '@dbos-inc/dbos-sdk/internal/error';
 import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
 import { classNameOf, registrationOf, type AnyFn } from '../engine/registry.js';
 import { DBOSReplayUnsupportedError, answerRow, workflowOf } from './answer.js';
@@ -46,18 +51,41 @@ function isQueueDeduplicatedError(e: unknown): boolean {
 function rejectConflictingOptions(params: StartParams | undefined, rejectApplicationName = false): void {
   const o = params?.enqueueOptions;
   if (rejectApplicationName && o?.applicationName !== undefined) {
-    throw new DBOSError("Cannot debounce a workflow with an applicationName set: the debouncer's own applicationName option names the target application.");
+    throw new DBOSError(
+      "Cannot debounce a workflow with an applicationName set: the debouncer's own applicationName option names the target application.",
+    );
   }
-  if (o?.deduplicationID !== undefined) throw new DBOSError('Cannot debounce a workflow with a deduplicationID set: the debounce key is used as the workflow deduplication ID.');
-  if (o?.delaySeconds !== undefined) throw new DBOSError('Cannot debounce a workflow with a delay set: the debounce period controls the delay.');
-  if (o?.priority !== undefined) throw new DBOSError('Cannot debounce a workflow with a priority set: priority is not supported for debounced workflows.');
-  if (o?.queuePartitionKey !== undefined) throw new DBOSError('Cannot debounce a workflow with a queue partition key set: partition keys are not supported for debounced workflows.');
-  if (params?.duplicationPolicy === 'return-existing') throw new DBOSError("Cannot debounce a workflow with duplicationPolicy 'return-existing': a debounce owns the deduplication behavior.");
-  if (params?.workflowIDReusePolicy === 'reject') throw new DBOSError("Cannot debounce a workflow with workflowIDReusePolicy 'reject': a debounce owns how its workflow is started.");
+  if (o?.deduplicationID !== undefined)
+    throw new DBOSError(
+      'Cannot debounce a workflow with a deduplicationID set: the debounce key is used as the workflow deduplication ID.',
+    );
+  if (o?.delaySeconds !== undefined)
+    throw new DBOSError('Cannot debounce a workflow with a delay set: the debounce period controls the delay.');
+  if (o?.priority !== undefined)
+    throw new DBOSError(
+      'Cannot debounce a workflow with a priority set: priority is not supported for debounced workflows.',
+    );
+  if (o?.queuePartitionKey !== undefined)
+    throw new DBOSError(
+      'Cannot debounce a workflow with a queue partition key set: partition keys are not supported for debounced workflows.',
+    );
+  if (params?.duplicationPolicy === 'return-existing')
+    throw new DBOSError(
+      "Cannot debounce a workflow with duplicationPolicy 'return-existing': a debounce owns the deduplication behavior.",
+    );
+  if (params?.workflowIDReusePolicy === 'reject')
+    throw new DBOSError(
+      "Cannot debounce a workflow with workflowIDReusePolicy 'reject': a debounce owns how its workflow is started.",
+    );
 }
 
 /** The SDK's classifyBounce, applied to the recorded DebounceResult. */
-function classifyBounce(r: DebounceResult, name: string, className: string, targetApp: string | undefined): 'return' | 'enqueue' | 'raise' | 'retry' {
+function classifyBounce(
+  r: DebounceResult,
+  name: string,
+  className: string,
+  targetApp: string | undefined,
+): 'return' | 'enqueue' | 'raise' | 'retry' {
   if (r.bouncedWorkflowID !== null) return 'return';
   if (r.holderWorkflowID === null) return 'enqueue';
   if (!r.holderIsDebounced) return 'raise';
@@ -84,16 +112,24 @@ export class Debouncer {
     if (!reg || reg.kind !== 'workflow') throw new DBOSError(`Invalid workflow name provided to debouncer: ${name}`);
     const wf = workflowOf('Debouncer.debounce');
     // The owner of the bounce as the SDK scopes it: the debouncer's applicationName, else the app's config name.
-    const targetApp = this.params.applicationName ?? (DBOS.config?.name as string | undefined)
-      ?? (wf.status as { application_name?: string | null }).application_name ?? undefined;
+    const targetApp =
+      this.params.applicationName ??
+      (DBOS.config?.name as string | undefined) ??
+      (wf.status as { application_name?: string | null }).application_name ??
+      undefined;
     for (;;) {
       // The SDK serializes the arguments (an await) before reserving the bounce's ID (§9.1).
       await Promise.resolve();
       const bounce = wf.take(wf.nextId(), 'DBOS.debounceDelayedWorkflow', [debounceKey, debouncePeriodMs, ...args]);
-      const result = await answerRow(bounce) as DebounceResult;
+      const result = (await answerRow(bounce)) as DebounceResult;
       const action = classifyBounce(result, name, className, targetApp);
       if (action === 'return') return new ReplayHandle(result.bouncedWorkflowID!);
-      if (action === 'raise') throw new DBOSQueueDuplicatedError(this.params.startWorkflowParams?.workflowID ?? '', queueName, deduplicationID);
+      if (action === 'raise')
+        throw new DBOSQueueDuplicatedError(
+          this.params.startWorkflowParams?.workflowID ?? '',
+          queueName,
+          deduplicationID,
+        );
       if (action === 'retry') continue;
       try {
         return await startCall(reg.name, args, `Debouncer.debounce(${reg.name})`);
@@ -108,6 +144,8 @@ export class Debouncer {
 export class DebouncerClient {
   constructor(_client: unknown, _params: unknown) {}
   debounce(): Promise<never> {
-    return Promise.reject(new DBOSReplayUnsupportedError('DebouncerClient.debounce', 'in replay (it would enqueue through the database)'));
+    return Promise.reject(
+      new DBOSReplayUnsupportedError('DebouncerClient.debounce', 'in replay (it would enqueue through the database)'),
+    );
   }
 }

@@ -1,10 +1,19 @@
 // Workflow handles on replay: getResult/getStatus answered from the calling workflow's recorded rows.
 // Runs in the user's program.
-import { registerSerializationRecipe, safeParse, safeParseError, safeParsePositionalArgs } from '@dbos-inc/dbos-sdk/internal/serialization';
+import {
+  registerSerializationRecipe,
+  safeParse,
+  safeParseError,
+  safeParsePositionalArgs,
+} from '@dbos-inc/dbos-sdk/internal/serialization';
 import { appSerializer } from '../engine/values.js';
 import { answerRow, durable, rawJson, workflowOf } from './answer.js';
 
-export interface GetResultOptions { timeoutSeconds?: number; deadlineEpochMS?: number; pollingIntervalMs?: number }
+export interface GetResultOptions {
+  timeoutSeconds?: number;
+  deadlineEpochMS?: number;
+  pollingIntervalMs?: number;
+}
 
 export function hasTimeout(options: unknown): boolean {
   if (typeof options === 'number') return true;
@@ -28,7 +37,9 @@ export function getResultRecorded(workflowID: string, options: unknown, api: str
 }
 
 /** The internal status record as `getStatus` stored it, converted like the SDK's toWorkflowStatus. */
-export async function toWorkflowStatus(internal: Record<string, unknown> | null): Promise<Record<string, unknown> | null> {
+export async function toWorkflowStatus(
+  internal: Record<string, unknown> | null,
+): Promise<Record<string, unknown> | null> {
   if (!internal) return null;
   const ser = appSerializer();
   const serialization = (internal.serialization as string | null) ?? null;
@@ -78,13 +89,19 @@ export function getStatusRecorded(workflowID: string, api: string): Promise<unkn
 export class ReplayHandle<R = unknown> {
   constructor(readonly workflowID: string) {}
   getResult(options?: GetResultOptions | number): Promise<R> {
-    return getResultRecorded(this.workflowID, typeof options === 'number' ? undefined : options, 'handle.getResult()') as Promise<R>;
+    return getResultRecorded(
+      this.workflowID,
+      typeof options === 'number' ? undefined : options,
+      'handle.getResult()',
+    ) as Promise<R>;
   }
   getStatus(): Promise<unknown> {
     return getStatusRecorded(this.workflowID, 'handle.getStatus()');
   }
   getWorkflowInputs(): Promise<unknown> {
-    return Promise.reject(new Error('dbos-replay: handle.getWorkflowInputs() is not recorded and not available in replay'));
+    return Promise.reject(
+      new Error('dbos-replay: handle.getWorkflowInputs() is not recorded and not available in replay'),
+    );
   }
 }
 

@@ -8,16 +8,24 @@ import { appSerializer } from '../engine/values.js';
 import { DBOSReplayUnsupportedError, callRecorded } from './answer.js';
 
 export interface ScheduleOptions {
-  scheduleName: string; workflowFn: AnyFn; schedule: string; context?: unknown;
+  scheduleName: string;
+  workflowFn: AnyFn;
+  schedule: string;
+  context?: unknown;
   options?: { automaticBackfill?: boolean; cronTimezone?: string; queueName?: string };
 }
 
-export type ScheduleUpdates = { schedule?: string; context?: unknown; cronTimezone?: string | null } & Record<string, unknown>;
+export type ScheduleUpdates = { schedule?: string; context?: unknown; cronTimezone?: string | null } & Record<
+  string,
+  unknown
+>;
 
 export async function createSchedule(options: ScheduleOptions): Promise<void> {
   const reg = registrationOf(options.workflowFn);
   if (reg && isInstanceMethod(reg)) {
-    throw new DBOSError(`Cannot schedule instance method "${reg.name}". Only static methods and free functions can be used in schedules.`);
+    throw new DBOSError(
+      `Cannot schedule instance method "${reg.name}". Only static methods and free functions can be used in schedules.`,
+    );
   }
   validateCrontab(options.schedule);
   if (options.options?.cronTimezone) validateTimezone(options.options.cronTimezone);
@@ -27,18 +35,24 @@ export async function createSchedule(options: ScheduleOptions): Promise<void> {
 }
 
 export async function listSchedules(filters?: unknown): Promise<unknown[]> {
-  const rows = await scheduleCall('DBOS.listSchedules', [filters]) as ScheduleInternal[] | null;
+  const rows = (await scheduleCall('DBOS.listSchedules', [filters])) as ScheduleInternal[] | null;
   return Promise.all((rows ?? []).map(toWorkflowSchedule));
 }
 
 export async function getSchedule(name: string): Promise<unknown> {
-  const row = await scheduleCall('DBOS.getSchedule', [name]) as ScheduleInternal | null;
+  const row = (await scheduleCall('DBOS.getSchedule', [name])) as ScheduleInternal | null;
   return row ? toWorkflowSchedule(row) : null;
 }
 
-export async function deleteSchedule(name: string): Promise<void> { await scheduleCall('DBOS.deleteSchedule', [name]); }
-export async function pauseSchedule(name: string): Promise<void> { await scheduleCall('DBOS.pauseSchedule', [name]); }
-export async function resumeSchedule(name: string): Promise<void> { await scheduleCall('DBOS.resumeSchedule', [name]); }
+export async function deleteSchedule(name: string): Promise<void> {
+  await scheduleCall('DBOS.deleteSchedule', [name]);
+}
+export async function pauseSchedule(name: string): Promise<void> {
+  await scheduleCall('DBOS.pauseSchedule', [name]);
+}
+export async function resumeSchedule(name: string): Promise<void> {
+  await scheduleCall('DBOS.resumeSchedule', [name]);
+}
 
 export async function updateSchedule(name: string, updates: ScheduleUpdates): Promise<void> {
   if (updates.schedule !== undefined) validateCrontab(updates.schedule);
@@ -65,9 +79,18 @@ function scheduleCall(name: string, args: unknown[]): Promise<unknown> {
 
 /** The system-database schedule record as `listSchedules`/`getSchedule` recorded it (context still serialized). */
 interface ScheduleInternal {
-  scheduleId: string; scheduleName: string; workflowName: string; workflowClassName: string; schedule: string;
-  status: string; context: string; lastFiredAt: unknown; automaticBackfill: boolean; cronTimezone: string | null;
-  queueName: string | null; applicationName: string | null;
+  scheduleId: string;
+  scheduleName: string;
+  workflowName: string;
+  workflowClassName: string;
+  schedule: string;
+  status: string;
+  context: string;
+  lastFiredAt: unknown;
+  automaticBackfill: boolean;
+  cronTimezone: string | null;
+  queueName: string | null;
+  applicationName: string | null;
 }
 
 /** The SDK's toWorkflowSchedule (scheduler.js): the context parsed with the configured serializer. */

@@ -9,13 +9,21 @@ import { ConfiguredInstance, DBOS } from './dbos.js';
 import { Debouncer, DebouncerClient } from './debouncer.js';
 
 export const StatusString = {
-  PENDING: 'PENDING', SUCCESS: 'SUCCESS', ERROR: 'ERROR', MAX_RECOVERY_ATTEMPTS_EXCEEDED: 'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
-  CANCELLED: 'CANCELLED', ENQUEUED: 'ENQUEUED', DELAYED: 'DELAYED',
+  PENDING: 'PENDING',
+  SUCCESS: 'SUCCESS',
+  ERROR: 'ERROR',
+  MAX_RECOVERY_ATTEMPTS_EXCEEDED: 'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
+  CANCELLED: 'CANCELLED',
+  ENQUEUED: 'ENQUEUED',
+  DELAYED: 'DELAYED',
 } as const;
 
 /** 4.x API: queues were created with `new WorkflowQueue(name, opts)`; nothing is polled in replay. */
 export class WorkflowQueue {
-  constructor(readonly name: string, readonly options: Record<string, unknown> = {}) {}
+  constructor(
+    readonly name: string,
+    readonly options: Record<string, unknown> = {},
+  ) {}
 }
 
 export class DBOSClient {
@@ -23,7 +31,6 @@ export class DBOSClient {
     return Promise.reject(new DBOSReplayUnsupportedError('DBOSClient', 'in replay (it would reach the database)'));
   }
 }
-
 
 const Errors = { ...SdkErrors, DBOSReplayDivergenceError };
 
@@ -79,7 +86,12 @@ export const datasourceModule: Record<string, unknown> = {
   runTransaction,
   registerTransaction,
   registerDataSource: (_ds: unknown) => undefined,
-  PGIsolationLevel: Object.freeze({ ReadUncommitted: 'READ UNCOMMITTED', ReadCommitted: 'READ COMMITTED', RepeatableRead: 'REPEATABLE READ', Serializable: 'SERIALIZABLE' }),
+  PGIsolationLevel: Object.freeze({
+    ReadUncommitted: 'READ UNCOMMITTED',
+    ReadCommitted: 'READ COMMITTED',
+    RepeatableRead: 'REPEATABLE READ',
+    Serializable: 'SERIALIZABLE',
+  }),
   DBOSError: SdkErrors.DBOSError,
   DBOSWorkflowConflictError: SdkErrors.DBOSWorkflowConflictError,
   DBOSStepAlreadyRecordedError,
@@ -97,7 +109,9 @@ export const datasourceModule: Record<string, unknown> = {
   isPGRetriableTransactionError: () => false,
   isPGKeyConflictError: () => false,
   guardDataSourcePoolPG: () => undefined,
-  replayRecordedStep: () => { throw new DBOSReplayUnsupportedError('replayRecordedStep', 'in replay'); },
+  replayRecordedStep: () => {
+    throw new DBOSReplayUnsupportedError('replayRecordedStep', 'in replay');
+  },
   default: undefined,
 };
 datasourceModule.default = datasourceModule;

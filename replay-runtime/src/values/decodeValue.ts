@@ -4,7 +4,11 @@
 import { deserializeError } from 'serialize-error';
 import superjson from 'superjson';
 import {
-  DBOSJSON, DBOSPortableJSON, deserializeResError, deserializeValue, type DBOSSerializer,
+  DBOSJSON,
+  DBOSPortableJSON,
+  deserializeResError,
+  deserializeValue,
+  type DBOSSerializer,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
 
 /** A stored value that could not be decoded: the text as stored, and why. */
@@ -38,8 +42,11 @@ function reason(e: unknown, serialization: string | null): string {
  * (NULL = the app's configured serializer). An error decodes to what the SDK throws: an Error (native), or the
  * PortableWorkflowError it throws for a portable error record.
  */
-export async function decodeRecorded(text: string | null | undefined, serialization: string | null | undefined,
-  opts: DecodeOptions = {}): Promise<Decoded> {
+export async function decodeRecorded(
+  text: string | null | undefined,
+  serialization: string | null | undefined,
+  opts: DecodeOptions = {},
+): Promise<Decoded> {
   if (text === null || text === undefined) return { ok: true, value: null };
   if (!opts.error && text === LEGACY_STREAM_CLOSED) return { ok: true, value: text };
   const ser = serialization ?? null;
@@ -49,7 +56,13 @@ export async function decodeRecorded(text: string | null | undefined, serializat
     return { ok: true, value: nestedStatus(await deserializeValue(text, ser, serializer), opts) };
   } catch (e) {
     // Portable errors are *thrown* by deserializeResError as a PortableWorkflowError: that is the decoded value.
-    if (opts.error && ser === PORTABLE && e instanceof Error && !(e instanceof SyntaxError) && !(e instanceof TypeError)) {
+    if (
+      opts.error &&
+      ser === PORTABLE &&
+      e instanceof Error &&
+      !(e instanceof SyntaxError) &&
+      !(e instanceof TypeError)
+    ) {
       return { ok: true, value: e };
     }
     return markerless(text, opts) ?? { ok: false, raw: text, undecodable: reason(e, ser) };
@@ -61,8 +74,11 @@ export async function decodeRecorded(text: string | null | undefined, serializat
  * serializer) with its synchronous parsers. Errors decode to serialize-error's Error (native) or the portable record.
  * An app serializer that only decodes asynchronously leaves the value undecodable here.
  */
-export function decodeRecordedSync(text: string | null | undefined, serialization: string | null | undefined,
-  opts: DecodeOptions = {}): Decoded {
+export function decodeRecordedSync(
+  text: string | null | undefined,
+  serialization: string | null | undefined,
+  opts: DecodeOptions = {},
+): Decoded {
   if (text === null || text === undefined) return { ok: true, value: null };
   if (!opts.error && text === LEGACY_STREAM_CLOSED) return { ok: true, value: text };
   const ser = serialization ?? null;
@@ -81,7 +97,10 @@ function parseSync(text: string, ser: string | null, serializer: DBOSSerializer)
   if (ser === DBOSJSON.name()) return DBOSJSON.parse(text);
   if (!ser || ser === serializer.name()) {
     const v = serializer.parse(text);
-    if (v instanceof Promise || (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function')) {
+    if (
+      v instanceof Promise ||
+      (v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function')
+    ) {
       (v as Promise<unknown>).then(undefined, () => undefined);
       throw new Error(`the app's serializer ${serializer.name()} decodes asynchronously`);
     }
@@ -101,7 +120,11 @@ function nestedStatus(value: unknown, opts: DecodeOptions): unknown {
   if (opts.operation !== GET_STATUS || !value || typeof value !== 'object' || Array.isArray(value)) return value;
   const record: Record<string, unknown> = { ...value };
   const ser = typeof record.serialization === 'string' ? record.serialization : null;
-  for (const [field, error] of [['input', false], ['output', false], ['error', true]] as const) {
+  for (const [field, error] of [
+    ['input', false],
+    ['output', false],
+    ['error', true],
+  ] as const) {
     const text = record[field];
     if (typeof text !== 'string') continue;
     const d = decodeRecordedSync(text, ser, { error, serializer: opts.serializer });

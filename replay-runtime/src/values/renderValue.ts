@@ -30,7 +30,8 @@ export function toJson(v: unknown, depth = 0, seen = new WeakSet<object>()): Jso
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
     if (v instanceof RegExp) return v.toString();
     if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Array.from(v as Uint8Array);
-    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>).map((x) => toJson(x, depth + 1, seen));
+    if (ArrayBuffer.isView(v))
+      return Array.from(v as unknown as ArrayLike<number>).map((x) => toJson(x, depth + 1, seen));
     if (v instanceof Error) return errorToJson(v, depth, seen);
     if (v instanceof Map) {
       const entries = [...v.entries()];
@@ -70,13 +71,19 @@ function rendered(d: Decoded): Rendered {
  * column (NULL = the app's configured serializer, DBOSJSON unless the app set its own). `operation` names the
  * operation whose output it is, when it is one.
  */
-export async function renderValue(text: string | null | undefined, serialization: string | null | undefined,
-  operation?: string): Promise<Rendered> {
+export async function renderValue(
+  text: string | null | undefined,
+  serialization: string | null | undefined,
+  operation?: string,
+): Promise<Rendered> {
   return rendered(await decodeRecorded(text, serialization, { operation } satisfies DecodeOptions));
 }
 
 /** Renders a stored error (native: serialize-error object; portable: {name,message,code,data}) as {name,message,stack,…}. */
-export async function renderError(text: string | null | undefined, serialization: string | null | undefined): Promise<Rendered> {
+export async function renderError(
+  text: string | null | undefined,
+  serialization: string | null | undefined,
+): Promise<Rendered> {
   return rendered(await decodeRecorded(text, serialization, { error: true }));
 }
 

@@ -16,7 +16,9 @@ test('no rendered text shows the stored envelope, short or long, synchronously o
       const sync = recordedText(text, row.serialization, { error, max, operation: row.function_name });
       assertNoEnvelope(sync, `${label} (sync, max ${max})`);
       assert.ok(sync.length <= max, `${label}: ${sync.length} > ${max}`);
-      const rendered = error ? await renderError(text, row.serialization) : await renderValue(text, row.serialization, row.function_name);
+      const rendered = error
+        ? await renderError(text, row.serialization)
+        : await renderValue(text, row.serialization, row.function_name);
       assert.ok(rendered.ok, `${label} decodes: ${JSON.stringify(rendered).slice(0, 300)}`);
       const async = renderText(displayValue(rendered), { error, max });
       assertNoEnvelope(async, `${label} (async, max ${max})`);
@@ -24,29 +26,45 @@ test('no rendered text shows the stored envelope, short or long, synchronously o
     }
     const op = operationText(row);
     assertNoEnvelope(JSON.stringify(op), `${label} (operationText)`);
-    assert.equal(error ? op.error : op.output, recordedText(text, row.serialization, { error, operation: row.function_name }));
+    assert.equal(
+      error ? op.error : op.output,
+      recordedText(text, row.serialization, { error, operation: row.function_name }),
+    );
   }
 });
 
 test('values read as themselves: JSON of the decoded value, undefined, errors as Name: message', () => {
   const r = (label: string) => {
     const { row } = STORED_SAMPLES.find((s) => s.label === label)!;
-    return recordedText(row.error ?? row.output, row.serialization, { error: row.error !== null, max: Infinity, operation: row.function_name });
+    return recordedText(row.error ?? row.output, row.serialization, {
+      error: row.error !== null,
+      max: Infinity,
+      operation: row.function_name,
+    });
   };
   assert.equal(r('short superjson object'), '{"paymentId":"pay_A-1001","state":"pending"}');
   assert.equal(r('a Date'), '"2024-01-02T03:04:05.678Z"');
   assert.equal(r('undefined'), 'undefined');
   assert.equal(r('undefined, serialization NULL'), 'undefined');
-  assert.equal(r('a Map with non-string keys'), '[["sku-1",5],[42,"answer"],[true,{"nested":"1970-01-01T00:00:00.000Z"}]]');
+  assert.equal(
+    r('a Map with non-string keys'),
+    '[["sku-1",5],[42,"answer"],[true,{"nested":"1970-01-01T00:00:00.000Z"}]]',
+  );
   assert.equal(r("a transaction's marker-less superjson"), '{"entryId":1,"bookedAt":"1970-01-01T00:00:00.000Z"}');
   assert.equal(r('portable JSON'), '{"a":"1970-01-01T00:00:00.000Z","n":"12"}');
   assert.equal(r('a portable number (a sleep deadline)'), '1795611602005');
   assert.equal(r('NULL (a recv that timed out)'), 'null');
-  assert.match(r('a getStatus record'), /^\{"workflowUUID":"checkout-ok","status":"SUCCESS","serialization":"js_superjson","input":\[\{"orderId":"A-1001","at":"1970-01-01T00:00:00.000Z"\}\],"output":\{"status":"fulfilled",/);
+  assert.match(
+    r('a getStatus record'),
+    /^\{"workflowUUID":"checkout-ok","status":"SUCCESS","serialization":"js_superjson","input":\[\{"orderId":"A-1001","at":"1970-01-01T00:00:00.000Z"\}\],"output":\{"status":"fulfilled",/,
+  );
   assert.equal(r('an error with a cause'), 'Error: feed rejected');
   assert.equal(r("a transaction's marker-less superjson error"), 'Error: No stock left for sold-out');
   assert.equal(r('a portable error'), 'MyError: portable failure');
-  assert.match(r('superjson object > 10 kB'), /^\{"items":\[\{"sku":"sku-0","at":"2026-01-01T00:00:00.000Z","qty":"0"\}/);
+  assert.match(
+    r('superjson object > 10 kB'),
+    /^\{"items":\[\{"sku":"sku-0","at":"2026-01-01T00:00:00.000Z","qty":"0"\}/,
+  );
 });
 
 test('one clip rule, on the rendered text: one line, at most max characters, … when cut', () => {
@@ -63,8 +81,14 @@ test('one clip rule, on the rendered text: one line, at most max characters, …
 test('a value that cannot be decoded says why, and never shows the stored text', () => {
   const text = recordedText('{"json":{"a":1},"__dbos_serializer":"superjson"}', 'my_encrypted', { max: Infinity });
   assert.equal(text, '(cannot decode as my_encrypted: Value deserialization type my_encrypted is not available)');
-  assert.equal(recordedText('{"json":', null, { max: Infinity }), '(cannot decode as the default serializer (js_superjson): Unexpected end of JSON input)');
+  assert.equal(
+    recordedText('{"json":', null, { max: Infinity }),
+    '(cannot decode as the default serializer (js_superjson): Unexpected end of JSON input)',
+  );
   // An app serializer that decodes only asynchronously cannot be used at the call site.
   const asyncSerializer = { name: () => 'crypt', parse: async () => 1, stringify: () => '' };
-  assert.equal(recordedText('opaque', null, { serializer: asyncSerializer, max: Infinity }), "(cannot decode as the default serializer (js_superjson): the app's serializer crypt decodes asynchronously)");
+  assert.equal(
+    recordedText('opaque', null, { serializer: asyncSerializer, max: Infinity }),
+    "(cannot decode as the default serializer (js_superjson): the app's serializer crypt decodes asynchronously)",
+  );
 });

@@ -28,8 +28,11 @@ export function valueText(value: unknown, opts: TextOptions = {}): string {
 }
 
 /** A stored value or error decoded (synchronously: the runtime renders at the user's call site) and rendered. */
-export function recordedText(text: string | null | undefined, serialization: string | null | undefined,
-  opts: TextOptions & DecodeOptions = {}): string {
+export function recordedText(
+  text: string | null | undefined,
+  serialization: string | null | undefined,
+  opts: TextOptions & DecodeOptions = {},
+): string {
   const d = decodeRecordedSync(text, serialization, opts);
   return renderText(d.ok ? toJson(d.value) : { raw: d.raw, undecodable: d.undecodable }, opts);
 }
@@ -50,7 +53,8 @@ function unclipped(v: JsonValue, error: boolean): string {
   if (isObject(v)) {
     const keys = Object.keys(v);
     if (keys.length === 1 && v.$undefined === true) return 'undefined';
-    if (keys.length === 2 && typeof v.raw === 'string' && typeof v.undecodable === 'string') return `(${v.undecodable})`;
+    if (keys.length === 2 && typeof v.raw === 'string' && typeof v.undecodable === 'string')
+      return `(${v.undecodable})`;
     if (error && (typeof v.message === 'string' || typeof v.name === 'string')) {
       return `${typeof v.name === 'string' && v.name !== '' ? v.name : 'Error'}: ${typeof v.message === 'string' ? v.message : ''}`;
     }

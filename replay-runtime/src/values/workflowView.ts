@@ -41,7 +41,13 @@ export interface WorkflowView<S extends object> {
   events: { key: string; value: JsonValue }[];
   eventHistory: { functionId: number; key: string; value: JsonValue }[];
   streams: { key: string; offset: number; functionId: number; value: JsonValue }[];
-  messages: { topic: string | null; message: JsonValue; createdAt: number; consumed: boolean; consumedByFunctionId: number | null }[];
+  messages: {
+    topic: string | null;
+    message: JsonValue;
+    createdAt: number;
+    consumed: boolean;
+    consumedByFunctionId: number | null;
+  }[];
 }
 
 /**
@@ -53,16 +59,18 @@ export async function renderWorkflowDetail<S extends object>(d: RecordedWorkflow
   const st = d.exported.workflow_status;
   const ser = st.serialization;
   const v = async (text: string | null, s: string | null) => displayValue(await renderValue(text, s));
-  const operations = await Promise.all(d.exported.operation_outputs.map(async (op) => ({
-    functionId: op.function_id,
-    name: op.function_name,
-    output: displayValue(await renderValue(op.output, op.serialization, op.function_name)),
-    error: op.error === null ? null : displayValue(await renderError(op.error, op.serialization)),
-    childWorkflowId: op.child_workflow_id,
-    startedAt: op.started_at_epoch_ms ?? null,
-    completedAt: op.completed_at_epoch_ms ?? null,
-    serialization: op.serialization,
-  })));
+  const operations = await Promise.all(
+    d.exported.operation_outputs.map(async (op) => ({
+      functionId: op.function_id,
+      name: op.function_name,
+      output: displayValue(await renderValue(op.output, op.serialization, op.function_name)),
+      error: op.error === null ? null : displayValue(await renderError(op.error, op.serialization)),
+      childWorkflowId: op.child_workflow_id,
+      startedAt: op.started_at_epoch_ms ?? null,
+      completedAt: op.completed_at_epoch_ms ?? null,
+      serialization: op.serialization,
+    })),
+  );
   return {
     workflow: {
       ...d.summary,
@@ -76,13 +84,32 @@ export async function renderWorkflowDetail<S extends object>(d: RecordedWorkflow
     },
     operations,
     children: d.children,
-    events: await Promise.all(d.exported.workflow_events.map(async (e) => ({ key: e.key, value: await v(e.value, e.serialization) }))),
-    eventHistory: await Promise.all(d.exported.workflow_events_history.map(async (e) => ({
-      functionId: e.function_id, key: e.key, value: await v(e.value, e.serialization) }))),
-    streams: await Promise.all(d.exported.streams.map(async (s) => ({
-      key: s.key, offset: s.offset, functionId: s.function_id, value: await v(s.value, s.serialization) }))),
-    messages: await Promise.all(d.notifications.map(async (n) => ({
-      topic: n.topic, message: await v(n.message, n.serialization), createdAt: n.created_at_epoch_ms,
-      consumed: n.consumed, consumedByFunctionId: n.consumed_by_function_id }))),
+    events: await Promise.all(
+      d.exported.workflow_events.map(async (e) => ({ key: e.key, value: await v(e.value, e.serialization) })),
+    ),
+    eventHistory: await Promise.all(
+      d.exported.workflow_events_history.map(async (e) => ({
+        functionId: e.function_id,
+        key: e.key,
+        value: await v(e.value, e.serialization),
+      })),
+    ),
+    streams: await Promise.all(
+      d.exported.streams.map(async (s) => ({
+        key: s.key,
+        offset: s.offset,
+        functionId: s.function_id,
+        value: await v(s.value, s.serialization),
+      })),
+    ),
+    messages: await Promise.all(
+      d.notifications.map(async (n) => ({
+        topic: n.topic,
+        message: await v(n.message, n.serialization),
+        createdAt: n.created_at_epoch_ms,
+        consumed: n.consumed,
+        consumedByFunctionId: n.consumed_by_function_id,
+      })),
+    ),
   };
 }
