@@ -2,7 +2,7 @@
 // Runs in the debug adapter process. Every error names the argument and says how to fix it.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { AdapterError, ErrorCode } from './errors';
+import { AdapterError, errors } from './errors';
 
 /** What a `dbos-replay` launch configuration may contain (keep in sync with package.json `configurationAttributes`). */
 export interface ReplayLaunchArguments {
@@ -74,10 +74,7 @@ export function validateLaunchArguments(raw: unknown): ValidatedLaunchArguments 
   const baseDir = cwdArg ?? (program && path.isAbsolute(program) ? path.dirname(program) : process.cwd());
   const programPath = program ? path.resolve(baseDir, program) : undefined;
   if (programPath && !existsSync(programPath)) {
-    throw new AdapterError(
-      ErrorCode.ProgramNotFound,
-      `"program" ${JSON.stringify(programPath)} does not exist. Fix "program" (or "cwd") in launch.json.`,
-    );
+    throw errors.programNotFound(programPath);
   }
   const cwd = cwdArg ?? (programPath ? path.dirname(programPath) : process.cwd());
   const env = optionalRecord(a, 'env') ?? {};
@@ -116,7 +113,7 @@ function absoluteGlob(glob: string, cwd: string): string {
 }
 
 function argError(message: string): AdapterError {
-  return new AdapterError(ErrorCode.LaunchArgument, message);
+  return errors.launchArgument(message);
 }
 
 function optionalString(a: Record<string, unknown>, name: string): string | undefined {

@@ -20,7 +20,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CustomRequest, type RunToOperationArguments } from '../../protocol/dapProtocol';
-import { AdapterError, ErrorCode, toAdapterError } from './errors';
+import { ErrorCode, errors, toAdapterError } from './errors';
 import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
 import { log } from './logger';
 import { launchPlan, type LaunchPlan } from './replay/launchPlan';
@@ -132,11 +132,7 @@ export class ReplaySession extends LoggingDebugSession {
     args: DebugProtocol.LaunchRequestArguments & ReplayLaunchArguments,
   ): void {
     this.answer(response, async () => {
-      if (this.launched)
-        throw new AdapterError(
-          ErrorCode.AlreadyLaunched,
-          'This session already launched a program. Start a new debug session.',
-        );
+      if (this.launched) throw errors.sessionAlreadyLaunched();
       const validated = validateLaunchArguments(args);
       if (args?.trace) logger.setup(Logger.LogLevel.Verbose, false);
       this.launched = true;
@@ -162,8 +158,7 @@ export class ReplaySession extends LoggingDebugSession {
     args: DebugProtocol.RestartArguments,
   ): void {
     this.answer(response, async () => {
-      if (!this.launchArgs)
-        throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to restart: launch a program first.');
+      if (!this.launchArgs) throw errors.notLaunched('Nothing to restart: launch a program first.');
       const validated = args?.arguments ? validateLaunchArguments(args.arguments) : this.launchArgs;
       if (args?.arguments || !this.plan) {
         const old = this.plan;
@@ -190,7 +185,7 @@ export class ReplaySession extends LoggingDebugSession {
   ): void {
     this.answer(response, async () => {
       const sourcePath = args?.source?.path;
-      if (!sourcePath) throw new AdapterError(ErrorCode.BadRequest, 'setBreakpoints needs a source with a path.');
+      if (!sourcePath) throw errors.badRequest('setBreakpoints needs a source with a path.');
       const specs = (args.breakpoints ?? []).map((b) => ({
         line0: this.convertClientLineToDebugger(b.line),
         column0: b.column === undefined ? undefined : this.convertClientColumnToDebugger(b.column),
@@ -274,11 +269,7 @@ export class ReplaySession extends LoggingDebugSession {
   ): void {
     this.answer(response, async () => {
       const ref = this.variableHandles.get(args?.variablesReference);
-      if (!ref)
-        throw new AdapterError(
-          ErrorCode.NoSuchVariable,
-          `No variables with reference ${args?.variablesReference} (values are released when the program resumes).`,
-        );
+      if (!ref) throw errors.noSuchVariable(args?.variablesReference);
       const props = await this.controller.properties(ref.objectId);
       let variables = props.map((p) => ({ name: p.name, ...this.toDapValue(p) }));
       if (args.start !== undefined || args.count !== undefined)
@@ -292,8 +283,7 @@ export class ReplaySession extends LoggingDebugSession {
     args: DebugProtocol.EvaluateArguments,
   ): void {
     this.answer(response, async () => {
-      if (typeof args?.expression !== 'string')
-        throw new AdapterError(ErrorCode.BadRequest, 'evaluate needs an expression.');
+      if (typeof args?.expression !== 'string') throw errors.badRequest('evaluate needs an expression.');
       const frameIndex = args.frameId === undefined ? undefined : this.frameIndex(args.frameId);
       const v = await this.controller.evaluate(
         args.expression,
@@ -373,8 +363,7 @@ export class ReplaySession extends LoggingDebugSession {
       this.answer(response, async () => {
         const functionId = (args as Partial<RunToOperationArguments> | undefined)?.functionId;
         if (typeof functionId !== 'number' || !Number.isInteger(functionId) || functionId < 0) {
-          throw new AdapterError(
-            ErrorCode.BadRequest,
+          throw errors.badRequest(
             `${CustomRequest.RunToOperation} needs { functionId }, a recorded operation's function_id (0, 1, …); got ${JSON.stringify(functionId)}.`,
           );
         }
@@ -430,8 +419,7 @@ export class ReplaySession extends LoggingDebugSession {
 
   private frameIndex(frameId: number | undefined): number {
     const index = frameId === undefined ? undefined : this.frameHandles.get(frameId)?.index;
-    if (index === undefined)
-      throw new AdapterError(ErrorCode.NoSuchFrame, `No stack frame ${frameId} in the current stop.`);
+    if (index === undefined) throw errors.noSuchFrame(frameId);
     return index;
   }
 

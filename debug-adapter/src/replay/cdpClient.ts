@@ -1,7 +1,7 @@
 // A small typed Chrome DevTools Protocol client over a WebSocket: request/response by id, events, clean close.
 // Runs in the debug adapter process.
 import WebSocket from 'ws';
-import { AdapterError, ErrorCode } from '../errors';
+import { errors } from '../errors';
 import { log } from '../logger';
 import type { CdpCommand, CdpCommands, CdpEvent, CdpEvents } from './cdpTypes';
 import { Emitter, type Disposable } from './emitter';
@@ -50,9 +50,7 @@ export class CdpClient implements Disposable {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload: 256 * 1024 * 1024 });
       const onError = (e: Error) => {
-        reject(
-          new AdapterError(ErrorCode.InspectorNotReady, `Cannot connect to the Node inspector at ${url}: ${e.message}`),
-        );
+        reject(errors.inspectorUnreachable(url, e.message));
       };
       socket.once('error', onError);
       socket.once('open', () => {
@@ -70,12 +68,7 @@ export class CdpClient implements Disposable {
   send<M extends CdpCommand>(method: M, params: CdpCommands[M]['params']): Promise<CdpCommands[M]['result']> {
     const callerStack = new Error().stack?.split('\n').slice(2).join('\n') ?? '';
     if (this.closed) {
-      return Promise.reject(
-        withStack(
-          new AdapterError(ErrorCode.CdpClosed, `Cannot call ${method}: the debuggee is no longer connected.`),
-          callerStack,
-        ),
-      );
+      return Promise.reject(withStack(errors.cdpClosed(method), callerStack));
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -131,12 +124,7 @@ export class CdpClient implements Disposable {
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.error) {
-        p.reject(
-          withStack(
-            new AdapterError(ErrorCode.CdpCallFailed, `${p.method} failed: ${msg.error.message}`, false),
-            p.callerStack,
-          ),
-        );
+        p.reject(withStack(errors.cdpCallFailed(p.method, msg.error.message), p.callerStack));
       } else {
         p.resolve(msg.result ?? {});
       }
@@ -169,7 +157,7 @@ export class CdpClient implements Disposable {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p.reject(withStack(new AdapterError(ErrorCode.CdpClosed, `${p.method} failed: ${reason}`, false), p.callerStack));
+    p.reject(withStack(errors.cdpCallClosed(p.method, reason), p.callerStack));
   }
 
   private onClosed(reason: string): void {

@@ -1,7 +1,7 @@
 // Starts the user's program under the Node inspector, reports its output and exit, and kills its process tree.
 // Runs in the debug adapter process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { AdapterError, ErrorCode } from '../errors';
+import { AdapterError, errors } from '../errors';
 import { log } from '../logger';
 import { Emitter, type Disposable } from './emitter';
 
@@ -87,13 +87,7 @@ export class DebuggeeProcess implements Disposable {
       let debuggee: DebuggeeProcess | undefined;
       const early: { category: 'stdout' | 'stderr'; text: string }[] = [];
       const timer = setTimeout(() => {
-        fail(
-          new AdapterError(
-            ErrorCode.InspectorNotReady,
-            `${options.runtimeExecutable} did not open the Node inspector within ${options.inspectorTimeoutMs ?? 10000} ms. ` +
-              'Check that "runtimeExecutable" is node (or passes node flags through, like tsx) and that NODE_OPTIONS does not already set --inspect.',
-          ),
-        );
+        fail(errors.inspectorTimeout(options.runtimeExecutable, options.inspectorTimeoutMs ?? 10000));
         killTree(child, 'SIGKILL');
       }, options.inspectorTimeoutMs ?? 10000);
       timer.unref();
@@ -108,13 +102,7 @@ export class DebuggeeProcess implements Disposable {
       child.once('exit', (code, signal) => {
         if (!settled) {
           const tail = stderrLines.filter((l) => !INSPECTOR_LINES.some((r) => r.test(l))).slice(0, STDERR_HEAD_LINES);
-          fail(
-            new AdapterError(
-              ErrorCode.SpawnFailed,
-              `${options.runtimeExecutable} exited (${describeExit(code, signal)}) before its inspector was ready.` +
-                (tail.length ? ` It printed:\n${tail.join('\n')}` : ''),
-            ),
-          );
+          fail(errors.exitedBeforeInspector(options.runtimeExecutable, describeExit(code, signal), tail));
         }
       });
       child.stdout!.on('data', (d: Buffer) => {
@@ -226,11 +214,7 @@ export function exitMessage(
 
 function spawnError(options: DebuggeeSpawnOptions, e: unknown): AdapterError {
   const message = e instanceof Error ? e.message : String(e);
-  return new AdapterError(
-    ErrorCode.SpawnFailed,
-    `Cannot start "runtimeExecutable" ${JSON.stringify(options.runtimeExecutable)}: ${message}. ` +
-      'Install it or set "runtimeExecutable" in launch.json to a full path.',
-  );
+  return errors.cannotStart(options.runtimeExecutable, message);
 }
 
 function killTree(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,7 +1,7 @@
 // What a paused debuggee shows: its stack mapped to original sources (just my code), a frame's scopes with the
 // Workflow scope, and evaluation in a frame or globally (watches, conditions, logpoints). Runs in the debug adapter process.
 import path from 'node:path';
-import { AdapterError, ErrorCode } from '../errors';
+import { errors } from '../errors';
 import { log } from '../logger';
 import { logMessageExpression } from './breakpoints';
 import type { CdpClient } from './cdpClient';
@@ -87,7 +87,7 @@ export async function evaluateIn(
     : await cdp.send('Runtime.evaluate', common);
   if (result.exceptionDetails) {
     const detail = result.exceptionDetails.exception?.description?.split('\n')[0] ?? result.exceptionDetails.text;
-    throw new AdapterError(ErrorCode.EvaluateFailed, detail);
+    throw errors.evaluateFailed(detail);
   }
   return renderValue(result.result);
 }

@@ -11,7 +11,7 @@ import { readTraceFile } from '../../../history/src/trace/traceFile';
 import type { Trace, WorkflowStatusRow } from '../../../protocol/traceModel';
 import { prepareReplayLaunch, replayRuntimePath } from '../../../launcher/src/replayLauncher';
 import type { Verdict } from '../../../protocol/replayProtocol';
-import { AdapterError, ErrorCode } from '../errors';
+import { errors } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 
@@ -50,18 +50,16 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
   if (!args.workflowId && !args.traceFile) return {};
   const runtimePath = replayRuntimePath();
   if (!existsSync(runtimePath)) {
-    throw new AdapterError(
-      ErrorCode.RuntimeMissing,
-      `The replay runtime ${runtimePath} is missing. Build dbos-replay (npm run build) or reinstall the extension.`,
-    );
+    throw errors.runtimeMissing(runtimePath);
   }
   const trace = await loadTrace(args);
   const id = args.workflowId ?? trace.rootWorkflowId;
   const target = trace.workflows.find((w) => w.workflow_status.workflow_uuid === id);
   if (!target) {
-    throw new AdapterError(
-      ErrorCode.NoSuchWorkflow,
-      `No recorded workflow '${id}' in the trace ${args.traceFile ?? ''} (it holds ${trace.workflows.map((w) => w.workflow_status.workflow_uuid).join(', ')}). Fix "workflowId" in launch.json.`,
+    throw errors.workflowNotInTrace(
+      id,
+      args.traceFile ?? '',
+      trace.workflows.map((w) => w.workflow_status.workflow_uuid),
     );
   }
   const launch = await prepareReplayLaunch({
@@ -105,10 +103,7 @@ async function loadTrace(args: ValidatedLaunchArguments): Promise<Trace> {
     try {
       return await readTraceFile(file);
     } catch (e) {
-      throw new AdapterError(
-        ErrorCode.TraceUnreadable,
-        `Cannot read "traceFile" ${file}: ${e instanceof Error ? e.message : String(e)} Fix "traceFile" in launch.json.`,
-      );
+      throw errors.traceUnreadable(file, e instanceof Error ? e.message : String(e));
     }
   }
   const url = await databaseUrl(args);
@@ -118,10 +113,7 @@ async function loadTrace(args: ValidatedLaunchArguments): Promise<Trace> {
     return await reader.loadTrace(args.workflowId!);
   } catch (e) {
     if (e instanceof HistoryError && e.userError) {
-      throw new AdapterError(
-        ErrorCode.NoSuchWorkflow,
-        `${e.message} Pick a workflow in the Workflows view or fix "workflowId" (or "databaseUrl") in launch.json.`,
-      );
+      throw errors.workflowNotReadable(e.message);
     }
     throw e;
   } finally {
@@ -141,10 +133,7 @@ async function databaseUrl(args: ValidatedLaunchArguments): Promise<string> {
   const text = await readFile(config, 'utf8').catch(() => undefined);
   const fromConfig = text === undefined ? undefined : systemUrlFromDbosConfig(text, env);
   if (fromConfig) return fromConfig;
-  throw new AdapterError(
-    ErrorCode.NoDatabaseUrl,
-    `No system database to read workflow '${args.workflowId}' from: set "databaseUrl" in launch.json, DBOS_SYSTEM_DATABASE_URL, or system_database_url in ${config}.`,
-  );
+  throw errors.noDatabaseUrl(args.workflowId, config);
 }
 
 /** The verdict the runtime wrote, if any. */

@@ -1,6 +1,6 @@
 // Owns one debuggee: its process, the inspector connection, source maps and breakpoints; turns CDP pauses into typed stops.
 // Runs in the debug adapter process. Speaks 0-based positions and never sees a DAP type.
-import { AdapterError, ErrorCode } from '../errors';
+import { errors } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
 import { BreakpointManager, type BreakpointSpec, type BreakpointState } from './breakpoints';
@@ -14,7 +14,7 @@ import { readVerdict, type LaunchPlan } from './launchPlan';
 import { durableCallLines, handlePause, urlOfFrame } from './pauseHandler';
 import { requestPause } from './pauseRequest';
 import { setPauseOnExceptions } from './pauseOnExceptions';
-import { NO_ENTRY_STOPS, running, runToOf, RunStateCell, type Phase } from './runState';
+import { NO_ENTRY_STOPS, running, runToOf, RunStateCell } from './runState';
 import type { TravelAction } from './timeTravel';
 import { TravelDriver, type InForce, type TravelContext } from './travelDriver';
 import { setGate } from './travelGate';
@@ -80,10 +80,7 @@ export class ReplayController {
   /** Starts the program paused before its first line, connects, and binds breakpoints; `run()` lets it go. */
   async launch(args: ValidatedLaunchArguments, plan: LaunchPlan): Promise<void> {
     if (this.runState.kind !== 'idle' && this.runState.kind !== 'exited') {
-      throw new AdapterError(
-        ErrorCode.AlreadyLaunched,
-        'The program is already running in this session. Restart or stop it first.',
-      );
+      throw errors.alreadyLaunched();
     }
     this.runState.launching(false);
     await this.start(args, plan, false);
@@ -156,7 +153,7 @@ export class ReplayController {
 
   /** Lets the program run (after the client finished configuring breakpoints). */
   async run(): Promise<void> {
-    this.requireCdp();
+    this.runState.live(this.cdp);
     if (this.runState.kind !== 'launching') return;
     this.travel.reset('continue', this.inForce());
     await this.go('continue');
@@ -166,7 +163,7 @@ export class ReplayController {
 
   /** Lets the launched debuggee go, starting with `initial` (continue, or run to an operation). */
   private async go(initial: TravelAction): Promise<void> {
-    const cdp = this.requireCdp();
+    const cdp = this.runState.live(this.cdp);
     const launching = this.runState.phase;
     if (launching?.kind !== 'launching') return;
     if (typeof initial === 'object') await this.dbos?.setRunTo(initial.runTo);
@@ -190,7 +187,7 @@ export class ReplayController {
   async setExceptionFilters(filters: ExceptionFilters): Promise<void> {
     this.exceptionFilters = filters;
     await this.dbos?.setFilters(filters);
-    if (this.cdp && !this.cdp.isClosed) await setPauseOnExceptions(this.requireCdp(), filters);
+    if (this.cdp && !this.cdp.isClosed) await setPauseOnExceptions(this.runState.live(this.cdp), filters);
   }
 
   /** Function breakpoints on recorded operations (replay only): a step name, `#<function_id>`, or `error`. */
@@ -227,13 +224,9 @@ export class ReplayController {
   async runToOperation(functionId: number): Promise<void> {
     const dbos = this.requireReplay();
     if (!dbos.plan.operations.some((o) => o.functionId === functionId)) {
-      throw new AdapterError(
-        ErrorCode.NoSuchOperation,
-        `Workflow ${dbos.plan.workflowId} recorded no operation #${functionId}; ` +
-          `its operations are #${dbos.plan.operations.map((o) => `${o.functionId} ${o.name}`).join(', #')}.`,
-      );
+      throw errors.noSuchOperation(dbos.plan.workflowId, functionId, dbos.plan.operations);
     }
-    this.requirePaused();
+    this.runState.paused();
     if (!dbos.consumed.has(functionId)) return this.act({ runTo: functionId });
     // Already consumed: re-run to the part of this run where it was, and stop at it there (the history before stays).
     const name = dbos.plan.operations.find((o) => o.functionId === functionId)?.name ?? '';
@@ -245,7 +238,7 @@ export class ReplayController {
   /** Back to the previous stop: re-runs the program and re-executes the recorded actions up to it. */
   stepBack(): Promise<void> {
     this.requireReplay();
-    this.requirePaused();
+    this.runState.paused();
     return this.travelWith((ctx) => this.travel.stepBack(ctx));
   }
 
@@ -255,7 +248,7 @@ export class ReplayController {
    */
   reverseContinue(): Promise<void> {
     this.requireReplay();
-    this.requirePaused();
+    this.runState.paused();
     return this.travelWith((ctx) => this.travel.reverseContinue(ctx));
   }
 
@@ -275,11 +268,10 @@ export class ReplayController {
   }
 
   async pause(): Promise<void> {
-    const cdp = this.requireCdp();
+    const cdp = this.runState.live(this.cdp);
     const phase = this.runState.phase;
     if (phase?.kind === 'paused') return;
-    if (phase?.kind !== 'running')
-      throw new AdapterError(ErrorCode.NotLaunched, 'The program is not running, so it cannot be paused.');
+    if (phase?.kind !== 'running') throw errors.notLaunched('The program is not running, so it cannot be paused.');
     this.runState.setPhase({ ...phase, pausing: true });
     await requestPause(cdp, () => {
       const now = this.runState.phase;
@@ -289,7 +281,7 @@ export class ReplayController {
 
   /** The current stack, mapped to original sources. */
   stackTrace(): Promise<StackFrameInfo[]> {
-    return mapStack(this.requirePaused().frames, {
+    return mapStack(this.runState.paused().frames, {
       urlOf: (f) => this.urlOf(f),
       sourceMaps: this.sourceMaps,
       isHidden: (url) => !!this.dbos?.isHiddenUrl(url),
@@ -298,22 +290,27 @@ export class ReplayController {
   }
 
   async scopes(frameIndex: number): Promise<ScopeInfo[]> {
-    const frame = this.frame(frameIndex);
+    const frame = this.runState.frame(frameIndex);
     return scopesOf(frame, await this.dbos?.workflowScopeObject().catch(() => undefined));
   }
 
   properties(objectId: string): Promise<RenderedProperty[]> {
-    return listProperties(this.requireCdp(), objectId);
+    return listProperties(this.runState.live(this.cdp), objectId);
   }
 
   /** Evaluates in a paused frame, or globally while running. Errors carry the exception's message. */
   async evaluate(expression: string, frameIndex: number | undefined, context: EvaluateContext): Promise<RenderedValue> {
-    const cdp = this.requireCdp();
+    const cdp = this.runState.live(this.cdp);
     const phase = this.runState.phase;
     if (phase?.kind !== 'paused' && phase?.kind !== 'running') {
-      throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to evaluate in: the program is not running.');
+      throw errors.notLaunched('Nothing to evaluate in: the program is not running.');
     }
-    return evaluateIn(cdp, phase.kind === 'paused' ? this.frame(frameIndex ?? 0) : undefined, expression, context);
+    return evaluateIn(
+      cdp,
+      phase.kind === 'paused' ? this.runState.frame(frameIndex ?? 0) : undefined,
+      expression,
+      context,
+    );
   }
 
   /** Ends the current debuggee quietly and launches the program again with the same breakpoints and filters. */
@@ -330,7 +327,7 @@ export class ReplayController {
   private async replaceDebuggee(travelling: boolean): Promise<void> {
     const args = this.args;
     const plan = this.plan;
-    if (!args || !plan) throw new AdapterError(ErrorCode.NotLaunched, 'Nothing to run again: launch a program first.');
+    if (!args || !plan) throw errors.notLaunched('Nothing to run again: launch a program first.');
     if (this.debuggee) {
       // Nothing to wait for: a replayed program has no I/O to finish, and its exit is silenced.
       this.silenced.add(this.debuggee);
@@ -458,7 +455,7 @@ export class ReplayController {
 
   /** A stop of a quiet re-run: re-execute the next part, or arrive (the travel's stop is shown, out of quiet). */
   private async quietStop(info: StopInfo, frames: CallFrame[], consumed: number): Promise<void> {
-    const cdp = this.requireCdp();
+    const cdp = this.runState.live(this.cdp);
     const top = frames[0] && { frame: frames[0], url: this.urlOf(frames[0]) };
     const step = await this.travel.quietStop(info, { ...this.inForce(), cdp, consumed, top });
     if (step.kind === 'next') return this.act(step.action);
@@ -478,8 +475,8 @@ export class ReplayController {
   }
 
   private async act(action: TravelAction): Promise<void> {
-    this.requireCdp();
-    this.requirePaused();
+    this.runState.live(this.cdp);
+    this.runState.paused();
     if (this.runState.kind !== 'travelling') this.travel.recordAction(action, this.inForce());
     if (this.dbos) this.dbos.consumedSinceResume = [];
     if (typeof action === 'object') await this.requireReplay().setRunTo(action.runTo);
@@ -489,18 +486,15 @@ export class ReplayController {
       stepIn: 'Debugger.stepInto',
       stepOut: 'Debugger.stepOut',
     } as const;
-    const cdp = this.requireCdp();
-    const paused = this.requirePaused();
+    const cdp = this.runState.live(this.cdp);
+    const paused = this.runState.paused();
     this.runState.setPhase(running(action, paused.runTo));
     await cdp.send(typeof action === 'object' ? 'Debugger.resume' : methods[action], {});
   }
 
   private requireReplay(): DbosChannel {
     if (!this.dbos) {
-      throw new AdapterError(
-        ErrorCode.NotReplaying,
-        'Time travel needs a recorded workflow: launch with "workflowId" or "traceFile".',
-      );
+      throw errors.notReplaying();
     }
     return this.dbos;
   }
@@ -528,32 +522,5 @@ export class ReplayController {
       replayStarted: !!this.dbos?.lastEvent,
     });
     this.exitedEmitter.fire({ code: e.code, signal: e.signal, message });
-  }
-
-  private frame(index: number): CallFrame {
-    const f = this.requirePaused().frames[index];
-    if (!f) throw new AdapterError(ErrorCode.NoSuchFrame, `There is no stack frame ${index} in the current stop.`);
-    return f;
-  }
-
-  private requirePaused(): Extract<Phase, { kind: 'paused' }> {
-    const phase = this.runState.phase;
-    if (phase?.kind !== 'paused') {
-      throw new AdapterError(
-        ErrorCode.NotPaused,
-        phase?.kind === 'running' ? 'The program is running; pause it first.' : 'The program is not paused.',
-      );
-    }
-    return phase;
-  }
-
-  private requireCdp(): CdpClient {
-    if (!this.cdp || this.cdp.isClosed || this.runState.kind === 'idle' || this.runState.kind === 'exited') {
-      throw new AdapterError(
-        ErrorCode.NotLaunched,
-        this.runState.kind === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.',
-      );
-    }
-    return this.cdp;
   }
 }

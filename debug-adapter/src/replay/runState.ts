@@ -1,6 +1,7 @@
 // The replay controller's run state as one value: what the debuggee is doing (launching, running, paused), whether it
 // is re-running quietly for time travel, and the data each of those carries; and the one place it changes.
 // Runs in the debug adapter process.
+import { errors } from '../errors';
 import { log } from '../logger';
 import type { CallFrame, PausedEvent } from './cdpTypes';
 import type { TravelAction } from './timeTravel';
@@ -140,5 +141,29 @@ export class RunStateCell {
   /** The quiet re-run is over (arrived, or failed where it got to): its phase is the user's. */
   endTravel(): void {
     if (this.value.kind === 'travelling') this.enter(this.value.phase);
+  }
+
+  /** The paused phase, or the error a request that needs a stop answers with. */
+  paused(): Extract<Phase, { kind: 'paused' }> {
+    const phase = this.phase;
+    if (phase?.kind !== 'paused') throw errors.notPaused(phase?.kind === 'running');
+    return phase;
+  }
+
+  /** Frame `index` of the current stop. */
+  frame(index: number): CallFrame {
+    const f = this.paused().frames[index];
+    if (!f) throw errors.noSuchFrame(index);
+    return f;
+  }
+
+  /** The inspector connection of a live debuggee, or the error a request that needs one answers with. */
+  live<T extends { readonly isClosed: boolean }>(cdp: T | undefined): T {
+    if (!cdp || cdp.isClosed || this.value.kind === 'idle' || this.value.kind === 'exited') {
+      throw errors.notLaunched(
+        this.value.kind === 'exited' ? 'The program has exited.' : 'The program has not been launched yet.',
+      );
+    }
+    return cdp;
   }
 }

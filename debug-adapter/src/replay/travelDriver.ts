@@ -1,7 +1,7 @@
 // Time travel for the controller: records each part of a run with the breakpoints in force, and goes back (step back,
 // reverse continue, run back to an operation) by re-running the program and re-executing the parts quietly under
 // those breakpoints, through the debuggee's gate. Runs in the debug adapter process.
-import { AdapterError, ErrorCode } from '../errors';
+import { errors } from '../errors';
 import { log } from '../logger';
 import type { BreakpointManager } from './breakpoints';
 import type { CdpClient } from './cdpClient';
@@ -122,11 +122,7 @@ export class TravelDriver {
   /** Back to the previous stop. */
   async stepBack(ctx: TravelContext): Promise<void> {
     const target = this.travel.position - 1;
-    if (target < 0)
-      throw new AdapterError(
-        ErrorCode.TimeTravelFailed,
-        'This is the first stop of the replay: there is nothing before it to step back to.',
-      );
+    if (target < 0) throw errors.nothingBefore(' to step back to');
     await this.travelTo(target, ctx);
   }
 
@@ -154,11 +150,7 @@ export class TravelDriver {
     const current = this.configOf(ctx);
     if (this.travel.allSegments().every((s) => sameConfig(s.config, current))) {
       // The breakpoints never changed in this run: its own stops are all the breakpoint hits there were.
-      if (this.travel.position === 0)
-        throw new AdapterError(
-          ErrorCode.TimeTravelFailed,
-          'This is the first stop of the replay: there is nothing before it.',
-        );
+      if (this.travel.position === 0) throw errors.nothingBefore('');
       await this.travelTo(this.travel.previousBreak(), ctx);
       return;
     }
@@ -235,10 +227,7 @@ export class TravelDriver {
       return this.arrival;
     } catch (e) {
       this.abort(e instanceof Error ? e : new Error(String(e)));
-      throw new AdapterError(
-        ErrorCode.TimeTravelFailed,
-        `Cannot go back to stop ${target + 1} of this replay: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      throw errors.cannotTravel(target + 1, e instanceof Error ? e.message : String(e));
     }
   }
 
