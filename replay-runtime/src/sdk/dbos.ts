@@ -17,15 +17,8 @@ import {
 } from '../engine/registry.js';
 import { setAppSerializer } from '../engine/values.js';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
-import {
-  DBOSReplayUnsupportedError,
-  answerInTurn,
-  answerRow,
-  callRecorded,
-  durable,
-  rawJson,
-  workflowOf,
-} from './answer.js';
+import { errors } from '../errors.js';
+import { answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
 import * as Schedules from './schedules.js';
 import type { ScheduleOptions, ScheduleUpdates } from './schedules.js';
@@ -33,10 +26,6 @@ import type { ScheduleOptions, ScheduleUpdates } from './schedules.js';
 type Descriptor = TypedPropertyDescriptor<AnyFn>;
 type Cfg = Record<string, unknown> & { name?: string };
 const STREAM_CLOSED = '__DBOS_STREAM_CLOSED__';
-
-function notLaunched(what: string): Error {
-  return new DBOSReplayUnsupportedError(what);
-}
 
 /** A step call: one ID, the recorded outcome; the body is never called. */
 function stepCall(name: string, args: unknown[], api: string): Promise<unknown> {
@@ -69,7 +58,7 @@ export function startCall(name: string, args: unknown[], api: string): Promise<R
 
 function makeWorkflowInvoker(reg: Registration): AnyFn {
   const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    if (!currentContext()?.wf) return Promise.reject(notLaunched(`calling workflow ${reg.name}`));
+    if (!currentContext()?.wf) return Promise.reject(errors.outsideWorkflow(`calling workflow ${reg.name}`));
     return childCall(reg, args);
   };
   Object.defineProperty(invoker, 'name', { value: reg.name });
