@@ -4,7 +4,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../protocol/traceModel.js';
 import { contextStorage } from './context.js';
-import { emit, hasListener, type ConsumedOperation, type ReplayStateView } from './events.js';
+import { emit, hasListener, type ReplayStateView } from './events.js';
 import {
   ExitCode,
   ReplayEnv,
@@ -12,7 +12,6 @@ import {
   type BatchLine,
   type DivergenceEvent,
   type ResultView,
-  type TrailEntry,
   type Verdict,
   type VerdictKind,
 } from '../../../protocol/replayProtocol.js';
@@ -20,7 +19,6 @@ import {
   RecordedValueError,
   errors,
   isUserError,
-  resultDifference,
   type DBOSReplayDivergenceError,
   type ReplayError,
 } from '../errors.js';
@@ -32,17 +30,18 @@ import {
   classNameOf,
   type Registration,
 } from './registry.js';
+import { reviveArgs, reviveValue } from './values.js';
 import {
-  appSerializer,
-  errorSummary,
-  reviveArgs,
-  reviveError,
-  reviveValue,
-  sameSerialized,
-  serializeLikeWorkflow,
-  toJsonSafe,
-} from './values.js';
-import { recordedText, valueText } from '../values/valueText.js';
+  compareResult,
+  divergenceOf,
+  recordedResult,
+  replayedResult,
+  summaryAfterWorkflow,
+  summaryLine,
+  trailEntry,
+  unfinishedRunMessage,
+  type Outcome,
+} from './verdict.js';
 import { WorkflowReplay } from './workflowReplay.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
@@ -239,7 +238,7 @@ export class ReplaySession {
     this.wf = wf;
     this.state.operations = wf.operations;
     const thisArg = instance ?? (reg.ctor && reg.config.__static ? reg.ctor : undefined);
-    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    let outcome: Outcome;
     // The debugger's stopOnEntry: it locates the function handed over here and stops at its first line.
     if (hasListener()) emit({ type: 'start', workflowId: wf.workflowId, name: this.state.workflowName }, reg.fn);
     try {
@@ -253,16 +252,10 @@ export class ReplaySession {
     await this.conclude(wf, reg, outcome);
   }
 
-  private async conclude(
-    wf: WorkflowReplay,
-    reg: Registration,
-    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
-  ): Promise<void> {
+  private async conclude(wf: WorkflowReplay, reg: Registration, outcome: Outcome): Promise<void> {
     const st = wf.status;
-    const recorded = await this.recordedResult();
-    const replayed: ResultView = outcome.ok
-      ? { status: 'SUCCESS', value: toJsonSafe(outcome.value) }
-      : { status: 'ERROR', error: errorSummary(outcome.error) };
+    const recorded = await recordedResult(this.target?.workflow_status);
+    const replayed: ResultView = replayedResult(outcome);
     if (!this.divergence) {
       const left = wf.unconsumed();
       if (left.length > 0) {
@@ -272,7 +265,7 @@ export class ReplaySession {
       }
     }
     if (!this.divergence && (st.status === 'SUCCESS' || st.status === 'ERROR')) {
-      const mismatch = await this.compareResult(st, outcome);
+      const mismatch = await compareResult(st, outcome);
       if (mismatch) wf.diverge(errors.resultDiffers(wf.workflowId, mismatch));
     }
     let verdict: VerdictKind;
@@ -281,67 +274,10 @@ export class ReplaySession {
     else verdict = 'incomplete';
     const v = this.baseVerdict(verdict, recorded, replayed);
     if (verdict === 'incomplete') {
-      v.incomplete = {
-        functionId: null,
-        called: null,
-        message: `the recording ends here: the original run (${st.status}) never completed, but every recorded operation replayed and the workflow ${outcome.ok ? 'returned' : 'threw'}`,
-      };
+      v.incomplete = { functionId: null, called: null, message: unfinishedRunMessage(st.status, outcome.ok) };
     }
     void reg;
     this.finish(v);
-  }
-
-  private async compareResult(
-    st: ExportedWorkflow['workflow_status'],
-    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
-  ): Promise<string | null> {
-    if (st.status === 'SUCCESS') {
-      if (!outcome.ok)
-        return resultDifference.threwInstead(errorSummary(outcome.error).name, errorSummary(outcome.error).message);
-      let replayedText: string | null;
-      try {
-        replayedText = await serializeLikeWorkflow(outcome.value, st.serialization);
-      } catch (e) {
-        return resultDifference.unserializable((e as Error).message);
-      }
-      return sameSerialized(replayedText, st.output)
-        ? null
-        : resultDifference.valueDiffers(
-            valueText(outcome.value, { max: RESULT_CHARS }),
-            recordedText(st.output, st.serialization, { max: RESULT_CHARS, serializer: appSerializer() }),
-          );
-    }
-    const rec = await reviveError(
-      st.error ?? 'null',
-      st.serialization,
-      `the recorded error of workflow ${st.workflow_uuid}`,
-    );
-    if (outcome.ok) return resultDifference.returnedInstead(rec.name, rec.message);
-    const got = errorSummary(outcome.error);
-    if (got.name !== rec.name || got.message !== rec.message) {
-      return resultDifference.otherError(rec.name, rec.message, got.name, got.message);
-    }
-    return null;
-  }
-
-  private async recordedResult(): Promise<ResultView | null> {
-    const st = this.target?.workflow_status;
-    if (!st) return null;
-    try {
-      if (st.status === 'SUCCESS')
-        return {
-          status: st.status,
-          value: toJsonSafe(await reviveValue(st.output, st.serialization, 'the recorded output')),
-        };
-      if (st.status === 'ERROR' && st.error)
-        return {
-          status: st.status,
-          error: errorSummary(await reviveError(st.error, st.serialization, 'the recorded error')),
-        };
-    } catch (e) {
-      return { status: st.status, error: errorSummary(e) };
-    }
-    return { status: st.status };
   }
 
   private baseVerdict(
@@ -364,31 +300,12 @@ export class ReplaySession {
       };
     }
     if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
-    if (this.divergence) {
-      const d = this.divergence;
-      v.divergence = {
-        functionId: d.functionId < 0 ? null : d.functionId,
-        kind: d.kind,
-        recorded: d.recorded,
-        called: d.called,
-        location: d.location,
-        message: d.message,
-      };
-    }
+    if (this.divergence) v.divergence = divergenceOf(this.divergence);
     return v;
   }
 
   private noteDivergence(err: DBOSReplayDivergenceError): void {
-    const ev: DivergenceEvent = {
-      type: 'divergence',
-      workflowId: err.workflowID,
-      functionId: err.functionId < 0 ? null : err.functionId,
-      kind: err.kind,
-      recorded: err.recorded,
-      called: err.called,
-      location: err.location,
-      message: err.message,
-    };
+    const ev: DivergenceEvent = { type: 'divergence', workflowId: err.workflowID, ...divergenceOf(err) };
     emit(ev);
     if (!this.divergence) {
       this.divergence = err;
@@ -463,39 +380,6 @@ export class ReplaySession {
       }
     }
     process.stderr.write(`${VERDICT_LINE_PREFIX}${summaryAfterWorkflow(v)}\n`);
-  }
-}
-
-function trailEntry(o: ConsumedOperation): TrailEntry {
-  const failed = o.error !== null && o.error !== undefined;
-  const t: TrailEntry = { functionId: o.functionId, name: o.name, outcome: failed ? 'error' : 'output' };
-  // Already rendered for people (engine/values.ts operationText); null for what records no value (a child start, a send).
-  const summary = failed ? o.error : o.output;
-  if (typeof summary === 'string') t.summary = summary;
-  if (o.childWorkflowId) t.childWorkflowId = o.childWorkflowId;
-  return t;
-}
-
-/** How much of the two results a result divergence shows. */
-const RESULT_CHARS = 300;
-
-/** The verdict in one line, `workflow <id> replayed: match (…)` (the end event's summary). */
-export function summaryLine(v: Verdict): string {
-  return `workflow ${summaryAfterWorkflow(v)}`;
-}
-
-/** The one line without its leading `workflow ` (stderr writes it after VERDICT_LINE_PREFIX). */
-function summaryAfterWorkflow(v: Verdict): string {
-  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
-  switch (v.verdict) {
-    case 'match':
-      return `${v.workflowId} replayed: match (${ops})`;
-    case 'diverged':
-      return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
-    case 'incomplete':
-      return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
-    default:
-      return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
   }
 }
 
