@@ -5,8 +5,9 @@ import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/
 import { register, type AnyFn, type Registration } from '../engine/registry.js';
 import { DBOSReplayDivergenceError, errors } from '../errors.js';
 import { callRecorded } from './answer.js';
-import { ConfiguredInstance, DBOS } from './dbos.js';
+import { DBOS } from './dbos.js';
 import { Debouncer, DebouncerClient } from './debouncer.js';
+import { ConfiguredInstance } from './registration.js';
 
 export const StatusString = {
   PENDING: 'PENDING',
