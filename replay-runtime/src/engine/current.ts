@@ -1,4 +1,5 @@
 // The one replay session of this process (set by the preload). Runs in the user's program.
+import { errors } from '../errors.js';
 import type { ReplaySession } from './session.js';
 
 let session: ReplaySession | undefined;
@@ -8,9 +9,6 @@ export function setSession(s: ReplaySession): void {
 }
 
 export function getSession(): ReplaySession {
-  if (!session)
-    throw new Error(
-      'dbos-replay: the replay runtime is not initialized (load it with node --require <dist>/replay-runtime.js)',
-    );
+  if (!session) throw errors.runtimeNotLoaded();
   return session;
 }

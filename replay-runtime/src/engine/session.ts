@@ -4,8 +4,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../protocol/traceModel.js';
 import { contextStorage } from './context.js';
-import { DBOSReplayDivergenceError } from './divergenceError.js';
-import { emit, hasListener, type ConsumedOperation, type ReplayStateView } from './events.js';
+import { emit, hasListener, type ReplayStateView } from './events.js';
 import {
   ExitCode,
   ReplayEnv,
@@ -13,10 +12,16 @@ import {
   type BatchLine,
   type DivergenceEvent,
   type ResultView,
-  type TrailEntry,
   type Verdict,
   type VerdictKind,
 } from '../../../protocol/replayProtocol.js';
+import {
+  RecordedValueError,
+  errors,
+  isUserError,
+  type DBOSReplayDivergenceError,
+  type ReplayError,
+} from '../errors.js';
 import {
   findInstance,
   findWorkflow,
@@ -25,18 +30,18 @@ import {
   classNameOf,
   type Registration,
 } from './registry.js';
+import { reviveArgs, reviveValue } from './values.js';
 import {
-  appSerializer,
-  errorSummary,
-  reviveArgs,
-  reviveError,
-  reviveValue,
-  sameSerialized,
-  serializeLikeWorkflow,
-  toJsonSafe,
-  RecordedValueError,
-} from './values.js';
-import { recordedText, valueText } from '../values/valueText.js';
+  compareResult,
+  divergenceOf,
+  recordedResult,
+  replayedResult,
+  summaryAfterWorkflow,
+  summaryLine,
+  trailEntry,
+  unfinishedRunMessage,
+  type Outcome,
+} from './verdict.js';
 import { WorkflowReplay } from './workflowReplay.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
@@ -44,7 +49,7 @@ const SUPPORTED_TRACE_VERSIONS = [1];
 export class ReplaySession {
   trace?: Trace;
   target?: ExportedWorkflow;
-  loadError?: string;
+  loadError?: ReplayError;
   wf?: WorkflowReplay;
   started = false;
   /** The current run's verdict is written. */
@@ -95,14 +100,14 @@ export class ReplaySession {
   private load(): void {
     const file = this.env[ReplayEnv.traceFile];
     if (!file) {
-      this.loadError = `${ReplayEnv.traceFile} is not set: the replay runtime needs the recorded trace (a dbos-replay trace JSON file).`;
+      this.loadError = errors.traceFileNotSet();
       return;
     }
     let trace: Trace;
     try {
       trace = JSON.parse(readFileSync(file, 'utf8')) as Trace;
     } catch (e) {
-      this.loadError = `cannot read the trace file ${file}: ${(e as Error).message}`;
+      this.loadError = errors.traceUnreadable(file, (e as Error).message);
       return;
     }
     this.useTrace(trace, file, this.requestedId);
@@ -110,17 +115,18 @@ export class ReplaySession {
 
   private useTrace(trace: Trace, file: string, requestedId: string | undefined): void {
     if (trace?.format !== 'dbos-replay-trace') {
-      this.loadError = `${file} is not a dbos-replay trace (format ${JSON.stringify(trace?.format)}, expected "dbos-replay-trace").`;
+      this.loadError = errors.notATrace(file, trace?.format);
       return;
     }
     if (!SUPPORTED_TRACE_VERSIONS.includes(trace.version)) {
-      this.loadError = `${file} is a trace of format version ${JSON.stringify(trace.version)}; this replay runtime reads version(s) ${SUPPORTED_TRACE_VERSIONS.join(', ')}. Re-create the trace with this dbos-replay, or update dbos-replay.`;
+      this.loadError = errors.unsupportedTraceVersion(file, trace.version, SUPPORTED_TRACE_VERSIONS);
       return;
     }
     const id = requestedId || trace.rootWorkflowId;
     const target = trace.workflows?.find((w) => w.workflow_status.workflow_uuid === id);
     if (!target) {
-      this.loadError = `workflow ${id} is not in the trace ${file} (it holds ${trace.workflows?.map((w) => w.workflow_status.workflow_uuid).join(', ') || 'nothing'}).`;
+      const held = trace.workflows?.map((w) => w.workflow_status.workflow_uuid) ?? [];
+      this.loadError = errors.workflowNotInTrace(id, file, held);
       return;
     }
     this.trace = trace;
@@ -166,7 +172,7 @@ export class ReplaySession {
         trace = entry.trace ?? entry;
         requested = entry.trace ? entry.workflowId : undefined;
       } catch (e) {
-        this.loadError = `cannot parse line ${i + 1} of the batch file ${file}: ${(e as Error).message}`;
+        this.loadError = errors.batchLineUnreadable(file, i + 1, (e as Error).message);
       }
       this.requestedId = requested;
       if (trace) this.useTrace(trace, `${file} line ${i + 1}`, requested);
@@ -199,31 +205,20 @@ export class ReplaySession {
 
   private async run(): Promise<void> {
     const gen = this.gen;
-    if (this.loadError || !this.target) return this.failRun(gen, new Error(this.loadError ?? 'no trace'));
+    if (this.loadError || !this.target) return this.failRun(gen, this.loadError ?? errors.internal('no trace'));
     const fail = (e: unknown) => this.failRun(gen, e);
     const st = this.target.workflow_status;
     const reg = findWorkflow(st.class_name, st.name);
     if (!reg) {
       const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
-      const known = registeredWorkflowNames();
-      return fail(
-        new Error(
-          `workflow ${qualified} (recorded for ${st.workflow_uuid}) is not registered in this program. ` +
-            `Registered workflows: ${known.length ? known.join(', ') : 'none'}. Load the module that registers ${qualified} ` +
-            `(pass it as the program, or list it in the modules to load), before DBOS.launch().`,
-        ),
-      );
+      return fail(errors.notRegistered(qualified, st.workflow_uuid, registeredWorkflowNames()));
     }
     let instance: object | undefined;
     if (st.config_name) {
       instance = findInstance(st.class_name ?? '', st.config_name);
       if (!instance) {
         return fail(
-          new Error(
-            `configured instance ${st.class_name}/${st.config_name} (recorded for ${st.workflow_uuid}) ` +
-              `is not created in this program. Created instances: ${registeredInstanceNames().join(', ') || 'none'}. ` +
-              `Create it (new ${st.class_name}('${st.config_name}', …)) before DBOS.launch().`,
-          ),
+          errors.instanceNotCreated(st.class_name, st.config_name, st.workflow_uuid, registeredInstanceNames()),
         );
       }
     }
@@ -243,7 +238,7 @@ export class ReplaySession {
     this.wf = wf;
     this.state.operations = wf.operations;
     const thisArg = instance ?? (reg.ctor && reg.config.__static ? reg.ctor : undefined);
-    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    let outcome: Outcome;
     // The debugger's stopOnEntry: it locates the function handed over here and stops at its first line.
     if (hasListener()) emit({ type: 'start', workflowId: wf.workflowId, name: this.state.workflowName }, reg.fn);
     try {
@@ -257,33 +252,21 @@ export class ReplaySession {
     await this.conclude(wf, reg, outcome);
   }
 
-  private async conclude(
-    wf: WorkflowReplay,
-    reg: Registration,
-    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
-  ): Promise<void> {
+  private async conclude(wf: WorkflowReplay, reg: Registration, outcome: Outcome): Promise<void> {
     const st = wf.status;
-    const recorded = await this.recordedResult();
-    const replayed: ResultView = outcome.ok
-      ? { status: 'SUCCESS', value: toJsonSafe(outcome.value) }
-      : { status: 'ERROR', error: errorSummary(outcome.error) };
+    const recorded = await recordedResult(this.target?.workflow_status);
+    const replayed: ResultView = replayedResult(outcome);
     if (!this.divergence) {
       const left = wf.unconsumed();
       if (left.length > 0) {
         const first = left[0];
-        wf.diverge(
-          Number(first.function_id),
-          'missing-call',
-          first.function_name,
-          null,
-          `Replay of workflow ${wf.workflowId} diverged at step ${first.function_id}: ${first.function_name} was recorded, ` +
-            `but the workflow ${outcome.ok ? 'returned' : 'threw'} without calling it (${left.length} recorded operation(s) never consumed).`,
-        );
+        const fid = Number(first.function_id);
+        wf.diverge(errors.callMissing(wf.workflowId, fid, first.function_name, outcome.ok, left.length));
       }
     }
     if (!this.divergence && (st.status === 'SUCCESS' || st.status === 'ERROR')) {
-      const mismatch = await this.compareResult(st, outcome);
-      if (mismatch) wf.diverge(-1, 'result', null, null, `Replay of workflow ${wf.workflowId}: ${mismatch}`);
+      const mismatch = await compareResult(st, outcome);
+      if (mismatch) wf.diverge(errors.resultDiffers(wf.workflowId, mismatch));
     }
     let verdict: VerdictKind;
     if (this.divergence) verdict = 'diverged';
@@ -291,65 +274,10 @@ export class ReplaySession {
     else verdict = 'incomplete';
     const v = this.baseVerdict(verdict, recorded, replayed);
     if (verdict === 'incomplete') {
-      v.incomplete = {
-        functionId: null,
-        called: null,
-        message: `the recording ends here: the original run (${st.status}) never completed, but every recorded operation replayed and the workflow ${outcome.ok ? 'returned' : 'threw'}`,
-      };
+      v.incomplete = { functionId: null, called: null, message: unfinishedRunMessage(st.status, outcome.ok) };
     }
     void reg;
     this.finish(v);
-  }
-
-  private async compareResult(
-    st: ExportedWorkflow['workflow_status'],
-    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
-  ): Promise<string | null> {
-    if (st.status === 'SUCCESS') {
-      if (!outcome.ok)
-        return `the recorded run returned, the replay threw ${errorSummary(outcome.error).name}: ${errorSummary(outcome.error).message}`;
-      let replayedText: string | null;
-      try {
-        replayedText = await serializeLikeWorkflow(outcome.value, st.serialization);
-      } catch (e) {
-        return `the replayed result cannot be serialized: ${(e as Error).message}`;
-      }
-      return sameSerialized(replayedText, st.output)
-        ? null
-        : `the replayed result ${valueText(outcome.value, { max: RESULT_CHARS })} differs from the recorded output ` +
-            `${recordedText(st.output, st.serialization, { max: RESULT_CHARS, serializer: appSerializer() })}`;
-    }
-    const rec = await reviveError(
-      st.error ?? 'null',
-      st.serialization,
-      `the recorded error of workflow ${st.workflow_uuid}`,
-    );
-    if (outcome.ok) return `the recorded run threw ${rec.name}: ${rec.message}, the replay returned`;
-    const got = errorSummary(outcome.error);
-    if (got.name !== rec.name || got.message !== rec.message) {
-      return `the recorded run threw ${rec.name}: ${rec.message}, the replay threw ${got.name}: ${got.message}`;
-    }
-    return null;
-  }
-
-  private async recordedResult(): Promise<ResultView | null> {
-    const st = this.target?.workflow_status;
-    if (!st) return null;
-    try {
-      if (st.status === 'SUCCESS')
-        return {
-          status: st.status,
-          value: toJsonSafe(await reviveValue(st.output, st.serialization, 'the recorded output')),
-        };
-      if (st.status === 'ERROR' && st.error)
-        return {
-          status: st.status,
-          error: errorSummary(await reviveError(st.error, st.serialization, 'the recorded error')),
-        };
-    } catch (e) {
-      return { status: st.status, error: errorSummary(e) };
-    }
-    return { status: st.status };
   }
 
   private baseVerdict(
@@ -372,31 +300,12 @@ export class ReplaySession {
       };
     }
     if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
-    if (this.divergence) {
-      const d = this.divergence;
-      v.divergence = {
-        functionId: d.functionId < 0 ? null : d.functionId,
-        kind: d.kind,
-        recorded: d.recorded,
-        called: d.called,
-        location: d.location,
-        message: d.message,
-      };
-    }
+    if (this.divergence) v.divergence = divergenceOf(this.divergence);
     return v;
   }
 
   private noteDivergence(err: DBOSReplayDivergenceError): void {
-    const ev: DivergenceEvent = {
-      type: 'divergence',
-      workflowId: err.workflowID,
-      functionId: err.functionId < 0 ? null : err.functionId,
-      kind: err.kind,
-      recorded: err.recorded,
-      called: err.called,
-      location: err.location,
-      message: err.message,
-    };
+    const ev: DivergenceEvent = { type: 'divergence', workflowId: err.workflowID, ...divergenceOf(err) };
     emit(ev);
     if (!this.divergence) {
       this.divergence = err;
@@ -405,14 +314,14 @@ export class ReplaySession {
   }
 
   private endOfRecording(gen: number, wf: WorkflowReplay, functionId: number, called: string): never {
-    const message = `the recording ends here: the original run never completed step ${functionId} (${called})`;
+    const ended = errors.recordingEnds(functionId, called);
     if (gen === this.gen && !this.finished) {
       const v = this.baseVerdict(this.divergence ? 'diverged' : 'incomplete', { status: wf.status.status }, null);
-      v.incomplete = { functionId, called, message };
+      v.incomplete = { functionId, called, message: ended.message };
       this.finish(v);
     }
     // Single mode: process.exit does not return. Batch mode: the abandoned workflow code gets this error.
-    throw new ReplayEndedError(message);
+    throw ended;
   }
 
   private failRun(gen: number, e: unknown): void {
@@ -422,9 +331,10 @@ export class ReplaySession {
   /** A replay error (bad trace, unregistered workflow, undeserializable value): verdict `error`. */
   fail(e: unknown): never | void {
     if (this.finished) return;
-    const err = e instanceof Error ? e : new Error(String(e));
+    const err = e instanceof Error ? e : errors.internal(String(e));
     const v = this.baseVerdict('error', null, null);
-    v.error = { message: err.message, stack: err instanceof RecordedValueError ? undefined : err.stack };
+    // A catalogued error says what to change: the runtime's stack would only hide it.
+    v.error = { message: err.message, stack: isUserError(err) ? undefined : err.stack };
     this.finish(v);
   }
 
@@ -434,12 +344,12 @@ export class ReplaySession {
     const v = this.baseVerdict('error', null, null);
     const u = this.lastUncaught;
     const why = u instanceof Error ? `${u.name}: ${u.message}` : u !== undefined ? String(u) : null;
-    v.error = {
-      message: !this.started
-        ? `the program ${why ? `threw before calling DBOS.launch(): ${why}` : `exited (code ${code}) without calling DBOS.launch()`}`
-        : `the program exited (code ${code}) before the replayed workflow finished${why ? `: ${why}` : ' (it awaited something that never settles)'}`,
-      stack: u instanceof Error ? u.stack : undefined,
-    };
+    const err = this.started
+      ? errors.exitedBeforeEnd(code, why)
+      : why
+        ? errors.threwBeforeLaunch(why)
+        : errors.exitedWithoutLaunch(code);
+    v.error = { message: err.message, stack: u instanceof Error ? u.stack : undefined };
     if (!this.started) v.launched = false;
     this.write(v);
     if (code === 0) process.exitCode = ExitCode.error;
@@ -470,47 +380,6 @@ export class ReplaySession {
       }
     }
     process.stderr.write(`${VERDICT_LINE_PREFIX}${summaryAfterWorkflow(v)}\n`);
-  }
-}
-
-function trailEntry(o: ConsumedOperation): TrailEntry {
-  const failed = o.error !== null && o.error !== undefined;
-  const t: TrailEntry = { functionId: o.functionId, name: o.name, outcome: failed ? 'error' : 'output' };
-  // Already rendered for people (engine/values.ts operationText); null for what records no value (a child start, a send).
-  const summary = failed ? o.error : o.output;
-  if (typeof summary === 'string') t.summary = summary;
-  if (o.childWorkflowId) t.childWorkflowId = o.childWorkflowId;
-  return t;
-}
-
-/** Thrown into workflow code whose replay has ended (its recording stops there, or its verdict is written). */
-export class ReplayEndedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DBOSReplayEndedError';
-  }
-}
-
-/** How much of the two results a result divergence shows. */
-const RESULT_CHARS = 300;
-
-/** The verdict in one line, `workflow <id> replayed: match (…)` (the end event's summary). */
-export function summaryLine(v: Verdict): string {
-  return `workflow ${summaryAfterWorkflow(v)}`;
-}
-
-/** The one line without its leading `workflow ` (stderr writes it after VERDICT_LINE_PREFIX). */
-function summaryAfterWorkflow(v: Verdict): string {
-  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
-  switch (v.verdict) {
-    case 'match':
-      return `${v.workflowId} replayed: match (${ops})`;
-    case 'diverged':
-      return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
-    case 'incomplete':
-      return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
-    default:
-      return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
   }
 }
 

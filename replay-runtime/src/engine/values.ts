@@ -12,6 +12,7 @@ import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/
 import type { OperationOutputRow } from '../../../protocol/traceModel.js';
 import { recordedText } from '../values/valueText.js';
 import type { ErrorSummary } from '../../../protocol/replayProtocol.js';
+import { errors } from '../errors.js';
 
 export type { ErrorSummary };
 
@@ -26,19 +27,11 @@ export function setAppSerializer(s: DBOSSerializer | undefined): void {
   configured = s ?? DBOSJSON;
 }
 
-/** A recorded value that cannot be revived: a replay error, never a divergence. */
-export class RecordedValueError extends Error {
-  constructor(what: string, cause: unknown) {
-    super(`cannot deserialize ${what}: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'RecordedValueError';
-  }
-}
-
 export async function reviveValue(text: string | null, serialization: string | null, what: string): Promise<unknown> {
   try {
     return await deserializeValue(text, serialization, configured);
   } catch (e) {
-    throw new RecordedValueError(what, e);
+    throw errors.recordedValueUnreadable(what, e);
   }
 }
 
@@ -49,7 +42,7 @@ export async function reviveError(text: string, serialization: string | null, wh
     revived = await deserializeResError(text, serialization, configured);
   } catch (e) {
     if (e instanceof PortableWorkflowError) return e;
-    throw new RecordedValueError(what, e);
+    throw errors.recordedValueUnreadable(what, e);
   }
   return revived as Error;
 }
@@ -58,7 +51,7 @@ export async function reviveArgs(text: string | null, serialization: string | nu
   try {
     return await deserializePositionalArgs(text, serialization, configured);
   } catch (e) {
-    throw new RecordedValueError(what, e);
+    throw errors.recordedValueUnreadable(what, e);
   }
 }
 

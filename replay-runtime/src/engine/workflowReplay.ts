@@ -4,8 +4,8 @@
 import type { ExportedWorkflow, OperationOutputRow, WorkflowStatusRow } from '../../../protocol/traceModel.js';
 import { callerLocation } from './location.js';
 import { emit, hasListener, type ConsumedOperation } from './events.js';
-import { DBOSReplayDivergenceError } from './divergenceError.js';
 import { operationText, type OperationText } from './values.js';
+import { divergenceNote, errors, type DBOSReplayDivergenceError } from '../errors.js';
 
 export interface ReplayHooks {
   /** Records the divergence in the verdict (first one wins) and announces it. */
@@ -113,9 +113,7 @@ export class WorkflowReplay {
         this.queueFlush(this.stalls > 4);
         return;
       }
-      this.timingNote ??=
-        `the answer of step ${next.functionId} was delivered before the code reserved step ${this.counter}, ` +
-        'which the recorded run had already started: IDs taken after an await in concurrent branches depend on timing the replay cannot reproduce (a non-durable await?)';
+      this.timingNote ??= divergenceNote.timing(next.functionId, this.counter);
     }
     this.stalls = 0;
     if (this.ready.length > 1) this.concurrentFrom = { functionId: next.functionId, counter: this.counter };
@@ -164,24 +162,15 @@ export class WorkflowReplay {
    * Must be called synchronously from the user's call so the divergence location is the call site.
    */
   take(functionId: number, name: string, args?: unknown[]): OperationOutputRow {
-    if (this.halted)
-      throw new Error(`dbos-replay: the replay of workflow ${this.workflowId} has ended; ${name} gets no answer`);
+    if (this.halted) throw errors.replayEnded(this.workflowId, name);
     const row = this.rows.get(functionId);
     if (!row) {
       if (!this.terminal) this.hooks.onRecordingEnd(this, functionId, name);
       const later = [...this.rows.keys()].some((id) => id > functionId);
-      throw this.diverge(
-        functionId,
-        'extra-call',
-        null,
-        name,
-        later
-          ? `Replay of workflow ${this.workflowId} diverged at step ${functionId}: the code called ${name}, but nothing was recorded at this function_id.`
-          : `Replay of workflow ${this.workflowId} diverged at step ${functionId}: the code called ${name}, one call more than the recording has.`,
-      );
+      throw this.diverge(errors.callNotRecorded(this.workflowId, functionId, name, later, callerLocation()));
     }
     if (row.function_name !== name) {
-      throw this.diverge(functionId, 'renamed', row.function_name, name);
+      throw this.diverge(errors.callRenamed(this.workflowId, functionId, row.function_name, name, callerLocation()));
     }
     this.consume(row, args);
     return row;
@@ -215,20 +204,14 @@ export class WorkflowReplay {
     }
   }
 
-  diverge(
-    functionId: number,
-    kind: 'renamed' | 'extra-call' | 'missing-call' | 'result',
-    recorded: string | null,
-    called: string | null,
-    message?: string,
-  ): DBOSReplayDivergenceError {
-    const location = kind === 'renamed' || kind === 'extra-call' ? callerLocation() : null;
-    const err = new DBOSReplayDivergenceError(this.workflowId, functionId, kind, recorded, called, location, message);
-    if (this.timingNote) err.message += ` (Note: ${this.timingNote}.)`;
-    else if (this.concurrentFrom && functionId >= this.concurrentFrom.counter) {
-      err.message +=
-        ` (Note: this ID was taken after an await in concurrent branches; the replay resumed them in the recorded ` +
-        `completion order, step ${this.concurrentFrom.functionId}'s branch first, and the code called another operation there than the recorded run did.)`;
+  /**
+   * Announces a divergence made by errors.ts (callNotRecorded, callRenamed, callMissing, resultDiffers), noting why
+   * concurrent branches may explain it, and returns it to be thrown into the caller.
+   */
+  diverge(err: DBOSReplayDivergenceError): DBOSReplayDivergenceError {
+    if (this.timingNote) divergenceNote.append(err, this.timingNote);
+    else if (this.concurrentFrom && err.functionId >= this.concurrentFrom.counter) {
+      divergenceNote.append(err, divergenceNote.concurrentOrder(this.concurrentFrom.functionId));
     }
     this.hooks.onDivergence(err);
     return err;

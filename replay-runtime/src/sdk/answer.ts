@@ -3,22 +3,15 @@
 import type { OperationOutputRow } from '../../../protocol/traceModel.js';
 import { getSession } from '../engine/current.js';
 import { currentContext } from '../engine/context.js';
-import { RecordedValueError, reviveError, reviveValue } from '../engine/values.js';
+import { reviveError, reviveValue } from '../engine/values.js';
 import type { WorkflowReplay } from '../engine/workflowReplay.js';
-
-/** Not available in replay: the call would run outside the replayed workflow (a live write or read). */
-export class DBOSReplayUnsupportedError extends Error {
-  constructor(what: string, why = 'outside the replayed workflow, where the replay runs nothing') {
-    super(`dbos-replay: ${what} is not available ${why}.`);
-    this.name = 'DBOSReplayUnsupportedError';
-  }
-}
+import { RecordedValueError, errors } from '../errors.js';
 
 /** The workflow replay of the calling code, or an error for a call made outside the replayed workflow. */
 export function workflowOf(what: string): WorkflowReplay {
   const ctx = currentContext();
-  if (!ctx?.wf) throw new DBOSReplayUnsupportedError(what);
-  if (ctx.inStep) throw new DBOSReplayUnsupportedError(what, 'inside a step or transaction');
+  if (!ctx?.wf) throw errors.outsideWorkflow(what);
+  if (ctx.inStep) throw errors.insideStep(what);
   return ctx.wf;
 }
 
@@ -81,7 +74,7 @@ export function rawJson(row: OperationOutputRow): unknown {
   try {
     return JSON.parse(row.output);
   } catch (e) {
-    fatal(new RecordedValueError(what(row, 'output'), e));
+    fatal(errors.recordedValueUnreadable(what(row, 'output'), e));
     return null;
   }
 }

@@ -2,17 +2,14 @@
 // drizzle-datasource, prisma-datasource): transactions are answered from operation_outputs through the replay
 // `runTransaction`/`registerTransaction`; schema set-up and clients never touch a database. Runs in the user's program.
 import type { AnyFn } from '../engine/registry.js';
-import { DBOSReplayUnsupportedError } from './answer.js';
+import { errors } from '../errors.js';
 import { registerTransaction, runTransaction } from './sdkModule.js';
 
 type TxConfig = Record<string, unknown> & { name?: string };
 type Descriptor = TypedPropertyDescriptor<AnyFn>;
 
 function noClient(cls: string): never {
-  throw new DBOSReplayUnsupportedError(
-    `${cls}.client`,
-    'in replay: transaction bodies never run, their recorded outcome is returned',
-  );
+  throw errors.dataSourceClient(cls);
 }
 
 /**

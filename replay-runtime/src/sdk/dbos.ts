@@ -5,56 +5,26 @@ import { registerSerializationRecipe } from '@dbos-inc/dbos-sdk/internal/seriali
 import { DBOSError, DBOSInvalidQueuePriorityError, DBOSStreamTimeoutError } from '@dbos-inc/dbos-sdk/internal/error';
 import { contextStorage, currentContext } from '../engine/context.js';
 import { getSession } from '../engine/current.js';
-import {
-  ctorOfTarget,
-  register,
-  registerInstance,
-  registrationOf,
-  setClassAlias,
-  type AnyFn,
-  type ClassCtor,
-  type Registration,
-} from '../engine/registry.js';
+import { registrationOf, type AnyFn, type ClassCtor } from '../engine/registry.js';
 import { setAppSerializer } from '../engine/values.js';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
-import {
-  DBOSReplayUnsupportedError,
-  answerInTurn,
-  answerRow,
-  callRecorded,
-  durable,
-  rawJson,
-  workflowOf,
-} from './answer.js';
+import { answerInTurn, answerRow, callRecorded, durable, rawJson, workflowOf } from './answer.js';
 import { ReplayHandle, getResultRecorded, getStatusRecorded, toWorkflowStatus } from './handles.js';
+import {
+  className,
+  origin,
+  registerStep,
+  registerWorkflow,
+  stepCall,
+  stepDecorator,
+  workflowDecorator,
+  type Cfg,
+  type RegisterCfg,
+} from './registration.js';
 import * as Schedules from './schedules.js';
 import type { ScheduleOptions, ScheduleUpdates } from './schedules.js';
 
-type Descriptor = TypedPropertyDescriptor<AnyFn>;
-type Cfg = Record<string, unknown> & { name?: string };
 const STREAM_CLOSED = '__DBOS_STREAM_CLOSED__';
-
-function notLaunched(what: string): Error {
-  return new DBOSReplayUnsupportedError(what);
-}
-
-/** A step call: one ID, the recorded outcome; the body is never called. */
-function stepCall(name: string, args: unknown[], api: string): Promise<unknown> {
-  return callRecorded(name, args, api);
-}
-
-/** A workflow called directly from the replayed workflow: (start, getResult); the child is not re-run. */
-function childCall(reg: Registration, args: unknown[]): Promise<unknown> {
-  return durable(() => {
-    const wf = workflowOf(`workflow ${reg.name}`);
-    const startId = wf.nextId();
-    const resultId = wf.nextId();
-    const start = wf.take(startId, reg.name, args);
-    if (start.error !== null && start.error !== undefined) return answerRow(start);
-    const res = wf.take(resultId, 'DBOS.getResult', [start.child_workflow_id]);
-    return answerRow(res);
-  });
-}
 
 /** DBOS.startWorkflow / enqueue inside the replayed workflow: one ID, the recorded child ID in a handle. */
 export function startCall(name: string, args: unknown[], api: string): Promise<ReplayHandle> {
@@ -67,43 +37,7 @@ export function startCall(name: string, args: unknown[], api: string): Promise<R
   });
 }
 
-function makeWorkflowInvoker(reg: Registration): AnyFn {
-  const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    if (!currentContext()?.wf) return Promise.reject(notLaunched(`calling workflow ${reg.name}`));
-    return childCall(reg, args);
-  };
-  Object.defineProperty(invoker, 'name', { value: reg.name });
-  return invoker;
-}
-
-function makeStepInvoker(reg: Registration): AnyFn {
-  const invoker = function (this: unknown, ...args: unknown[]): Promise<unknown> {
-    return stepCall(reg.name, args, `step ${reg.name}`);
-  };
-  Object.defineProperty(invoker, 'name', { value: reg.name });
-  return invoker;
-}
-
-function origin(): string | undefined {
-  const line = new Error().stack?.split('\n')[3];
-  return line?.trim();
-}
-
 let config: Record<string, unknown> | undefined;
-
-export class ConfiguredInstance {
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
-    registerInstance(this, name);
-  }
-  /**
-   * The SDK calls every instance's initialize() at launch; the replay never does, because initialize() typically
-   * connects or writes (creates tables, registers webhooks), and a replay has no write path. Workflow code that needs
-   * state set there must get it in the constructor (or compute it lazily) to replay.
-   */
-  async initialize(): Promise<void> {}
-}
 
 export class DBOS {
   // ---- configuration and lifecycle -------------------------------------------------------------------
@@ -209,60 +143,21 @@ export class DBOS {
     return cb();
   }
 
-  // ---- registration -----------------------------------------------------------------------------------
+  // ---- registration (registration.ts) -------------------------------------------------------------------
   static className(name: string): (ctor: ClassCtor) => void {
-    return (ctor: ClassCtor) => setClassAlias(ctor, name);
+    return className(name);
   }
   static workflow(cfg: Cfg = {}) {
-    return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
-      const reg: Registration = {
-        kind: 'workflow',
-        name: cfg.name ?? propertyKey,
-        ctor: ctorOfTarget(target),
-        fn: descriptor.value as AnyFn,
-        config: { ...cfg, __static: typeof target === 'function' },
-        origin: origin(),
-      };
-      const invoker = makeWorkflowInvoker(reg);
-      register(reg, invoker);
-      descriptor.value = invoker;
-      return descriptor;
-    };
+    return workflowDecorator(cfg);
   }
-  static registerWorkflow<F extends AnyFn>(fn: F, cfg: Cfg & { className?: string; ctorOrProto?: object } = {}): F {
-    const reg: Registration = {
-      kind: 'workflow',
-      name: cfg.name ?? fn.name,
-      fn,
-      config: cfg,
-      origin: origin(),
-      className: cfg.className ?? (cfg.ctorOrProto ? undefined : ''),
-      ctor: cfg.ctorOrProto ? ctorOfTarget(cfg.ctorOrProto) : undefined,
-    };
-    const invoker = makeWorkflowInvoker(reg);
-    register(reg, invoker);
-    return invoker as F;
+  static registerWorkflow<F extends AnyFn>(fn: F, cfg: RegisterCfg = {}): F {
+    return registerWorkflow(fn, cfg, origin());
   }
   static step(cfg: Cfg = {}) {
-    return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
-      const reg: Registration = {
-        kind: 'step',
-        name: cfg.name ?? propertyKey,
-        ctor: ctorOfTarget(target),
-        fn: descriptor.value as AnyFn,
-        config: cfg,
-      };
-      const invoker = makeStepInvoker(reg);
-      register(reg, invoker);
-      descriptor.value = invoker;
-      return descriptor;
-    };
+    return stepDecorator(cfg);
   }
-  static registerStep<F extends AnyFn>(fn: F, cfg: Cfg & { className?: string; ctorOrProto?: object } = {}): F {
-    const reg: Registration = { kind: 'step', name: cfg.name ?? fn.name, fn, config: cfg, className: cfg.className };
-    const invoker = makeStepInvoker(reg);
-    register(reg, invoker);
-    return invoker as F;
+  static registerStep<F extends AnyFn>(fn: F, cfg: RegisterCfg = {}): F {
+    return registerStep(fn, cfg);
   }
   static runStep<R>(fn: () => Promise<R> | R, cfg: Cfg = {}): Promise<R> {
     const name = cfg.name ?? fn.name;

@@ -10,7 +10,8 @@ import {
 } from '@dbos-inc/dbos-sdk/internal/error';
 import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
 import { classNameOf, registrationOf, type AnyFn } from '../engine/registry.js';
-import { DBOSReplayUnsupportedError, answerRow, workflowOf } from './answer.js';
+import { errors } from '../errors.js';
+import { answerRow, workflowOf } from './answer.js';
 import { ReplayHandle } from './handles.js';
 import { DBOS, startCall } from './dbos.js';
 
@@ -144,8 +145,6 @@ export class Debouncer {
 export class DebouncerClient {
   constructor(_client: unknown, _params: unknown) {}
   debounce(): Promise<never> {
-    return Promise.reject(
-      new DBOSReplayUnsupportedError('DebouncerClient.debounce', 'in replay (it would enqueue through the database)'),
-    );
+    return Promise.reject(errors.debouncerClient());
   }
 }

@@ -7,6 +7,7 @@ import {
   safeParsePositionalArgs,
 } from '@dbos-inc/dbos-sdk/internal/serialization';
 import { appSerializer } from '../engine/values.js';
+import { errors } from '../errors.js';
 import { answerRow, durable, rawJson, workflowOf } from './answer.js';
 
 export interface GetResultOptions {
@@ -99,9 +100,7 @@ export class ReplayHandle<R = unknown> {
     return getStatusRecorded(this.workflowID, 'handle.getStatus()');
   }
   getWorkflowInputs(): Promise<unknown> {
-    return Promise.reject(
-      new Error('dbos-replay: handle.getWorkflowInputs() is not recorded and not available in replay'),
-    );
+    return Promise.reject(errors.workflowInputs());
   }
 }
 

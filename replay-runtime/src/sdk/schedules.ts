@@ -5,7 +5,8 @@ import { validateCrontab, validateTimezone } from '@dbos-inc/dbos-sdk/internal/s
 import { currentContext } from '../engine/context.js';
 import { registrationOf, type AnyFn, type Registration } from '../engine/registry.js';
 import { appSerializer } from '../engine/values.js';
-import { DBOSReplayUnsupportedError, callRecorded } from './answer.js';
+import { errors } from '../errors.js';
+import { callRecorded } from './answer.js';
 
 export interface ScheduleOptions {
   scheduleName: string;
@@ -64,7 +65,7 @@ export async function updateSchedule(name: string, updates: ScheduleUpdates): Pr
 /** applySchedules, triggerSchedule, backfillSchedule: the SDK's error inside a workflow; outside one they would write. */
 export function notInWorkflow(api: string): Error {
   if (currentContext()?.wf) return new DBOSError(`${api} cannot be called from within a workflow`);
-  return new DBOSReplayUnsupportedError(`DBOS.${api}`);
+  return errors.outsideWorkflow(`DBOS.${api}`);
 }
 
 /** A method registered on a class prototype (configured instance), which the SDK refuses to schedule. */

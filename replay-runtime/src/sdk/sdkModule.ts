@@ -2,11 +2,12 @@
 // Runs in the user's program.
 import * as SdkErrors from '@dbos-inc/dbos-sdk/internal/error';
 import { PortableWorkflowError } from '../../../node_modules/@dbos-inc/dbos-sdk/dist/schemas/system_db_schema.js';
-import { DBOSReplayDivergenceError } from '../engine/divergenceError.js';
 import { register, type AnyFn, type Registration } from '../engine/registry.js';
-import { DBOSReplayUnsupportedError, callRecorded } from './answer.js';
-import { ConfiguredInstance, DBOS } from './dbos.js';
+import { DBOSReplayDivergenceError, errors } from '../errors.js';
+import { callRecorded } from './answer.js';
+import { DBOS } from './dbos.js';
 import { Debouncer, DebouncerClient } from './debouncer.js';
+import { ConfiguredInstance } from './registration.js';
 
 export const StatusString = {
   PENDING: 'PENDING',
@@ -28,7 +29,7 @@ export class WorkflowQueue {
 
 export class DBOSClient {
   static create(): Promise<never> {
-    return Promise.reject(new DBOSReplayUnsupportedError('DBOSClient', 'in replay (it would reach the database)'));
+    return Promise.reject(errors.dbosClient());
   }
 }
 
@@ -110,7 +111,7 @@ export const datasourceModule: Record<string, unknown> = {
   isPGKeyConflictError: () => false,
   guardDataSourcePoolPG: () => undefined,
   replayRecordedStep: () => {
-    throw new DBOSReplayUnsupportedError('replayRecordedStep', 'in replay');
+    throw errors.replayRecordedStep();
   },
   default: undefined,
 };
