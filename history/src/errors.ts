@@ -168,12 +168,13 @@ export const errors = {
     ),
   lockTimeout: (
     target: string,
-    tables: string[],
-    holders: number[],
-    lockTimeoutMs: number | undefined,
+    wait: { tables?: string[]; holders?: number[]; lockTimeoutMs?: number },
     cause: unknown,
-  ) =>
-    new HistoryError(
+  ) => {
+    const tables = wait?.tables ?? [];
+    const holders = wait?.holders ?? [];
+    const lockTimeoutMs = wait?.lockTimeoutMs;
+    return new HistoryError(
       ErrorCode.LockTimeout,
       `Reading ${tables.length ? tables.join(', ') : 'a table of the DBOS schema'} at ${target} waited ` +
         `${lockTimeoutMs ? `more than ${seconds(lockTimeoutMs)} ` : ''}for a lock and gave up: another transaction holds ` +
@@ -183,8 +184,16 @@ export const errors = {
         `query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE relation = '${tables[0] ?? 'dbos.workflow_status'}'::regclass ` +
         `AND granted). To wait longer, raise ${LOCK_TIMEOUT_OPTION} (0 = wait forever).`,
       { cause },
-    ),
-  missingPrivileges: (user: string, target: string, schema: string, usage: boolean, tables: string[]) => {
+    );
+  },
+  missingPrivileges: (
+    user: string,
+    target: string,
+    schema: string,
+    missing: { usage?: boolean; tables?: string[] },
+  ) => {
+    const usage = missing?.usage ?? false;
+    const tables = missing?.tables ?? [];
     const what = [...(usage ? [] : [`the schema ${schema} (USAGE)`]), ...tables.map((t) => `${schema}.${t}`)];
     const grants = [
       ...(usage ? [] : [`GRANT USAGE ON SCHEMA ${schema} TO ${user};`]),

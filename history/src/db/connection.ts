@@ -205,7 +205,7 @@ export function classifyDatabaseError(e: unknown, url: string, ctx: QueryContext
     case '57014':
       return errors.queryTimeout(target, ctx.statementTimeoutMs, e);
     case '55P03':
-      return errors.lockTimeout(target, ctx.tables ?? [], ctx.holders ?? [], ctx.lockTimeoutMs, e);
+      return errors.lockTimeout(target, ctx, e);
     default:
       break;
   }

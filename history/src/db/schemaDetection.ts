@@ -102,9 +102,10 @@ export async function detectSchema(
   );
   const usage = priv.rows[0]?.usage ?? false;
   if (!usage || denied.size > 0) {
-    throw errors.missingPrivileges(sqlIdent(priv.rows[0]?.usr ?? 'current_user'), target, sqlIdent(schema), usage, [
-      ...denied,
-    ]);
+    throw errors.missingPrivileges(sqlIdent(priv.rows[0]?.usr ?? 'current_user'), target, sqlIdent(schema), {
+      usage,
+      tables: [...denied],
+    });
   }
   if (!columns.dbos_migrations) {
     throw errors.schemaTooOld(target, schema);
