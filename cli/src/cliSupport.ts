@@ -25,7 +25,40 @@ export interface Command {
 export const DB_OPTIONS = {
   db: { type: 'string' },
   schema: { type: 'string' },
+  'statement-timeout': { type: 'string' },
+  'lock-timeout': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** What `--help` of a database command adds about DB_OPTIONS. */
+export const DB_OPTIONS_USAGE = `Database options: --db URL (else DBOS_SYSTEM_DATABASE_URL, else DATABASE_URL), --schema S (default dbos),
+  --statement-timeout SECONDS: how long one query may run (default 30; 2 for a list page; 0 = no limit),
+  --lock-timeout SECONDS: how long a query waits for a table another transaction locked (default 5, or half the
+  statement timeout; 0 = wait forever).`;
+
+/** Seconds (decimals allowed, 0 = none) as whole milliseconds; anything else is a usage error. */
+function secondsOption(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n > 86_400) {
+    throw new UsageError(`--${option} '${value}' is not a number of seconds from 0 (no limit) to 86400.`);
+  }
+  return Math.round(n * 1000);
+}
+
+/** HistoryReader options from DB_OPTIONS values: schema and timeouts. */
+export function readerOptions(values: { schema?: string; 'statement-timeout'?: string; 'lock-timeout'?: string }): {
+  schema?: string;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+} {
+  const o: { schema?: string; statementTimeoutMs?: number; lockTimeoutMs?: number } = {};
+  if (values.schema !== undefined) o.schema = values.schema;
+  const st = secondsOption(values['statement-timeout'], 'statement-timeout');
+  if (st !== undefined) o.statementTimeoutMs = st;
+  const lt = secondsOption(values['lock-timeout'], 'lock-timeout');
+  if (lt !== undefined) o.lockTimeoutMs = lt;
+  return o;
+}
 
 /** parseArgs with its errors turned into UsageErrors. */
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
@@ -119,14 +152,37 @@ export function iso(ms: number | null | undefined): string {
   return ms === null || ms === undefined || !Number.isFinite(ms) ? '-' : new Date(ms).toISOString();
 }
 
+/**
+ * C0 controls, DEL, C1 controls and the bidirectional overrides: a terminal acts on them (ESC starts an escape
+ * sequence that can clear the screen or retitle the window, BEL rings, U+202E reverses the text that follows).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_OR_LAYOUT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as it may reach a terminal: every control character (above) becomes its `\u001b` escape. With `multiLine`
+ * (whole outputs) a newline and a tab stay; without (a table cell, an ID in a header) they are escaped too, so a value
+ * cannot break the layout. Every text printer of the CLI goes through this (main() wraps the CLI's stdout and stderr
+ * with it); in `--json` output, control characters only occur inside strings, where the escape is the same JSON value.
+ */
+export function terminalText(s: string, multiLine = false): string {
+  return s.replace(
+    multiLine ? CONTROL : CONTROL_OR_LAYOUT,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
+}
+
 /** One line, at most `max` characters. */
 export function clip(s: string, max: number): string {
-  const one = s.replace(/\s*\n\s*/g, ' ');
+  const one = terminalText(s.replace(/\s*\n\s*/g, ' '));
   return one.length <= max ? one : one.slice(0, max - 1) + '…';
 }
 
 /** A left-aligned text table with a header row. */
-export function formatTable(header: string[], rows: string[][]): string {
+export function formatTable(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map((c) => terminalText(c)));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

@@ -2,7 +2,7 @@
 // Runs in the CLI process (bundled to dist/cli.js). Exit codes (ExitCode): 0 ok, 1 runtime error, 2 usage error.
 import { ErrorCode, HistoryError, UsageError } from '../../history/src/errors.js';
 import { ExitCode } from '../../protocol/replayProtocol.js';
-import { scrub, type CliIo, type Command } from './cliSupport.js';
+import { DB_OPTIONS_USAGE, scrub, terminalText, type CliIo, type Command } from './cliSupport.js';
 import { dapCommand } from './commands/dap.js';
 import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
@@ -32,9 +32,20 @@ function usage(): string {
   );
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code. Never throws. Everything a command
+ * prints passes terminalText (control characters escaped), except `dap`, whose stdout is the protocol.
+ */
+export async function main(argv: string[], raw: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  const io: CliIo =
+    name === dapCommand.name
+      ? raw
+      : {
+          ...raw,
+          stdout: (t) => raw.stdout(terminalText(t, true)),
+          stderr: (t) => raw.stderr(terminalText(t, true)),
+        };
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage());
     return name ? 0 : ExitCode.usage;
@@ -45,7 +56,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`usage: ${command.usage}\n`);
+    io.stdout(`usage: ${command.usage}\n${command.usage.includes('--db') ? `\n${DB_OPTIONS_USAGE}\n` : ''}`);
     return 0;
   }
   try {

@@ -22,6 +22,8 @@ export const ErrorCode = {
   QueryTimeout: 107,
   /** Any other database error while connecting or querying. */
   DatabaseError: 108,
+  /** A query waited past lock_timeout for a lock another transaction holds (55P03). */
+  LockTimeout: 109,
 
   /** The database has no DBOS system schema. */
   NotASystemDatabase: 201,
@@ -40,6 +42,8 @@ export const ErrorCode = {
   ListingTimeout: 305,
   /** A per-workflow statistics query (run counts, step names) ran past its statement timeout. */
   StatsTimeout: 306,
+  /** The recorded rows break an invariant every DBOS recording keeps (one operation row per function_id). */
+  CorruptRecording: 307,
 
   /** Trace file missing or unreadable. */
   TraceFileUnreadable: 401,
@@ -53,6 +57,8 @@ export const ErrorCode = {
   TraceFieldMissing: 405,
   /** Trace file cannot be written. */
   TraceFileUnwritable: 406,
+  /** Trace file larger than MAX_TRACE_FILE_BYTES, or not a regular file (a device). */
+  TraceFileTooLarge: 407,
 
   /** Bad command-line arguments (exit code 2). */
   Usage: 501,
@@ -94,6 +100,18 @@ export function isHistoryError(e: unknown): e is HistoryError {
 /** Where the fix of a connection problem goes, repeated in every connection message. */
 export const DB_URL_HINT = '--db / DBOS_SYSTEM_DATABASE_URL';
 const URL_FORM = 'postgresql://user:password@host:5432/dbname';
+/** The CLI options that set the reader's timeouts (cli/src/cliSupport.ts DB_OPTIONS), named by timeout messages. */
+const STATEMENT_TIMEOUT_OPTION = '--statement-timeout SECONDS';
+const LOCK_TIMEOUT_OPTION = '--lock-timeout SECONDS';
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB (${bytes} bytes)`;
+}
+
 /** What to do with a trace that cannot be read as one. */
 const REEXPORT = 'Re-export it with `dbos-replay export`.';
 
@@ -140,12 +158,54 @@ export const errors = {
       `User '${user}' may not read the DBOS tables at ${target} (${detail}). Grant it SELECT or use another user in ${DB_URL_HINT}.`,
       { cause },
     ),
-  queryTimeout: (target: string, cause: unknown) =>
+  queryTimeout: (target: string, timeoutMs: number | undefined, cause: unknown) =>
     new HistoryError(
       ErrorCode.QueryTimeout,
-      `A query to ${target} ran past the statement timeout and was cancelled. Narrow the filter or raise the timeout.`,
+      `A query to ${target} ran past the statement timeout${timeoutMs ? ` of ${seconds(timeoutMs)}` : ''} and was ` +
+        'cancelled: the query itself was slow (a lock wait is reported as such). Narrow the filter, or raise ' +
+        `${STATEMENT_TIMEOUT_OPTION} (0 = no limit).`,
       { cause },
     ),
+  lockTimeout: (
+    target: string,
+    wait: { tables?: string[]; holders?: number[]; lockTimeoutMs?: number },
+    cause: unknown,
+  ) => {
+    const tables = wait?.tables ?? [];
+    const holders = wait?.holders ?? [];
+    const lockTimeoutMs = wait?.lockTimeoutMs;
+    return new HistoryError(
+      ErrorCode.LockTimeout,
+      `Reading ${tables.length ? tables.join(', ') : 'a table of the DBOS schema'} at ${target} waited ` +
+        `${lockTimeoutMs ? `more than ${seconds(lockTimeoutMs)} ` : ''}for a lock and gave up: another transaction holds ` +
+        `a lock that blocks reads on ${tables.length === 1 ? 'that table' : 'it'}` +
+        `${holders.length ? ` (backend pid ${holders.join(', ')})` : ''}, such as LOCK TABLE, ALTER TABLE, VACUUM FULL or a ` +
+        'migration. This is not a slow query. Retry when that transaction ends, or find the holder: SELECT pid, state, ' +
+        `query FROM pg_stat_activity WHERE pid IN (SELECT pid FROM pg_locks WHERE relation = '${tables[0] ?? 'dbos.workflow_status'}'::regclass ` +
+        `AND granted). To wait longer, raise ${LOCK_TIMEOUT_OPTION} (0 = wait forever).`,
+      { cause },
+    );
+  },
+  missingPrivileges: (
+    user: string,
+    target: string,
+    schema: string,
+    missing: { usage?: boolean; tables?: string[] },
+  ) => {
+    const usage = missing?.usage ?? false;
+    const tables = missing?.tables ?? [];
+    const what = [...(usage ? [] : [`the schema ${schema} (USAGE)`]), ...tables.map((t) => `${schema}.${t}`)];
+    const grants = [
+      ...(usage ? [] : [`GRANT USAGE ON SCHEMA ${schema} TO ${user};`]),
+      ...(tables.length ? [`GRANT SELECT ON ${tables.map((t) => `${schema}.${t}`).join(', ')} TO ${user};`] : []),
+    ];
+    return new HistoryError(
+      ErrorCode.PermissionDenied,
+      `User ${user} may not read ${what.join(', ')} at ${target}: dbos-replay reads every table of the DBOS schema, ` +
+        'and a table it cannot read would look empty (inputs and outputs read as null, a false divergence). ' +
+        `As the schema's owner, run: ${grants.join(' ')} Or connect as another user in ${DB_URL_HINT}.`,
+    );
+  },
   databaseError: (target: string, detail: string, cause: unknown) =>
     new HistoryError(ErrorCode.DatabaseError, `Database error at ${target}: ${detail}`, { cause }),
 
@@ -162,11 +222,21 @@ export const errors = {
       `${target} has ${schema}.workflow_status but no ${schema}.dbos_migrations: it was made by a DBOS SDK older than ` +
         `this reader supports. Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`,
     ),
-  schemaUnreadable: (target: string, version: number | string, what: string) =>
+  /**
+   * A table or column the reader needs is missing. `newest` is the newest migration version the reader was checked
+   * against: past it the schema is a newer SDK's, otherwise an older SDK's, a hand-altered one, or not DBOS's.
+   */
+  schemaUnreadable: (target: string, version: number, newest: number, what: string) =>
     new HistoryError(
       ErrorCode.UnsupportedSchemaVersion,
-      `${target} has a DBOS schema at migration version ${version} that this reader cannot read: ${what}. ` +
-        `Upgrade the app's DBOS SDK (its launch migrates the schema) and record again.`,
+      `${target} has a DBOS schema (migration version ${version}) that this reader cannot read: ${what}. ` +
+        (version > newest
+          ? `That version is newer than ${newest}, the newest this dbos-replay was checked against: a newer DBOS SDK ` +
+            'changed the schema. Update dbos-replay.'
+          : `Every DBOS SDK schema this reader supports (TS SDK 2.x up to migration ${newest}) has it, so this schema ` +
+            'was made by an older DBOS SDK, was altered by hand (a column or table dropped), or is not a DBOS schema. ' +
+            "If the app runs an older SDK, upgrade the app's DBOS SDK (its launch migrates the schema) and record " +
+            'again; otherwise point --db at the system database the app itself uses, or restore the dropped part.'),
     ),
 
   // 3xx reading
@@ -219,7 +289,7 @@ export const errors = {
     new HistoryError(
       ErrorCode.ListingTimeout,
       `Listing workflows in ${schema}.workflow_status with ${filter} took longer than ${timeoutMs} ms and was cancelled: ${why}. ` +
-        'Narrow the filter: add a created-at range, status or ID prefix.',
+        `Narrow the filter: add a created-at range, status or ID prefix, or raise ${STATEMENT_TIMEOUT_OPTION}.`,
       { cause },
     ),
   statsTimeout: (what: string, target: string, timeoutMs: number, cause: unknown) =>
@@ -231,12 +301,41 @@ export const errors = {
       { cause },
     ),
 
+  duplicateOperation: (source: string, workflowId: string, functionId: number, rows: number, name: string) =>
+    new HistoryError(
+      ErrorCode.CorruptRecording,
+      `Workflow '${workflowId}' in ${source} has ${rows} operation_outputs rows for step ${functionId} ` +
+        `(function_id ${functionId}, '${name}'): a DBOS recording has exactly one row per step (the table's primary ` +
+        'key is workflow_uuid, function_id), so this recording is corrupt — a copy made without the primary key, or ' +
+        'an edited trace. Replay refused: keep one row per function_id, or record the workflow again.',
+    ),
+  nonIntegerOperation: (source: string, workflowId: string, index: number, value: unknown) =>
+    new HistoryError(
+      ErrorCode.CorruptRecording,
+      `Workflow '${workflowId}' in ${source} has an operation_outputs row (the ${index + 1}. of the workflow) whose ` +
+        `function_id is ${JSON.stringify(value)}, not an integer: DBOS numbers steps with integers (an int4 column), ` +
+        'so this is not a DBOS recording or it was altered. Replay refused: fix the column type, or record again.',
+    ),
+
   // 4xx trace file
   traceUnreadable: (file: string, why: string, cause: unknown) =>
     new HistoryError(
       ErrorCode.TraceFileUnreadable,
       `Cannot read the trace file '${file}': ${why}. Check the path, or make one with \`dbos-replay export <id> -o ${file}\`.`,
       { cause },
+    ),
+  traceTooLarge: (file: string, size: number, limit: number) =>
+    new HistoryError(
+      ErrorCode.TraceFileTooLarge,
+      `Trace file '${file}' is ${mib(size)}; dbos-replay reads trace files of at most ${mib(limit)} ` +
+        '(history/TRACE_FORMAT.md). Export one workflow at a time (`dbos-replay export <id> -o <file>`), or replay ' +
+        'it from the database (`dbos-replay run <id> --db …`) instead of a file.',
+    ),
+  traceNotRegular: (file: string, kind: string) =>
+    new HistoryError(
+      ErrorCode.TraceFileTooLarge,
+      `Cannot read the trace file '${file}': it is ${kind}, not a regular file. Pass the path of a trace written by ` +
+        '`dbos-replay export <id> -o <file>`.',
     ),
   traceEmpty: (label: string) =>
     new HistoryError(ErrorCode.TraceNotJson, `Trace file '${label}' is empty. ${REEXPORT}`),

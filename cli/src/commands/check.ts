@@ -10,6 +10,7 @@ import type { Trace } from '../../../protocol/traceModel.js';
 import {
   DB_OPTIONS,
   parse,
+  readerOptions,
   parseIntOption,
   parseStatusOption,
   parseTime,
@@ -58,7 +59,7 @@ export const checkCommand: Command = {
     const limit = parseIntOption(values.limit, 'limit', 1, 100_000) ?? 100;
 
     const t0 = Date.now();
-    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
     let entries: BatchEntry[];
     let listed: WorkflowSummary[];
     try {

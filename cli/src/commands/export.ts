@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { UsageError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import { writeTraceFile } from '../../../history/src/trace/traceFile.js';
-import { DB_OPTIONS, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import { DB_OPTIONS, parse, readerOptions, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -21,7 +21,7 @@ export const exportCommand: Command = {
       );
     }
     if (!values.output) throw new UsageError('export needs -o <file>: where to write the trace.');
-    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
     try {
       if (reader.warning) io.stderr(`warning: ${reader.warning}\n`);
       const trace = await reader.loadTrace(positionals[0]);

@@ -7,6 +7,7 @@ import {
   formatTable,
   iso,
   parse,
+  readerOptions,
   parseIntOption,
   parseStatusOption,
   parseTime,
@@ -55,7 +56,7 @@ export const listCommand: Command = {
     if (values['app-version'] !== undefined) filter.applicationVersion = values['app-version'];
     const limit = parseIntOption(values.limit, 'limit', 1, 1000) ?? 50;
 
-    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
     try {
       if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
       const page = await reader.listWorkflows(filter, { limit, cursor: values.cursor ?? null });

@@ -7,7 +7,7 @@ import { UsageError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import { readTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { Trace } from '../../../protocol/traceModel.js';
-import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
+import { DB_OPTIONS, parse, readerOptions, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
 import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson } from '../replayCli.js';
 
 export const runCommand: Command = {
@@ -32,7 +32,7 @@ export const runCommand: Command = {
     if (values.trace) {
       trace = await readTraceFile(values.trace);
     } else {
-      const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+      const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
       try {
         if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
         trace = await reader.loadTrace(id!);

@@ -5,7 +5,17 @@ import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import type { WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
 import { renderText } from '../../../replay-runtime/src/values/valueText.js';
 import { renderWorkflowDetail, type WorkflowView } from '../../../replay-runtime/src/values/workflowView.js';
-import { DB_OPTIONS, formatTable, iso, parse, resolveDbUrl, type CliIo, type Command } from '../cliSupport.js';
+import {
+  DB_OPTIONS,
+  formatTable,
+  iso,
+  parse,
+  readerOptions,
+  resolveDbUrl,
+  terminalText,
+  type CliIo,
+  type Command,
+} from '../cliSupport.js';
 
 const WIDTH = 70;
 
@@ -47,7 +57,7 @@ function human(view: WorkflowView<WorkflowSummary>): string {
     ]);
   }
   const pad = Math.max(...lines.map(([k]) => k.length));
-  let out = lines.map(([k, v]) => `${k.padEnd(pad)}  ${v}`).join('\n') + '\n\n';
+  let out = lines.map(([k, v]) => `${k.padEnd(pad)}  ${terminalText(v)}`).join('\n') + '\n\n';
   if (view.operations.length === 0) return out + 'No recorded operations.\n';
   out += formatTable(
     ['FID', 'NAME', 'DURATION', 'CHILD', 'RESULT'],
@@ -78,7 +88,7 @@ export const showCommand: Command = {
           : `show takes one workflow ID, got ${positionals.length}.`,
       );
     }
-    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), { schema: values.schema });
+    const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
     try {
       if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
       const view = await renderWorkflowDetail(await reader.getWorkflow(positionals[0]));

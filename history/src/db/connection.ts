@@ -4,8 +4,13 @@ import pg from 'pg';
 import { errors, HistoryError } from '../errors.js';
 
 export interface ConnectOptions {
-  /** Per-statement limit, ms (default 30 s): a stuck query never holds the UI. */
+  /** Per-statement limit, ms (default 30 s, 0 = none): a stuck query never holds the UI. */
   statementTimeoutMs?: number;
+  /**
+   * How long a statement waits for a table lock another transaction holds, ms (0 = forever). Default: 5 s, or half the
+   * statement timeout when that is shorter, so a lock wait ends as a lock wait (55P03), not as a slow query (57014).
+   */
+  lockTimeoutMs?: number;
   /** How long to wait for a connection, ms (default 10 s). */
   connectTimeoutMs?: number;
   /** Pool size (default 4, at most 10): the reader runs few queries at once. */
@@ -13,6 +18,15 @@ export interface ConnectOptions {
 }
 
 const MAX_POOL = 10;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+
+/** The lock_timeout that goes with a statement timeout: the one given, else 5 s or half the statement timeout. */
+export function lockTimeoutFor(statementTimeoutMs: number, lockTimeoutMs?: number): number {
+  if (lockTimeoutMs !== undefined) return Math.max(0, Math.floor(lockTimeoutMs));
+  if (statementTimeoutMs <= 0) return DEFAULT_LOCK_TIMEOUT_MS;
+  return Math.max(1, Math.min(DEFAULT_LOCK_TIMEOUT_MS, Math.floor(statementTimeoutMs / 2)));
+}
 const INT8_OID = 20;
 
 /** int8 columns as numbers: epoch milliseconds and counters are far below 2^53. Scoped to our pools only. */
@@ -96,14 +110,17 @@ export function scrubSecrets(text: string, url: string): string {
 }
 
 /**
- * A pool whose every session is read-only with a statement timeout. The settings go into the URL's libpq
+ * A pool whose every session is read-only with a statement timeout and a lock timeout. The settings go into the URL's libpq
  * `options` (pg lets the connection string override config fields, so that is the one place they stick),
  * appended to any options the user gave.
  */
 export function openPool(url: string, opts: ConnectOptions = {}): pg.Pool {
   const u = parseUrl(url);
-  const statementTimeoutMs = Math.max(1, Math.floor(opts.statementTimeoutMs ?? 30_000));
-  const ours = `-c default_transaction_read_only=on -c statement_timeout=${statementTimeoutMs}`;
+  const statementTimeoutMs = Math.max(0, Math.floor(opts.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
+  const lockTimeoutMs = lockTimeoutFor(statementTimeoutMs, opts.lockTimeoutMs);
+  const ours =
+    `-c default_transaction_read_only=on -c statement_timeout=${statementTimeoutMs} ` +
+    `-c lock_timeout=${lockTimeoutMs}`;
   const theirs = u.searchParams.get('options');
   u.searchParams.set('options', theirs ? `${theirs} ${ours}` : ours);
   const pool = new pg.Pool({
@@ -138,11 +155,21 @@ function errnoOf(e: unknown): string | undefined {
   return undefined;
 }
 
+/** What a message about a cancelled query can say beyond the error itself. */
+export interface QueryContext {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  /** The tables the statement read (`dbos.workflow_status`), for a lock wait. */
+  tables?: string[];
+  /** Backend pids holding a lock on them, when looked up (lockHolders). */
+  holders?: number[];
+}
+
 /**
  * Turns an error from connecting to or querying `url` into a HistoryError with an actionable message.
  * HistoryErrors pass through unchanged.
  */
-export function classifyDatabaseError(e: unknown, url: string): HistoryError {
+export function classifyDatabaseError(e: unknown, url: string, ctx: QueryContext = {}): HistoryError {
   if (e instanceof HistoryError) return e;
   const target = describeDatabase(url);
   const code = errnoOf(e);
@@ -176,10 +203,41 @@ export function classifyDatabaseError(e: unknown, url: string): HistoryError {
     case '42501':
       return errors.permissionDenied(user, target, raw, e);
     case '57014':
-      return errors.queryTimeout(target, e);
+      return errors.queryTimeout(target, ctx.statementTimeoutMs, e);
+    case '55P03':
+      return errors.lockTimeout(target, ctx, e);
     default:
       break;
   }
   if (/timeout|timed out/i.test(raw)) return reach('timed out');
   return errors.databaseError(target, raw, e);
+}
+
+/** `"dbos".workflow_status` / `dbos.workflow_status` → `workflow_status`: the tables of `schema` a statement names. */
+export function tablesOf(sql: string, schemaIdent: string): string[] {
+  const out = new Set<string>();
+  const esc = schemaIdent.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const m of sql.matchAll(new RegExp(`${esc}\\.([a-z_]+)`, 'g'))) out.add(m[1]);
+  return [...out];
+}
+
+/**
+ * The backend pids that hold a lock blocking reads (ACCESS EXCLUSIVE) on any of `tables` of `schema`, for the message
+ * of a lock wait. Reads pg_locks (readable by every role); never throws (an empty list when it cannot tell).
+ */
+export async function lockHolders(db: pg.Pool | pg.ClientBase, schema: string, tables: string[]): Promise<number[]> {
+  try {
+    const { rows } = await db.query<{ pid: number }>(
+      `SELECT DISTINCT l.pid FROM pg_catalog.pg_locks l
+         JOIN pg_catalog.pg_class c ON c.oid = l.relation
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND l.granted AND l.mode = 'AccessExclusiveLock'
+          AND l.pid <> pg_backend_pid()
+        ORDER BY l.pid`,
+      [schema, tables],
+    );
+    return rows.map((r) => Number(r.pid));
+  } catch {
+    return [];
+  }
 }

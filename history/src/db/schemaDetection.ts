@@ -51,6 +51,11 @@ export function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
 
+/** An identifier for SQL a user copies (a GRANT): bare when Postgres would not fold or reject it, quoted otherwise. */
+export function sqlIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name);
+}
+
 /** SchemaInfo plus what the reader needs to build its column lists. */
 export interface DetectedSchema extends SchemaInfo {
   /** Columns present, by table (tables absent from the map do not exist). */
@@ -68,18 +73,39 @@ export async function detectSchema(
   schema: string,
   target: string,
 ): Promise<DetectedSchema> {
-  const { rows } = await db.query<{ table_name: string; column_name: string }>(
-    `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = $1 AND table_name = ANY($2::text[])
-      ORDER BY table_name, ordinal_position`,
+  // From pg_catalog, not information_schema: information_schema.columns hides the tables the role may not read, which
+  // would make a payload table look absent (inputs read as null, a false divergence) instead of refused below.
+  const { rows } = await db.query<{ table_name: string; column_name: string; can_select: boolean }>(
+    `SELECT c.relname AS table_name, a.attname AS column_name, has_table_privilege(c.oid, 'SELECT') AS can_select
+       FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+      ORDER BY c.relname, a.attnum`,
     [schema, SYSTEM_TABLES as unknown as string[]],
   );
   const columns: Partial<Record<SystemTable, string[]>> = {};
-  for (const r of rows) (columns[r.table_name as SystemTable] ??= []).push(r.column_name);
+  const denied = new Set<string>();
+  for (const r of rows) {
+    (columns[r.table_name as SystemTable] ??= []).push(r.column_name);
+    if (!r.can_select) denied.add(r.table_name);
+  }
 
   const q = `${quoteIdent(schema)}`;
   if (!columns.workflow_status) {
     throw errors.notASystemDatabase(target, schema);
+  }
+  const priv = await db.query<{ usr: string; usage: boolean }>(
+    `SELECT current_user AS usr, has_schema_privilege(n.oid, 'USAGE') AS usage
+       FROM pg_catalog.pg_namespace n WHERE n.nspname = $1`,
+    [schema],
+  );
+  const usage = priv.rows[0]?.usage ?? false;
+  if (!usage || denied.size > 0) {
+    throw errors.missingPrivileges(sqlIdent(priv.rows[0]?.usr ?? 'current_user'), target, sqlIdent(schema), {
+      usage,
+      tables: [...denied],
+    });
   }
   if (!columns.dbos_migrations) {
     throw errors.schemaTooOld(target, schema);
@@ -93,8 +119,10 @@ export async function detectSchema(
     const have = new Set(columns[table] ?? []);
     const missing = required.filter((c) => !have.has(c));
     if (!columns[table] || missing.length > 0) {
-      const what = !columns[table] ? `no table ${schema}.${table}` : `${schema}.${table} lacks ${missing.join(', ')}`;
-      throw errors.schemaUnreadable(target, migrationVersion, what);
+      const what = !columns[table]
+        ? `there is no table ${schema}.${table}`
+        : `${schema}.${table} has no column ${missing.join(', ')}`;
+      throw errors.schemaUnreadable(target, migrationVersion, NEWEST_KNOWN_MIGRATION, what);
     }
   }
   const hasPayloadTables = Boolean(columns.workflow_input && columns.workflow_output);

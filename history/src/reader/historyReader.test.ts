@@ -350,9 +350,12 @@ test('a schema version with required columns missing is refused', async () => {
       assert.equal(e.code, ErrorCode.UnsupportedSchemaVersion);
       assert.equal(
         e.message,
-        `${new URL(db.url).host}/${db.name} has a DBOS schema at migration version 123 that this ` +
-          `reader cannot read: dbos.operation_outputs lacks child_workflow_id. Upgrade the app's DBOS SDK (its launch ` +
-          `migrates the schema) and record again.`,
+        `${new URL(db.url).host}/${db.name} has a DBOS schema (migration version 123) that this reader cannot ` +
+          'read: dbos.operation_outputs has no column child_workflow_id. Every DBOS SDK schema this reader supports ' +
+          '(TS SDK 2.x up to migration 123) has it, so this schema was made by an older DBOS SDK, was altered by hand ' +
+          "(a column or table dropped), or is not a DBOS schema. If the app runs an older SDK, upgrade the app's DBOS " +
+          'SDK (its launch migrates the schema) and record again; otherwise point --db at the system database the app ' +
+          'itself uses, or restore the dropped part.',
       );
       return true;
     });

@@ -1,7 +1,17 @@
 // Read-only access to a DBOS system database: listing, one workflow's full record, and whole traces.
 // Shared code (CLI, debug adapter, extension host). Every query is parameterized and bounded.
 import type pg from 'pg';
-import { classifyDatabaseError, describeDatabase, openPool, type ConnectOptions } from '../db/connection.js';
+import {
+  classifyDatabaseError,
+  DEFAULT_STATEMENT_TIMEOUT_MS,
+  describeDatabase,
+  lockHolders,
+  lockTimeoutFor,
+  openPool,
+  tablesOf,
+  type ConnectOptions,
+  type QueryContext,
+} from '../db/connection.js';
 import {
   DEFAULT_SCHEMA,
   detectSchema,
@@ -31,6 +41,7 @@ import type {
   WorkflowSummary,
 } from './readerTypes.js';
 import { listWorkflows } from './listWorkflows.js';
+import { checkOperationRows } from '../trace/recordingChecks.js';
 
 /** Upper bounds on what one call reads; past them the reader refuses instead of exhausting memory. */
 export interface ReaderLimits {
@@ -111,6 +122,8 @@ export class HistoryReader {
     /** host:port/db, what messages name. */
     readonly target: string,
     limits: Partial<ReaderLimits> | undefined,
+    /** The connect options' timeouts: messages name them, the listing takes an explicit statement timeout. */
+    private readonly timeouts: Pick<ConnectOptions, 'statementTimeoutMs' | 'lockTimeoutMs'>,
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
@@ -121,10 +134,11 @@ export class HistoryReader {
     const pool = openPool(url, opts);
     try {
       const detected = await detectSchema(pool, opts.schema ?? DEFAULT_SCHEMA, target);
-      return new HistoryReader(pool, detected, target, opts.limits);
+      const timeouts = { statementTimeoutMs: opts.statementTimeoutMs, lockTimeoutMs: opts.lockTimeoutMs };
+      return new HistoryReader(pool, detected, target, opts.limits, timeouts);
     } catch (e) {
       await pool.end().catch(() => {});
-      throw classifyDatabaseError(e, url);
+      throw classifyDatabaseError(e, url, timeoutContext(opts));
     }
   }
 
@@ -157,9 +171,20 @@ export class HistoryReader {
     try {
       return (await this.pool.query<R>(sql, params)).rows;
     } catch (e) {
-      // The pool's URL is not kept; messages name the target only.
-      throw classifyDatabaseError(e, `postgresql://${this.target}`);
+      throw await this.classify(e, sql);
     }
+  }
+
+  /** A database error as the catalogue's; a lock wait names the tables of `sql` and who holds them. */
+  private async classify(e: unknown, sql: string): Promise<HistoryError> {
+    const ctx: QueryContext = timeoutContext(this.timeouts);
+    if ((e as { code?: string })?.code === '55P03') {
+      const tables = tablesOf(sql, this.s);
+      ctx.tables = tables.map((t) => `${this.detected.schema}.${t}`);
+      ctx.holders = await lockHolders(this.pool, this.detected.schema, tables);
+    }
+    // The pool's URL is not kept; messages name the target only.
+    return classifyDatabaseError(e, `postgresql://${this.target}`, ctx);
   }
 
   /** Reads `limit + 1` rows and refuses past the bound, naming it. */
@@ -177,8 +202,10 @@ export class HistoryReader {
   }
 
   listWorkflows(filter: WorkflowFilter = {}, page: PageRequest = {}): Promise<WorkflowPage> {
-    return listWorkflows(this.pool, this.detected, filter, page).catch((e) => {
-      throw classifyDatabaseError(e, `postgresql://${this.target}`);
+    const { statementTimeoutMs, lockTimeoutMs } = this.timeouts;
+    // The listing's own 2 s bound stays the default; a timeout the user gave applies to it too.
+    return listWorkflows(this.pool, this.detected, filter, page, { statementTimeoutMs, lockTimeoutMs }).catch((e) => {
+      throw classifyDatabaseError(e, `postgresql://${this.target}`, timeoutContext(this.timeouts));
     });
   }
 
@@ -307,7 +334,13 @@ export class HistoryReader {
       this.eventHistory([id]),
       this.streams([id]),
     ]);
+    checkOperationRows(operation_outputs, this.rowsSource);
     return { workflow_status: status, operation_outputs, workflow_events, workflow_events_history, streams };
+  }
+
+  /** Where rows come from, as a corrupt-recording message names it. */
+  private get rowsSource(): string {
+    return `${this.detected.schema}.operation_outputs at ${this.target}`;
   }
 
   /**
@@ -349,6 +382,7 @@ export class HistoryReader {
     for (const r of events) byId.get(r.workflow_uuid)?.workflow_events.push(r);
     for (const r of history) byId.get(r.workflow_uuid)?.workflow_events_history.push(r);
     for (const r of streams) byId.get(r.workflow_uuid)?.streams.push(r);
+    for (const w of byId.values()) checkOperationRows(w.operation_outputs, this.rowsSource);
     return ids.map((id) => byId.get(id));
   }
 
@@ -427,6 +461,12 @@ export class HistoryReader {
     this.closed = true;
     await this.pool.end().catch(() => {});
   }
+}
+
+/** The timeouts a message names: the ones given, else the pool's defaults. */
+function timeoutContext(t: Pick<ConnectOptions, 'statementTimeoutMs' | 'lockTimeoutMs'>): QueryContext {
+  const statementTimeoutMs = t.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  return { statementTimeoutMs, lockTimeoutMs: lockTimeoutFor(statementTimeoutMs, t.lockTimeoutMs) };
 }
 
 function numOrNull(v: unknown): number | null {

@@ -325,7 +325,7 @@ describe('listWorkflows on 200,000 seeded rows', () => {
     await rejectsWith(
       listWorkflows(pool, SCHEMA, filter, {}, { statementTimeoutMs: 1 }),
       ErrorCode.ListingTimeout,
-      /name="no-such-workflow".*longer than 1 ms.*no index of the DBOS schema serves name, applicationVersion\. Narrow the filter: add a created-at range, status or ID prefix\./,
+      /name="no-such-workflow".*longer than 1 ms.*no index of the DBOS schema serves name, applicationVersion\. Narrow the filter: add a created-at range, status or ID prefix, or raise --statement-timeout SECONDS\./,
     );
     // The same query with the default bound finishes: the timeout, not the query, failed above; the pool still works.
     const page = await listWorkflows(pool, SCHEMA, filter, {});

@@ -1,6 +1,7 @@
 // The workflow listing: filters and keyset pagination over <schema>.workflow_status, read-only, newest first.
 // Shared code (CLI, extension host, debug adapter): one bounded, parameterized query per page.
 import type pg from 'pg';
+import { classifyDatabaseError, lockHolders, lockTimeoutFor } from '../db/connection.js';
 import { errors } from '../errors.js';
 import type { PageRequest, SchemaInfo, WorkflowFilter, WorkflowPage, WorkflowSummary } from './readerTypes.js';
 
@@ -10,8 +11,10 @@ export const MAX_PAGE_LIMIT = 1000;
 export const DEFAULT_LIST_TIMEOUT_MS = 2000;
 
 export interface ListWorkflowsOptions {
-  /** statement_timeout of the page query, in ms (default 2000). */
+  /** statement_timeout of the page query, in ms (default 2000; 0 = none). */
   statementTimeoutMs?: number;
+  /** lock_timeout of the page query, in ms (default: half the statement timeout, at most 5 s; 0 = none). */
+  lockTimeoutMs?: number;
 }
 
 // The SDK's partial-index predicates on status (5.3.0, as `\d dbos.workflow_status` prints them). A branch for one
@@ -324,6 +327,13 @@ function toSummary(r: SummaryRow): WorkflowSummary {
   };
 }
 
+/** host:port/db of a client's connection, for a message: never the URL (no password). */
+function targetOf(client: pg.PoolClient): string {
+  const p = (client as unknown as { connectionParameters?: { host?: string; port?: number; database?: string } })
+    .connectionParameters;
+  return `${p?.host ?? 'localhost'}:${p?.port ?? 5432}/${p?.database ?? ''}`;
+}
+
 function describeFilter(filter: WorkflowFilter): string {
   const parts = Object.entries(filter)
     .filter(([, v]) => v !== undefined)
@@ -346,9 +356,10 @@ export async function listWorkflows(
   checkFilter(filter);
   const cursor = page.cursor ? decodeCursor(page.cursor) : null;
   const timeoutMs = options.statementTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-    throw errors.badOption('statementTimeoutMs', timeoutMs, 'a positive integer (ms)');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
+    throw errors.badOption('statementTimeoutMs', timeoutMs, 'a whole number of ms (0 = none)');
   }
+  const lockMs = lockTimeoutFor(timeoutMs, options.lockTimeoutMs);
 
   const isClient = typeof (db as pg.PoolClient).release === 'function';
   const client = isClient ? (db as pg.PoolClient) : await (db as pg.Pool).connect();
@@ -359,7 +370,8 @@ export async function listWorkflows(
     // timeoutMs is a validated integer, so inlining it is safe; one round trip for all three statements. A page is at
     // most 1001 rows: parallel workers only add their start-up time (10+ ms measured at 1M rows), so none.
     await client.query(
-      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL max_parallel_workers_per_gather = 0`,
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL lock_timeout = ${lockMs}; ` +
+        'SET LOCAL max_parallel_workers_per_gather = 0',
     );
     let rows: SummaryRow[];
     try {
@@ -372,6 +384,14 @@ export async function listWorkflows(
           ? `no index of the DBOS schema serves ${q.unindexed.join(', ')}`
           : 'the indexes that serve this filter still read too many rows for one page';
         throw errors.listingTimeout(quoteIdent(schema.schema), describeFilter(filter), timeoutMs, slow, e);
+      }
+      if ((e as { code?: string }).code === '55P03') {
+        const holders = await lockHolders(client, schema.schema, ['workflow_status']);
+        throw classifyDatabaseError(e, `postgresql://${targetOf(client)}`, {
+          lockTimeoutMs: lockMs,
+          tables: [`${schema.schema}.workflow_status`],
+          holders,
+        });
       }
       throw e;
     }

@@ -102,15 +102,27 @@ test('a count past its statement timeout is StatsTimeout (306) with an actionabl
     await locker.query(
       `CREATE SCHEMA dbos; CREATE TABLE dbos.workflow_status (workflow_uuid text PRIMARY KEY, name text, class_name text, status text)`,
     );
-    // Held by another session, the lock makes the count wait past its timeout.
+    // Held by another session, the lock makes the count wait past its timeout (with no lock timeout of its own).
     await locker.query('BEGIN; LOCK TABLE dbos.workflow_status IN ACCESS EXCLUSIVE MODE');
     await assert.rejects(
-      workflowRunCounts(pool, V5, { statementTimeoutMs: 200, target: 'db.example:5432/x' }),
+      workflowRunCounts(pool, V5, { statementTimeoutMs: 200, lockTimeoutMs: 0, target: 'db.example:5432/x' }),
       (e: HistoryError) => {
         assert.equal(e.code, ErrorCode.StatsTimeout);
         assert.match(
           e.message,
           /^Reading run counts per workflow in dbos\.workflow_status at db\.example:5432\/x took longer than 200 ms/,
+        );
+        return true;
+      },
+    );
+    // By default the lock wait ends first, and is reported as one.
+    await assert.rejects(
+      workflowRunCounts(pool, V5, { statementTimeoutMs: 200, target: 'db.example:5432/x' }),
+      (e: HistoryError) => {
+        assert.equal(e.code, ErrorCode.LockTimeout);
+        assert.match(
+          e.message,
+          /^Reading dbos\.workflow_status at db\.example:5432\/x waited more than 100 ms for a lock/,
         );
         return true;
       },

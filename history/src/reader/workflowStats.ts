@@ -1,7 +1,7 @@
 // Per-workflow statistics of a DBOS system database: run counts per (name, class) and the step names recorded for one.
 // Shared code (language server, CLI, extension host): read-only, parameterized, bounded by a statement timeout.
 import type pg from 'pg';
-import { classifyDatabaseError } from '../db/connection.js';
+import { classifyDatabaseError, lockHolders, lockTimeoutFor, tablesOf } from '../db/connection.js';
 import { quoteIdent } from '../db/schemaDetection.js';
 import { errors } from '../errors.js';
 import type { SchemaInfo } from './readerTypes.js';
@@ -43,6 +43,8 @@ export interface WorkflowRunCounts {
 export interface WorkflowStatsOptions {
   /** statement_timeout of the query, ms (default 5000). */
   statementTimeoutMs?: number;
+  /** lock_timeout of the query, ms (default: half the statement timeout, at most 5 s; 0 = none). */
+  lockTimeoutMs?: number;
   /** host:port/db for messages (never the URL: no password). */
   target?: string;
 }
@@ -65,8 +67,10 @@ async function readOnly<R extends pg.QueryResultRow>(
   values: unknown[],
   options: WorkflowStatsOptions,
   what: string,
+  schema: string,
 ): Promise<R[]> {
   const timeoutMs = timeoutOf(options);
+  const lockMs = lockTimeoutFor(timeoutMs, options.lockTimeoutMs);
   const target = options.target ?? 'the database';
   const isClient = typeof (db as pg.PoolClient).release === 'function';
   let client: pg.PoolClient;
@@ -78,7 +82,9 @@ async function readOnly<R extends pg.QueryResultRow>(
   let broken: Error | undefined;
   try {
     // timeoutMs is a validated integer, so inlining it is safe.
-    await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}`);
+    await client.query(
+      `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeoutMs}; SET LOCAL lock_timeout = ${lockMs}`,
+    );
     try {
       const rows = (await client.query<R>(sql, values)).rows;
       await client.query('COMMIT');
@@ -87,6 +93,15 @@ async function readOnly<R extends pg.QueryResultRow>(
       await client.query('ROLLBACK').catch((re: Error) => (broken = re));
       if ((e as { code?: string }).code === '57014') {
         throw errors.statsTimeout(what, target, timeoutMs, e);
+      }
+      if ((e as { code?: string }).code === '55P03') {
+        const tables = tablesOf(sql, quoteIdent(schema));
+        const holders = await lockHolders(client, schema, tables);
+        throw classifyDatabaseError(e, `postgresql://${options.target ?? 'localhost'}`, {
+          lockTimeoutMs: lockMs,
+          tables: tables.map((t) => `${schema}.${t}`),
+          holders,
+        });
       }
       throw e;
     }
@@ -127,6 +142,7 @@ export async function workflowRunCounts(
     [maxGroups + 1],
     options,
     `run counts per workflow in ${schema.schema}.workflow_status`,
+    schema.schema,
   );
   const truncated = rows.length > maxGroups;
   return {
@@ -178,6 +194,7 @@ export async function recordedStepNames(
     [name, className, runs],
     options,
     `the step names recorded for workflow '${className ? className + '.' : ''}${name}'`,
+    schema.schema,
   );
   return { names: rows.map((r) => r.function_name ?? '').sort(), runsRead: rows.length ? Number(rows[0].runs) : 0 };
 }

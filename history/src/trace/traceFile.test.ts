@@ -174,7 +174,7 @@ test('corrupt trace: missing fields', async () => {
     file,
     ErrorCode.TraceFieldMissing,
     `Trace file '${file}' is missing field ` +
-      'workflows[0].operation_outputs[1].function_id (an integer). Re-export it with `dbos-replay export`.',
+      'workflows[0].operation_outputs[1].function_id (an integer, not "one"). Re-export it with `dbos-replay export`.',
   );
   await writeFile(file, JSON.stringify({ ...base, workflows: [{ ...wf, operation_outputs: [], streams: undefined }] }));
   await rejectsWith(

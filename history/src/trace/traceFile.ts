@@ -1,13 +1,26 @@
 // Writes a trace to a file (streamed, one row per line) and reads it back with validation and clear errors;
 // also accepts a bare DBOS export (ExportedWorkflow[]). Shared code (CLI, debug adapter, replay runtime).
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { createWriteStream, type Stats } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { errors } from '../errors.js';
-import { TRACE_FORMAT, TRACE_FORMAT_VERSION, type ExportedWorkflow, type Trace } from '../../../protocol/traceModel.js';
+import { errors, isHistoryError } from '../errors.js';
+import { checkOperationRows } from './recordingChecks.js';
+import {
+  TRACE_FORMAT,
+  TRACE_FORMAT_VERSION,
+  type ExportedWorkflow,
+  type OperationOutputRow,
+  type Trace,
+} from '../../../protocol/traceModel.js';
 
 const CHUNK = 1 << 16;
+
+/**
+ * The largest trace file read (256 MiB, history/TRACE_FORMAT.md): a trace is parsed as one string, and V8 strings end
+ * near 512 MiB, so past this a read would fail with "Invalid string length" or exhaust memory instead of a message.
+ */
+export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Writes `trace` to `file` through a temporary file (renamed at the end, so a reader never sees half a file). */
 export async function writeTraceFile(file: string, trace: Trace): Promise<void> {
@@ -77,15 +90,51 @@ export async function writeTraceFile(file: string, trace: Trace): Promise<void> 
   }
 }
 
-/** Reads and validates a trace file (or a DBOS export). One JSON.parse of the file, no other copy. */
-export async function readTraceFile(file: string): Promise<Trace> {
+/** What a non-regular file is, for the message refusing it. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a special file';
+}
+
+/**
+ * Reads and validates a trace file (or a DBOS export). One JSON.parse of the file, no other copy. Files over
+ * MAX_TRACE_FILE_BYTES and devices (`/dev/zero`) are refused before reading; a pipe (`/dev/fd/N`) is read up to the limit.
+ */
+export async function readTraceFile(file: string, maxBytes = MAX_TRACE_FILE_BYTES): Promise<Trace> {
   let text: string;
+  let handle;
   try {
-    text = await readFile(file, 'utf8');
+    handle = await open(file, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
     throw errors.traceUnreadable(file, why, e);
+  }
+  try {
+    const st = await handle.stat();
+    const stream = st.isFIFO() || st.isSocket();
+    if (!st.isFile() && !stream) throw errors.traceNotRegular(file, kindOf(st));
+    if (st.size > maxBytes) throw errors.traceTooLarge(file, st.size, maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(buf.subarray(0, bytesRead));
+      total += bytesRead;
+      // A file that grew while read, or a pipe that goes on: stop one byte past the limit.
+      if (total > maxBytes) throw errors.traceTooLarge(file, total, maxBytes);
+    }
+    text = Buffer.concat(chunks, total).toString('utf8');
+  } catch (e) {
+    if (isHistoryError(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw errors.traceUnreadable(file, code === 'EISDIR' ? 'it is a directory' : (e as Error).message, e);
+  } finally {
+    await handle.close().catch(() => {});
   }
   return parseTrace(text, file);
 }
@@ -111,7 +160,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 class Checker {
-  constructor(private readonly label: string) {}
+  constructor(readonly label: string) {}
 
   fail(where: string, expected: string): never {
     throw errors.traceFieldMissing(this.label, where.replace(/^\./, ''), expected);
@@ -133,6 +182,13 @@ class Checker {
     const v = o[key];
     if (typeof v === 'string' || (nullable && (v === null || v === undefined))) return;
     this.fail(`${where}.${key}`, nullable ? 'a string or null' : 'a string');
+  }
+
+  /** An integer and nothing else (an int4 column, such as function_id: pg returns it as a number). */
+  strictInt(o: Obj, key: string, where: string): void {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      this.fail(`${where}.${key}`, `an integer, not ${JSON.stringify(v)}`);
   }
 
   /** An integer; numeric strings (how pg returns int8, e.g. in a DBOS export) are converted in place. */
@@ -175,12 +231,13 @@ function checkWorkflow(c: Checker, v: unknown, where: string): ExportedWorkflow 
     const w = `${where}.operation_outputs[${i}]`;
     if (!isObj(op)) c.fail(w, 'an operation row');
     c.str(op, 'workflow_uuid', w);
-    c.int(op, 'function_id', w);
+    c.strictInt(op, 'function_id', w);
     c.str(op, 'function_name', w);
     for (const k of ['output', 'error', 'child_workflow_id', 'serialization']) c.str(op, k, w, true);
     c.int(op, 'started_at_epoch_ms', w, true);
     c.int(op, 'completed_at_epoch_ms', w, true);
   });
+  checkOperationRows(v.operation_outputs as OperationOutputRow[], `trace file '${c.label}'`);
   c.arr(v, 'workflow_events', where).forEach((e, i) => {
     const w = `${where}.workflow_events[${i}]`;
     if (!isObj(e)) c.fail(w, 'an event row');
