@@ -1,7 +1,7 @@
 // The adapter's process hygiene over real DAP: no password in any message or log line with `trace: true`, no debuggee
 // (standby included) outliving a killed adapter, malformed frames skipped. Runs in the test process (node:test).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -75,10 +75,15 @@ describe('adapter process hygiene', () => {
 
   for (const end of ['SIGKILL', 'SIGTERM', 'stdin closed'] as const) {
     it(
-      `no debuggee or standby outlives an adapter ended by ${end}`,
+      `no debuggee, standby or trace file outlives an adapter ended by ${end}`,
       { skip: !recorded && 'no v5 fixtures' },
       async () => {
-        const a = new RawAdapter();
+        const tmp = mkdtempSync(path.join(tmpdir(), 'dbos-replay-lifecycle-'));
+        const handoffs = () =>
+          readdirSync(tmp)
+            .filter((d) => d.startsWith('dbos-replay-'))
+            .flatMap((d) => readdirSync(path.join(tmp, d)).filter((f) => f.startsWith('trace')));
+        const a = new RawAdapter({ TMPDIR: tmp });
         let pids: number[] = [];
         try {
           // Through tsx, a user preload: the standby is not pre-run, it waits in --inspect-brk running no JavaScript.
@@ -93,13 +98,20 @@ describe('adapter process hygiene', () => {
           // The first stop starts the standby debuggee for time travel: the running one and the standby.
           await until(() => debuggeesOf(a.pid).length >= 2, 'the standby debuggee is started');
           pids = debuggeesOf(a.pid).map((p) => p.pid);
+          // The running debuggee's runtime removed its hand-off file; only the waiting standby's own one is left.
+          assert.deepEqual(handoffs(), ['trace-2.json'], 'the running debuggee removed its trace file once read');
           if (end === 'stdin closed') a.child.stdin!.end();
           else a.kill(end);
           await a.exited;
           await until(() => pids.every((p) => !alive(p)), `debuggees ${pids.join(', ')} are gone`);
+          await until(
+            () => readdirSync(tmp).filter((d) => d.startsWith('dbos-replay-')).length === 0,
+            'the temporary directory is removed',
+          );
         } finally {
           a.kill();
           for (const p of pids) if (alive(p)) process.kill(-p, 'SIGKILL');
+          rmSync(tmp, { recursive: true, force: true });
         }
       },
     );

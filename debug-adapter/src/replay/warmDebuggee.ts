@@ -87,7 +87,10 @@ export async function startDebuggee(
 ): Promise<WarmDebuggee> {
   const replay = plan.replay;
   // A replay starts as the replay launcher built it (preload, entry, environment); plain debugging as launch.json says.
-  const env: Record<string, string | undefined> = replay ? { ...replay.env } : { ...process.env };
+  // Each debuggee gets its own hand-off file, written now: its runtime removes it as soon as it has read it.
+  const env: Record<string, string | undefined> = replay
+    ? { ...replay.env, ...(await replay.nextHandoff()) }
+    : { ...process.env };
   if (!replay) for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
   const programArgs = replay
     ? [replay.entry, ...args.args]
