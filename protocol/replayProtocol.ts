@@ -9,6 +9,8 @@ export const ReplayEnv = {
   batchFile: 'DBOS_REPLAY_BATCH_FILE',
   /** Which workflow of the trace to replay (default: its root). */
   workflowId: 'DBOS_REPLAY_WORKFLOW_ID',
+  /** `1`: the trace (or batch) file is the runtime's to remove as soon as it has read it (no copy of the recording lingers). */
+  removeHandoff: 'DBOS_REPLAY_REMOVE_HANDOFF',
   /** Where the runtime writes the verdict (single: one JSON object; batch: one NDJSON line per workflow). */
   resultFile: 'DBOS_REPLAY_RESULT_FILE',
   /** `1`: batch verdicts carry their trail too (single replays always do). */
@@ -29,6 +31,7 @@ export const HANDOFF_ENV: readonly ReplayEnvName[] = [
   ReplayEnv.traceFile,
   ReplayEnv.batchFile,
   ReplayEnv.workflowId,
+  ReplayEnv.removeHandoff,
   ReplayEnv.resultFile,
   ReplayEnv.trail,
 ];

@@ -39,6 +39,42 @@ if (files.length === 0) {
   process.stderr.write('test: no test files matched\n');
   process.exit(1);
 }
+/** Processes whose command line names this checkout (dist/, fixtures, tests), orphaned (PPID 1) or not. */
+function checkoutProcesses() {
+  if (process.platform === 'win32') return [];
+  const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return (ps.stdout ?? '')
+    .split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m) => m && m[3].includes(`${root}${path.sep}`) && Number(m[1]) !== process.pid)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+}
+
+/** Fails the run if a process it started outlived it (a debuggee with an open inspector port, say). */
+function checkNoSurvivors(before) {
+  let left = [];
+  // Killed processes take a moment to be reaped: look again for up to 3 s before calling them survivors.
+  for (let i = 0; i < 30; i++) {
+    left = checkoutProcesses().filter((p) => p.ppid === 1 && !before.has(p.pid));
+    if (left.length === 0) return;
+    spawnSync('sleep', ['0.1']);
+  }
+  process.stderr.write(
+    `test: ${left.length} process(es) started by the tests are still running:\n` +
+      left.map((p) => `  ${p.pid} ${p.args.slice(0, 200)}`).join('\n') +
+      '\n',
+  );
+  for (const p of left) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  process.exit(1);
+}
+
+const before = new Set(checkoutProcesses().map((p) => p.pid));
 const r = spawnSync(
   process.execPath,
   [
@@ -54,4 +90,5 @@ const r = spawnSync(
   ],
   { cwd: root, stdio: 'inherit' },
 );
+checkNoSurvivors(before);
 process.exit(r.status ?? 1);

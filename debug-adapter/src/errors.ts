@@ -64,6 +64,8 @@ export const errors = {
       `${executable} exited (${exit}) before its inspector was ready.` +
         (stderrTail.length ? ` It printed:\n${stderrTail.join('\n')}` : ''),
     ),
+  debuggeeAborted: (executable: string) =>
+    new AdapterError(ErrorCode.SpawnFailed, `${executable} was stopped while starting: the session ended.`, false),
   inspectorTimeout: (executable: string, timeoutMs: number) =>
     new AdapterError(
       ErrorCode.InspectorNotReady,

@@ -1,6 +1,8 @@
 // Adapter log: lines tagged by area, appended to the file named by --log or DBOS_REPLAY_ADAPTER_LOG (else silent).
-// Runs in the debug adapter process. Never logs recorded values or passwords: callers pass only shapes and ids.
+// Runs in the debug adapter process. Never logs recorded values or passwords: callers pass only shapes and ids, and
+// every line is scrubbed of database passwords as a last line of defence.
 import { appendFileSync } from 'node:fs';
+import { redactSecrets } from './dapTrace';
 
 export type LogArea = 'dap' | 'cdp' | 'sourcemap' | 'replay' | 'process' | 'breakpoints';
 
@@ -13,7 +15,7 @@ export function setLogFile(file: string | undefined): void {
 export function log(area: LogArea, message: string): void {
   if (!logFile) return;
   try {
-    appendFileSync(logFile, `${new Date().toISOString()} [${area}] ${message}\n`);
+    appendFileSync(logFile, `${new Date().toISOString()} [${area}] ${redactSecrets(message)}\n`);
   } catch {
     // A log that cannot be written must never break a debug session.
   }

@@ -1,6 +1,8 @@
 // Entry of the debug adapter: DAP over stdio, or a TCP server with `--port N` (one session per connection).
 // Runs in the debug adapter process (`node dist/debug-adapter.js`, or `dbos-replay dap`).
 import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { DapFrameReader } from './dapFrameReader';
 import { log, setLogFile } from './logger';
 import { ReplaySession } from './replaySession';
 
@@ -18,6 +20,28 @@ if (logFile) setLogFile(logFile);
 process.on('unhandledRejection', (e) => log('dap', `unhandled rejection: ${e instanceof Error ? e.stack : String(e)}`));
 process.on('uncaughtException', (e) => log('dap', `uncaught exception: ${e.stack ?? String(e)}`));
 
+/** Runs a session over a client's streams; frames are read by our reader, so a malformed one is skipped, not fatal. */
+function serve(session: ReplaySession, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+  // The library reads nothing itself: it only learns from this stream that the client went away.
+  const closed = new PassThrough();
+  session.start(closed, output);
+  const reader = new DapFrameReader(
+    (message) => session.receive(message),
+    (why) => session.reportBadFrame(why),
+  );
+  input.on('data', (chunk: Buffer) => reader.push(chunk));
+  input.on('end', () => closed.destroy());
+  input.on('close', () => closed.destroy());
+  input.on('error', (e: Error) => {
+    log('dap', `client stream error: ${e.message}`);
+    closed.destroy();
+  });
+}
+
+// A signalled adapter leaves through 'exit', whose handler kills its debuggees (the watchdog covers SIGKILL).
+process.on('SIGTERM', () => process.exit(143));
+process.on('SIGHUP', () => process.exit(129));
+
 const portArg = argValue('--port');
 if (portArg !== undefined) {
   const port = Number(portArg);
@@ -28,7 +52,7 @@ if (portArg !== undefined) {
   const server = net.createServer((socket) => {
     const session = new ReplaySession();
     session.setRunAsServer(true);
-    session.start(socket, socket);
+    serve(session, socket, socket);
     socket.on('error', (e) => log('dap', `client socket error: ${e.message}`));
   });
   server.listen(port, '127.0.0.1', () => {
@@ -39,5 +63,5 @@ if (portArg !== undefined) {
   });
 } else {
   const session = new ReplaySession();
-  session.start(process.stdin, process.stdout);
+  serve(session, process.stdin, process.stdout);
 }

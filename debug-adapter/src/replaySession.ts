@@ -7,8 +7,6 @@ import {
   ExitedEvent,
   Handles,
   InitializedEvent,
-  Logger,
-  logger,
   LoggingDebugSession,
   OutputEvent,
   Scope,
@@ -20,6 +18,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CustomRequest, type RunToOperationArguments } from '../../protocol/dapProtocol';
+import { describeDapMessage, redactSecrets, rememberSecretUrl } from './dapTrace';
 import { ErrorCode, errors, toAdapterError } from './errors';
 import { validateLaunchArguments, type ReplayLaunchArguments, type ValidatedLaunchArguments } from './launchArguments';
 import { log } from './logger';
@@ -75,6 +74,8 @@ export class ReplaySession extends LoggingDebugSession {
   private terminatedSent = false;
   private resolveConfigurationDone: () => void = () => undefined;
   private readonly configurationDone = new Promise<void>((r) => (this.resolveConfigurationDone = r));
+  /** `trace: true` in the launch: every DAP message goes to the adapter log, passwords redacted. */
+  private traceDap = false;
 
   constructor() {
     super();
@@ -100,6 +101,57 @@ export class ReplaySession extends LoggingDebugSession {
       this.sendEvent(new ExitedEvent(e.code ?? 1));
       this.sendTerminated();
     });
+  }
+
+  /** A message from the client's frame reader (dapFrameReader.ts). A handler's exception is logged, never fatal. */
+  receive(message: DebugProtocol.ProtocolMessage): void {
+    try {
+      this.handleMessage(message);
+    } catch (e) {
+      log('dap', `handling a ${message.type}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** A frame the reader skipped: said on stderr, in the log and in the Debug Console; the adapter keeps reading. */
+  reportBadFrame(why: string): void {
+    const text = `dbos-replay debug adapter: skipped a malformed DAP frame: ${why}.`;
+    log('dap', text);
+    process.stderr.write(`${text}\n`);
+    this.sendEvent(new OutputEvent(`${text}\n`, 'stderr'));
+  }
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const args = request.arguments as Record<string, unknown> | undefined;
+    // Every database URL the client sends: its password is scrubbed from all the adapter sends or logs.
+    rememberSecretUrl(args?.databaseUrl);
+    rememberSecretUrl((args?.arguments as Record<string, unknown> | undefined)?.databaseUrl);
+    if ((request.command === 'launch' || request.command === 'restart') && args) {
+      // Set before the launch handler runs, so the launch request itself is traced.
+      const traceArg = request.command === 'launch' ? args.trace : (args.arguments as { trace?: unknown })?.trace;
+      if (traceArg === true) this.traceDap = true;
+    }
+    if (request.command === 'initialize') {
+      // DAP: pathFormat defaults to 'path'; the library refuses a missing one.
+      const init = (args ?? {}) as Partial<DebugProtocol.InitializeRequestArguments>;
+      request.arguments = { ...init, pathFormat: init.pathFormat ?? 'path' };
+    }
+    if (this.traceDap) log('dap', describeDapMessage('→', request));
+    super.dispatchRequest(request);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (event.event === 'output' && typeof event.body?.output === 'string')
+      event.body.output = redactSecrets(event.body.output);
+    if (this.traceDap) log('dap', describeDapMessage('←', event));
+    super.sendEvent(event);
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (typeof response.message === 'string') response.message = redactSecrets(response.message);
+    const error = (response.body as { error?: DebugProtocol.Message } | undefined)?.error;
+    if (error && typeof error.format === 'string') error.format = redactSecrets(error.format);
+    if (this.traceDap) log('dap', describeDapMessage('←', response));
+    super.sendResponse(response);
   }
 
   protected override initializeRequest(
@@ -134,7 +186,6 @@ export class ReplaySession extends LoggingDebugSession {
     this.answer(response, async () => {
       if (this.launched) throw errors.sessionAlreadyLaunched();
       const validated = validateLaunchArguments(args);
-      if (args?.trace) logger.setup(Logger.LogLevel.Verbose, false);
       this.launched = true;
       this.launchArgs = validated;
       this.plan = await launchPlan(validated);

@@ -1,7 +1,7 @@
 // How a replayed program starts: the runtime preload and tsx, the entry (the program, or one generated for --modules),
 // its environment and the trace hand-off files. Runs in the CLI or the debug adapter process, never in the debuggee.
 // The only module that knows where the built replay runtime lives; the CLI's run/check and the adapter both launch through it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -38,14 +38,27 @@ export interface ReplayLaunch {
   entry: string;
   /** The program's whole environment: the hand-off variables set, stale ones and every database variable removed. */
   env: Record<string, string>;
-  /** The hand-off files, in a private temporary directory. */
+  /** The first hand-off file (in `env`), in a private temporary directory; the runtime removes it once read. */
   traceFile?: string;
   batchFile?: string;
   /** Where the runtime writes the verdict (read after the program exits). */
   resultFile: string;
+  /** The private temporary directory (0700) holding the hand-off, verdict and generated entry. */
+  dir: string;
+  /**
+   * The hand-off variables for the next program start: the first call gives `env`'s file, each later one writes a
+   * fresh file (0600) for a further start of the same replay (time travel's re-runs), as the runtime removes each.
+   */
+  nextHandoff(): Promise<Record<string, string>>;
   /** Removes the temporary directory (trace, batch, verdict, generated entry). */
   dispose(): Promise<void>;
 }
+
+/** Directories of launches not yet disposed: removed when this process exits (a SIGTERM handler exits too). */
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** The built runtime: dist/replay-runtime.js next to this bundle (dist/cli.js, dist/debug-adapter.js) or the checkout's dist/. */
 export function replayRuntimePath(): string {
@@ -68,24 +81,43 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
   if (!o.program && !o.modules?.length) throw new Error('dbos-replay: give a program or the modules to load');
   const runtimePath = o.runtimePath ?? replayRuntimePath();
   const dir = await mkdtemp(path.join(tmpdir(), 'dbos-replay-'));
-  const dispose = () => rm(dir, { recursive: true, force: true });
+  liveDirs.add(dir);
+  const dispose = async () => {
+    liveDirs.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const resultFile = path.join(dir, 'verdict.json');
-    const handoffEnv: Record<string, string> = { [ReplayEnv.resultFile]: resultFile };
-    let traceFile: string | undefined;
-    let batchFile: string | undefined;
-    if ('trace' in o.handoff) {
-      traceFile = path.join(dir, 'trace.json');
-      await writeTraceFile(traceFile, o.handoff.trace);
-      await chmod(traceFile, 0o600);
-      handoffEnv[ReplayEnv.traceFile] = traceFile;
-      if (o.handoff.workflowId) handoffEnv[ReplayEnv.workflowId] = o.handoff.workflowId;
-    } else {
-      batchFile = path.join(dir, 'batch.ndjson');
-      await writeFile(batchFile, o.handoff.batch.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
-      handoffEnv[ReplayEnv.batchFile] = batchFile;
-      if (o.handoff.trail) handoffEnv[ReplayEnv.trail] = '1';
-    }
+    const handoffEnv: Record<string, string> = { [ReplayEnv.resultFile]: resultFile, [ReplayEnv.removeHandoff]: '1' };
+    const handoff = o.handoff;
+    let written = 0;
+    /** Writes one hand-off file and returns its variables. */
+    const writeHandoff = async (): Promise<Record<string, string>> => {
+      const n = written++ === 0 ? '' : `-${written}`;
+      if ('trace' in handoff) {
+        const file = path.join(dir, `trace${n}.json`);
+        await writeTraceFile(file, handoff.trace);
+        await chmod(file, 0o600);
+        return { [ReplayEnv.traceFile]: file };
+      }
+      const file = path.join(dir, `batch${n}.ndjson`);
+      await writeFile(file, handoff.batch.map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+      return { [ReplayEnv.batchFile]: file };
+    };
+    const first = await writeHandoff();
+    Object.assign(handoffEnv, first);
+    if ('trace' in handoff && handoff.workflowId) handoffEnv[ReplayEnv.workflowId] = handoff.workflowId;
+    if ('batch' in handoff && handoff.trail) handoffEnv[ReplayEnv.trail] = '1';
+    const traceFile = first[ReplayEnv.traceFile];
+    const batchFile = first[ReplayEnv.batchFile];
+    let firstTaken = false;
+    const nextHandoff = async (): Promise<Record<string, string>> => {
+      if (!firstTaken) {
+        firstTaken = true;
+        return first;
+      }
+      return writeHandoff();
+    };
     const entry = o.program ? path.resolve(o.cwd, o.program) : await writeModulesEntry(dir, o.cwd, o.modules!);
     const preload = ['--require', runtimePath];
     if (needsTsx(o)) preload.push('--import', tsxLoader(o));
@@ -97,6 +129,8 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
       traceFile,
       batchFile,
       resultFile,
+      dir,
+      nextHandoff,
       dispose,
     };
   } catch (e) {

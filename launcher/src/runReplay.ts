@@ -1,6 +1,6 @@
 // Headless replays for the CLI's run and check (and the benches): starts the program through the replay launcher,
 // collects the verdict(s), and re-starts a batch in a new process when a replay ended its process. Runs in the CLI process.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Trace } from '../../protocol/traceModel.js';
 import { VERDICT_LINE_PREFIX, type BatchLine, type Verdict } from '../../protocol/replayProtocol.js';
@@ -57,12 +57,34 @@ async function launchAndWait(
     runtimePath: o.runtimePath,
     handoff,
   });
+  const stopOnSignal = onSignalWhileRunning();
   try {
     const r = await spawnProgram(o, launch, idleMs);
     return { ...r, verdicts: existsSync(launch.resultFile) ? readFileSync(launch.resultFile, 'utf8') : undefined };
   } finally {
+    stopOnSignal();
     await launch.dispose();
   }
+}
+
+/** Programs being replayed: a CLI ended by a signal ends them too. */
+const running = new Set<ChildProcess>();
+
+/**
+ * While a program runs, SIGINT/SIGTERM/SIGHUP end it and then this process, through process.exit so the launcher's
+ * exit hook removes the temporary directory (the trace hand-off, the verdict). Returns the uninstaller.
+ */
+function onSignalWhileRunning(): () => void {
+  const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  const handlers = Object.entries(codes).map(([sig, code]) => {
+    const handler = () => {
+      for (const c of running) c.kill('SIGKILL');
+      process.exit(code);
+    };
+    process.on(sig, handler);
+    return () => process.off(sig, handler);
+  });
+  return () => handlers.forEach((off) => off());
 }
 
 interface Spawned {
@@ -82,6 +104,8 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
     env: l.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;

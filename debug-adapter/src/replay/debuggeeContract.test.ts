@@ -80,6 +80,7 @@ function plan(): ReplayPlan {
     ],
     preload: [],
     entry: '/repo/app.js',
+    nextHandoff: async () => ({}),
     env: {},
     dispose: async () => undefined,
   };

@@ -3,6 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { AdapterError, errors } from '../errors';
 import { log } from '../logger';
+import { watchDebuggee, unwatchDebuggee } from './debuggeeReaper';
 import { Emitter, type Disposable } from './emitter';
 
 export interface DebuggeeSpawnOptions {
@@ -17,6 +18,8 @@ export interface DebuggeeSpawnOptions {
   env: Record<string, string | undefined>;
   /** How long to wait for the inspector URL on stderr. */
   inspectorTimeoutMs?: number;
+  /** Aborting kills the process at once, even before its inspector is up (a standby disposed while starting). */
+  signal?: AbortSignal;
 }
 
 export interface DebuggeeExit {
@@ -36,10 +39,13 @@ const INSPECTOR_LINES = [
 ];
 const STDERR_HEAD_LINES = 10;
 
-/** Every live debuggee, so an adapter that exits unexpectedly takes its debuggees with it. */
-const live = new Set<DebuggeeProcess>();
+/**
+ * Every spawned process not yet exited (from the moment of spawn, before its inspector is up), so an adapter that
+ * exits takes its debuggees with it; the watchdog (debuggeeReaper.ts) does the same when it is killed instead.
+ */
+const spawned = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const p of live) p.kill('SIGKILL');
+  for (const c of spawned) killTree(c, 'SIGKILL');
 });
 
 export class DebuggeeProcess implements Disposable {
@@ -83,6 +89,18 @@ export class DebuggeeProcess implements Disposable {
         reject(spawnError(options, e));
         return;
       }
+      spawned.add(child);
+      watchDebuggee(child.pid);
+      child.once('exit', () => {
+        spawned.delete(child);
+        unwatchDebuggee(child.pid);
+      });
+      const abort = () => {
+        killTree(child, 'SIGKILL');
+        fail(errors.debuggeeAborted(options.runtimeExecutable));
+      };
+      if (options.signal?.aborted) abort();
+      else options.signal?.addEventListener('abort', abort, { once: true });
       let settled = false;
       let debuggee: DebuggeeProcess | undefined;
       const early: { category: 'stdout' | 'stderr'; text: string }[] = [];
@@ -119,7 +137,6 @@ export class DebuggeeProcess implements Disposable {
             settled = true;
             clearTimeout(timer);
             debuggee = new DebuggeeProcess(child, m[1]);
-            live.add(debuggee);
             debuggee.watchExit();
             for (const item of early) debuggee.outputEmitter.fire(item);
             debuggee.onStderr(stderrLines.join('\n'));
@@ -135,7 +152,6 @@ export class DebuggeeProcess implements Disposable {
   /** Output events start flowing to listeners registered before this call's caller returns; early output is replayed. */
   private watchExit(): void {
     this.child.once('exit', (code, signal) => {
-      live.delete(this);
       this.flushStderr();
       this.exitInfo = { code, signal, stderrHead: this.stderrHead };
       log('process', `pid ${this.pid} exited (${describeExit(code, signal)})`);

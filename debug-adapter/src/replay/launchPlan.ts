@@ -10,6 +10,7 @@ import { HistoryReader } from '../../../history/src/reader/historyReader';
 import { readTraceFile } from '../../../history/src/trace/traceFile';
 import type { Trace, WorkflowStatusRow } from '../../../protocol/traceModel';
 import { prepareReplayLaunch, replayRuntimePath } from '../../../launcher/src/replayLauncher';
+import { unwatchTempDir, watchTempDir } from './debuggeeReaper';
 import type { Verdict } from '../../../protocol/replayProtocol';
 import { errors } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
@@ -38,6 +39,8 @@ export interface ReplayPlan {
   entry: string;
   /** The debuggee's whole environment (the launch's "env" applied): the hand-off variables, never a database URL. */
   env: Record<string, string>;
+  /** The hand-off variables for the next debuggee: its own trace file, which its runtime removes once read. */
+  nextHandoff(): Promise<Record<string, string>>;
   /** Removes the temporary directory holding the trace and the verdict. */
   dispose(): Promise<void>;
 }
@@ -72,6 +75,8 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
     runtimePath,
     handoff: { trace, workflowId: id },
   });
+  // A killed adapter runs no dispose: its watchdog removes the directory then.
+  watchTempDir(launch.dir);
   const st: WorkflowStatusRow = target.workflow_status;
   log('replay', `replaying ${id} (${target.operation_outputs.length} operations) from ${launch.traceFile}`);
   return {
@@ -92,7 +97,11 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
           error: o.error !== null && o.error !== undefined,
         }))
         .sort((a, b) => a.functionId - b.functionId),
-      dispose: launch.dispose,
+      nextHandoff: launch.nextHandoff,
+      dispose: async () => {
+        unwatchTempDir(launch.dir);
+        await launch.dispose();
+      },
     },
   };
 }

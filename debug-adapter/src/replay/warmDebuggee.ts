@@ -83,10 +83,14 @@ export async function startDebuggee(
   args: ValidatedLaunchArguments,
   plan: LaunchPlan,
   prerun = false,
+  signal?: AbortSignal,
 ): Promise<WarmDebuggee> {
   const replay = plan.replay;
   // A replay starts as the replay launcher built it (preload, entry, environment); plain debugging as launch.json says.
-  const env: Record<string, string | undefined> = replay ? { ...replay.env } : { ...process.env };
+  // Each debuggee gets its own hand-off file, written now: its runtime removes it as soon as it has read it.
+  const env: Record<string, string | undefined> = replay
+    ? { ...replay.env, ...(await replay.nextHandoff()) }
+    : { ...process.env };
   if (!replay) for (const [k, v] of Object.entries(args.env)) env[k] = v === null ? undefined : v;
   const programArgs = replay
     ? [replay.entry, ...args.args]
@@ -100,7 +104,11 @@ export async function startDebuggee(
     programArgs,
     cwd: args.cwd,
     env,
+    signal,
   });
+  // Aborted once the inspector is up: kill it; the CDP calls below then fail and the catch ends the rest.
+  const abort = () => debuggee.kill('SIGKILL');
+  signal?.addEventListener('abort', abort, { once: true });
   try {
     const cdp = await CdpClient.connect(debuggee.inspectorUrl);
     // Only Node's own scripts and the hook are parsed before the program runs; their URLs are all the controller needs.
@@ -120,25 +128,36 @@ export async function startDebuggee(
       if (!prerunPause) throw new Error(`the standby debuggee did not stop at the first line of ${args.program}`);
     }
     listening.dispose();
+    if (signal?.aborted) throw new Error('the standby debuggee was disposed while starting');
     return { debuggee, cdp, scripts, prerunPause };
   } catch (e) {
     debuggee.kill('SIGKILL');
     throw e;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
 }
 
 /** The spare debuggee: one at a time, made for one set of launch arguments and plan. */
 export class StandbyDebuggee {
   private pending:
-    { args: ValidatedLaunchArguments; plan: LaunchPlan; ready: Promise<WarmDebuggee | undefined> } | undefined;
+    | {
+        args: ValidatedLaunchArguments;
+        plan: LaunchPlan;
+        ready: Promise<WarmDebuggee | undefined>;
+        abort: AbortController;
+      }
+    | undefined;
 
   /** Starts one unless one is on its way. */
   start(args: ValidatedLaunchArguments, plan: LaunchPlan): void {
     if (this.pending) return;
+    const abort = new AbortController();
     this.pending = {
       args,
       plan,
-      ready: startDebuggee(args, plan, canPrerun(args)).catch((e: unknown) => {
+      abort,
+      ready: startDebuggee(args, plan, canPrerun(args), abort.signal).catch((e: unknown) => {
         log('replay', `standby debuggee failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
       }),
@@ -160,9 +179,11 @@ export class StandbyDebuggee {
     return warm;
   }
 
+  /** Ends the spare, a starting one at once (its process is killed, not left to finish starting). */
   dispose(): void {
     const pending = this.pending;
     this.pending = undefined;
+    pending?.abort.abort();
     void pending?.ready.then((w) => {
       w?.cdp.dispose();
       w?.debuggee.dispose();

@@ -1,7 +1,7 @@
 // The replay session: the trace, the workflow being replayed, the verdict and how the process ends. In batch mode
 // (ReplayEnv.batchFile, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
 // verdict per workflow to the result file. Runs in the user's program (created by the preload; started by DBOS.launch()).
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { ExportedWorkflow, Trace } from '../../../protocol/traceModel.js';
 import { contextStorage } from './context.js';
 import { emit, hasListener, type ReplayStateView } from './events.js';
@@ -105,7 +105,10 @@ export class ReplaySession {
     }
     let trace: Trace;
     try {
-      trace = JSON.parse(readFileSync(file, 'utf8')) as Trace;
+      const text = readFileSync(file, 'utf8');
+      // The host's hand-off copy of the recording: gone once read, whatever happens to this process later.
+      if (this.env[ReplayEnv.removeHandoff] === '1') removeHandoff(file);
+      trace = JSON.parse(text) as Trace;
     } catch (e) {
       this.loadError = errors.traceUnreadable(file, (e as Error).message);
       return;
@@ -157,9 +160,9 @@ export class ReplaySession {
 
   /** Replays every trace of the NDJSON file in turn; one verdict line each. Exit 0 when every one matched. */
   private async runBatch(file: string): Promise<void> {
-    const lines = readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '');
+    const text = readFileSync(file, 'utf8');
+    if (this.env[ReplayEnv.removeHandoff] === '1') removeHandoff(file);
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
     let allMatch = true;
     for (let i = 0; i < lines.length; i++) {
       this.resetRun();
@@ -384,3 +387,12 @@ export class ReplaySession {
 }
 
 export { classNameOf };
+
+/** Removes a hand-off file the host marked as ours to remove; one already gone is fine. */
+function removeHandoff(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already removed, or not ours to remove after all: the host's cleanup still runs
+  }
+}
