@@ -228,6 +228,46 @@ describe('dbos-replay check', { skip: !recorded && 'fixtures not recorded' }, ()
   });
 });
 
+describe('dbos-replay check in pages', { skip: !recorded && 'fixtures not recorded' }, () => {
+  const check = (extra: string[], program = 'dist/main.js') =>
+    cli(['check', '--program', program, '--db', fixtureUrl('v4'), ...extra], v4);
+  const verdicts = (o: { workflows: { workflowId: string; verdict: string }[] }) =>
+    o.workflows.map((w) => [w.workflowId, w.verdict]);
+
+  test('more workflows than one page: the same verdicts, order, summary and exit code, one process per page', async () => {
+    const whole = await check(['--json']);
+    const paged = await check(['--json', '--page-size', '2']);
+    assert.equal(paged.code, whole.code, paged.stderr);
+    const [w, p] = [JSON.parse(whole.stdout), JSON.parse(paged.stdout)];
+    assert.equal(w.workflows.length, 5);
+    assert.deepEqual(verdicts(p), verdicts(w));
+    assert.deepEqual(p.workflows, w.workflows);
+    assert.deepEqual(p.summary, w.summary);
+    assert.equal(w.processes, 1);
+    assert.equal(p.processes, 3);
+    const text = await check(['--page-size', '2', '--trail']);
+    const one = await check(['--trail']);
+    assert.equal(text.code, one.code);
+    const body = (s: string) => s.replace(/\(read .*\)\n$/, '');
+    assert.equal(body(text.stdout), body(one.stdout));
+    assert.match(text.stdout, /checked 5 workflow\(s\): 5 match/);
+    const bad = await check(['--page-size', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--page-size '0'/);
+  });
+
+  test('a program that ends before DBOS.launch(): every workflow of every page gets its verdict, one process', async () => {
+    const exits = path.join(tmp, 'exits-early.js');
+    writeFileSync(exits, 'process.exit(0);\n');
+    const r = await check(['--json', '--page-size', '2'], exits);
+    assert.equal(r.code, 1, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.processes, 1);
+    assert.deepEqual(o.summary, { total: 5, match: 0, diverged: 0, incomplete: 0, error: 5 });
+    assert.equal(new Set(o.workflows.map((w: { workflowId: string }) => w.workflowId)).size, 5);
+  });
+});
+
 describe('a database role that can only SELECT', { skip: !recorded && 'fixtures not recorded' }, () => {
   test('run and check replay through it (and it really cannot write)', async () => {
     const copy = await scratchDatabase(new URL(fixtureUrl('v4')).pathname.slice(1));

@@ -2,10 +2,10 @@
 // process of the program (batch mode), and reports per workflow — the determinism gate before a deploy.
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
-import { runReplayBatch, type BatchEntry } from '../../../launcher/src/runReplay.js';
+import { runReplayBatch } from '../../../launcher/src/runReplay.js';
 import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
-import type { WorkflowFilter, WorkflowSummary } from '../../../history/src/reader/readerTypes.js';
+import type { WorkflowFilter } from '../../../history/src/reader/readerTypes.js';
 import type { Trace } from '../../../protocol/traceModel.js';
 import {
   DB_OPTIONS,
@@ -22,6 +22,12 @@ import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } 
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
+/**
+ * Workflows listed, read and replayed together (one program process per page); the CLI holds at most two pages (the
+ * one replaying, the next one read meanwhile), so its memory does not grow with --limit. Tests set it with the
+ * undocumented --page-size.
+ */
+const CHECK_PAGE = 1000;
 
 export const checkCommand: Command = {
   name: 'check',
@@ -46,6 +52,7 @@ export const checkCommand: Command = {
         until: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'boolean' },
+        'page-size': { type: 'string' },
       },
       false,
     );
@@ -58,82 +65,123 @@ export const checkCommand: Command = {
     if (values.until !== undefined) filter.createdBefore = parseTime(values.until, 'until');
     const limit = parseIntOption(values.limit, 'limit', 1, 100_000) ?? 100;
 
-    const t0 = Date.now();
+    const pageSize = parseIntOption(values['page-size'], 'page-size', 1, 1000) ?? CHECK_PAGE;
+
     const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
-    let entries: BatchEntry[];
-    let listed: WorkflowSummary[];
+    const c = counts();
+    let processes = 0;
+    let readMs = 0;
+    let replayMs = 0;
+    let wroteHead = false;
+    const show = (v: Verdict) => {
+      c.total++;
+      c[v.verdict]++;
+      if (values.json) {
+        io.stdout((wroteHead ? ',' : '{"workflows":[') + JSON.stringify(verdictJson(v)));
+        wroteHead = true;
+      } else {
+        io.stdout(verdictLine(v) + '\n');
+        for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+      }
+    };
     try {
       if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
-      listed = [];
-      let cursor: string | null = null;
-      do {
-        const page = await reader.listWorkflows(filter, { limit: Math.min(1000, limit - listed.length), cursor });
-        listed.push(...page.workflows);
-        cursor = page.nextCursor;
-      } while (cursor && listed.length < limit);
-      // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
-      // Pages of workflows with a few set-based statements each (WHERE workflow_uuid = ANY($1)), two pages at a time.
-      const pages: string[][] = [];
-      for (let i = 0; i < listed.length; i += TRACE_PAGE)
-        pages.push(listed.slice(i, i + TRACE_PAGE).map((w) => w.workflowId));
-      const loaded: Trace[][] = new Array(pages.length);
-      let next = 0;
-      await Promise.all(
-        [0, 1].map(async () => {
-          for (let p = next++; p < pages.length; p = next++) {
-            try {
-              loaded[p] = await reader.loadTraces(pages[p]);
-            } catch (e) {
-              if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound)
-                throw new Error(`a workflow disappeared while checking: ${e.message}`, { cause: e });
-              throw e;
-            }
-          }
-        }),
-      );
-      entries = loaded.flat().map((trace) => ({ trace }));
+      const pages = pagesOf(reader, filter, limit, pageSize);
+      // The verdict every workflow gets once the program ended before DBOS.launch(): no need to start it again.
+      let notLaunched: Verdict | undefined;
+      // One page replays while the next one is read; only these two pages are ever held.
+      let next = pages.next(false);
+      for (;;) {
+        const t = Date.now();
+        const page = await next;
+        readMs += Date.now() - t;
+        if (page.done) break;
+        const { ids, traces } = page.value;
+        next = pages.next(notLaunched !== undefined);
+        next.catch(() => undefined); // awaited at the top of the loop; a replay that throws first must not leave it unhandled
+        if (notLaunched) {
+          for (const workflowId of ids) show({ ...notLaunched, workflowId });
+          continue;
+        }
+        const r0 = Date.now();
+        const r = await runReplayBatch({
+          ...program,
+          entries: traces.map((trace) => ({ trace })),
+          onVerdict: (v) => {
+            if (v.launched === false) notLaunched ??= { ...v, workflowId: '' };
+            show(v);
+          },
+        });
+        replayMs += Date.now() - r0;
+        processes += r.processes;
+      }
     } finally {
       await reader.close();
     }
-    if (entries.length === 0) {
-      if (values.json) io.stdout(JSON.stringify({ workflows: [], summary: counts([]), seconds: 0 }) + '\n');
+    if (c.total === 0) {
+      if (values.json) io.stdout(JSON.stringify({ workflows: [], summary: c, seconds: 0 }) + '\n');
       else io.stdout('No recorded workflows match: nothing to check.\n');
       return 0;
     }
-    const loaded = Date.now();
-    const r = await runReplayBatch({
-      ...program,
-      entries,
-      onVerdict: values.json
-        ? undefined
-        : (v) => {
-            io.stdout(verdictLine(v) + '\n');
-            for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
-          },
-    });
-    const done = Date.now();
-    const c = counts(r.verdicts);
+    const seconds = { load: readMs / 1000, replay: replayMs / 1000 };
     if (values.json) {
-      io.stdout(
-        JSON.stringify({
-          workflows: r.verdicts.map(verdictJson),
-          summary: c,
-          processes: r.processes,
-          seconds: { load: (loaded - t0) / 1000, replay: (done - loaded) / 1000 },
-        }) + '\n',
-      );
+      io.stdout(`],"summary":${JSON.stringify(c)},"processes":${processes},"seconds":${JSON.stringify(seconds)}}\n`);
     } else {
       io.stdout(
-        `\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
-          `${c.error} error (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`,
+        `\nchecked ${c.total} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
+          `${c.error} error (read ${seconds.load.toFixed(1)} s, replayed in ${seconds.replay.toFixed(1)} s)\n`,
       );
     }
     return c.diverged > 0 ? ExitCode.diverged : c.error > 0 ? ExitCode.error : ExitCode.match;
   },
 };
 
-function counts(vs: Verdict[]): { total: number; match: number; diverged: number; incomplete: number; error: number } {
-  const c = { total: vs.length, match: 0, diverged: 0, incomplete: 0, error: 0 };
-  for (const v of vs) c[v.verdict]++;
-  return c;
+/**
+ * The matching workflows, newest first, one listing page at a time with their traces (read in chunks of TRACE_PAGE,
+ * two at a time). `next(true)` skips reading the traces (the IDs are enough once the program cannot launch).
+ */
+async function* pagesOf(
+  reader: HistoryReader,
+  filter: WorkflowFilter,
+  limit: number,
+  pageSize: number,
+): AsyncGenerator<{ ids: string[]; traces: Trace[] }, void, boolean> {
+  let listed = 0;
+  let cursor: string | null = null;
+  let idsOnly = false;
+  while (listed < limit) {
+    const page = await reader.listWorkflows(filter, { limit: Math.min(pageSize, limit - listed), cursor });
+    if (page.workflows.length === 0) return;
+    listed += page.workflows.length;
+    cursor = page.nextCursor;
+    // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
+    const ids = page.workflows.map((w) => w.workflowId);
+    idsOnly = (yield { ids, traces: idsOnly ? [] : await loadTraces(reader, ids) }) || idsOnly;
+    if (!cursor) return;
+  }
+}
+
+async function loadTraces(reader: HistoryReader, ids: string[]): Promise<Trace[]> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += TRACE_PAGE) chunks.push(ids.slice(i, i + TRACE_PAGE));
+  const loaded: Trace[][] = new Array(chunks.length);
+  let next = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let p = next++; p < chunks.length; p = next++) {
+        try {
+          loaded[p] = await reader.loadTraces(chunks[p]);
+        } catch (e) {
+          if (e instanceof HistoryError && e.code === ErrorCode.WorkflowNotFound)
+            throw new Error(`a workflow disappeared while checking: ${e.message}`, { cause: e });
+          throw e;
+        }
+      }
+    }),
+  );
+  return loaded.flat();
+}
+
+function counts(): { total: number; match: number; diverged: number; incomplete: number; error: number } {
+  return { total: 0, match: 0, diverged: 0, incomplete: 0, error: 0 };
 }
