@@ -7,6 +7,12 @@ export const ReplayEnv = {
   traceFile: 'DBOS_REPLAY_TRACE_FILE',
   /** Batch replay: an NDJSON file of BatchLine, replayed in turn in one process. */
   batchFile: 'DBOS_REPLAY_BATCH_FILE',
+  /**
+   * Batch replay fed through a pipe: the number of an inherited file descriptor (a socket pair) on which the host writes
+   * BatchLine NDJSON as it reads the recordings, ended by closing its side; the runtime writes each verdict back on the
+   * same descriptor, one NDJSON line (no result file). Memory stays flat however long the batch.
+   */
+  batchFd: 'DBOS_REPLAY_BATCH_FD',
   /** Which workflow of the trace to replay (default: its root). */
   workflowId: 'DBOS_REPLAY_WORKFLOW_ID',
   /** `1`: the trace (or batch) file is the runtime's to remove as soon as it has read it (no copy of the recording lingers). */
@@ -30,6 +36,7 @@ export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
 export const HANDOFF_ENV: readonly ReplayEnvName[] = [
   ReplayEnv.traceFile,
   ReplayEnv.batchFile,
+  ReplayEnv.batchFd,
   ReplayEnv.workflowId,
   ReplayEnv.removeHandoff,
   ReplayEnv.resultFile,

@@ -11,8 +11,17 @@ import { writeTraceFile } from '../../history/src/trace/traceFile.js';
 import type { Trace } from '../../protocol/traceModel.js';
 import { DATABASE_ENV, HANDOFF_ENV, ReplayEnv, type BatchLine } from '../../protocol/replayProtocol.js';
 
-/** What the runtime gets to replay: one trace (and which workflow of it), or a batch replayed in turn in one process. */
-export type TraceHandoff = { trace: Trace; workflowId?: string } | { batch: BatchLine<Trace>[]; trail?: boolean };
+/**
+ * What the runtime gets to replay: one trace (and which workflow of it), a batch replayed in turn in one process, or a
+ * batch the caller streams through a pipe on fd STREAM_FD of the program (ReplayEnv.batchFd; no file).
+ */
+export type TraceHandoff =
+  | { trace: Trace; workflowId?: string }
+  | { batch: BatchLine<Trace>[]; trail?: boolean }
+  | { stream: true; trail?: boolean };
+
+/** The program's file descriptor a streamed batch arrives on (stdio index of the socket pair the caller spawns with). */
+export const STREAM_FD = 3;
 
 export interface ReplayLaunchOptions {
   /** The program's entry (.js/.cjs/.mjs, or .ts run through tsx), relative to cwd or absolute. */
@@ -94,6 +103,7 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
     /** Writes one hand-off file and returns its variables. */
     const writeHandoff = async (): Promise<Record<string, string>> => {
       const n = written++ === 0 ? '' : `-${written}`;
+      if ('stream' in handoff) return { [ReplayEnv.batchFd]: String(STREAM_FD) };
       if ('trace' in handoff) {
         const file = path.join(dir, `trace${n}.json`);
         await writeTraceFile(file, handoff.trace);
@@ -107,7 +117,7 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
     const first = await writeHandoff();
     Object.assign(handoffEnv, first);
     if ('trace' in handoff && handoff.workflowId) handoffEnv[ReplayEnv.workflowId] = handoff.workflowId;
-    if ('batch' in handoff && handoff.trail) handoffEnv[ReplayEnv.trail] = '1';
+    if (!('trace' in handoff) && handoff.trail) handoffEnv[ReplayEnv.trail] = '1';
     const traceFile = first[ReplayEnv.traceFile];
     const batchFile = first[ReplayEnv.batchFile];
     let firstTaken = false;

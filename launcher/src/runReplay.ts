@@ -68,13 +68,13 @@ async function launchAndWait(
 }
 
 /** Programs being replayed: a CLI ended by a signal ends them too. */
-const running = new Set<ChildProcess>();
+export const running = new Set<ChildProcess>();
 
 /**
  * While a program runs, SIGINT/SIGTERM/SIGHUP end it and then this process, through process.exit so the launcher's
  * exit hook removes the temporary directory (the trace hand-off, the verdict). Returns the uninstaller.
  */
-function onSignalWhileRunning(): () => void {
+export function onSignalWhileRunning(): () => void {
   const codes = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
   const handlers = Object.entries(codes).map(([sig, code]) => {
     const handler = () => {
@@ -87,14 +87,14 @@ function onSignalWhileRunning(): () => void {
   return () => handlers.forEach((off) => off());
 }
 
-interface Spawned {
+export interface Spawned {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-const KEEP = 256 * 1024;
+export const KEEP = 256 * 1024;
 
 /** Runs the program; kills it after `idleMs` without a new verdict line on stderr (or at all, for single runs). */
 function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undefined): Promise<Spawned> {
@@ -133,7 +133,7 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
   });
 }
 
-function endedWithout(workflowId: string, r: Spawned, what: string): Verdict {
+export function endedWithout(workflowId: string, r: Spawned, what: string): Verdict {
   return {
     workflowId,
     verdict: 'error',

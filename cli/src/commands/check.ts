@@ -2,7 +2,8 @@
 // process of the program (batch mode), and reports per workflow — the determinism gate before a deploy.
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
-import { runReplayBatch } from '../../../launcher/src/runReplay.js';
+import type { BatchEntry } from '../../../launcher/src/runReplay.js';
+import { runReplayStream } from '../../../launcher/src/streamReplay.js';
 import { ErrorCode, HistoryError } from '../../../history/src/errors.js';
 import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import type { WorkflowFilter } from '../../../history/src/reader/readerTypes.js';
@@ -69,9 +70,9 @@ export const checkCommand: Command = {
 
     const reader = await HistoryReader.connect(resolveDbUrl(values.db, io), readerOptions(values));
     const c = counts();
-    let processes = 0;
+    let processes: number;
     let readMs = 0;
-    let replayMs = 0;
+    let replayMs: number;
     let wroteHead = false;
     const show = (v: Verdict) => {
       c.total++;
@@ -86,35 +87,14 @@ export const checkCommand: Command = {
     };
     try {
       if (reader.warning && !values.json) io.stderr(`warning: ${reader.warning}\n`);
-      const pages = pagesOf(reader, filter, limit, pageSize);
-      // The verdict every workflow gets once the program ended before DBOS.launch(): no need to start it again.
-      let notLaunched: Verdict | undefined;
-      // One page replays while the next one is read; only these two pages are ever held.
-      let next = pages.next(false);
-      for (;;) {
-        const t = Date.now();
-        const page = await next;
-        readMs += Date.now() - t;
-        if (page.done) break;
-        const { ids, traces } = page.value;
-        next = pages.next(notLaunched !== undefined);
-        next.catch(() => undefined); // awaited at the top of the loop; a replay that throws first must not leave it unhandled
-        if (notLaunched) {
-          for (const workflowId of ids) show({ ...notLaunched, workflowId });
-          continue;
-        }
-        const r0 = Date.now();
-        const r = await runReplayBatch({
-          ...program,
-          entries: traces.map((trace) => ({ trace })),
-          onVerdict: (v) => {
-            if (v.launched === false) notLaunched ??= { ...v, workflowId: '' };
-            show(v);
-          },
-        });
-        replayMs += Date.now() - r0;
-        processes += r.processes;
-      }
+      const r0 = Date.now();
+      const r = await runReplayStream({
+        ...program,
+        pages: pagesOf(reader, filter, limit, pageSize, (ms) => (readMs += ms)),
+        onVerdict: show,
+      });
+      replayMs = Date.now() - r0;
+      processes = r.processes;
     } finally {
       await reader.close();
     }
@@ -136,27 +116,28 @@ export const checkCommand: Command = {
   },
 };
 
-/**
- * The matching workflows, newest first, one listing page at a time with their traces (read in chunks of TRACE_PAGE,
- * two at a time). `next(true)` skips reading the traces (the IDs are enough once the program cannot launch).
- */
+/** The matching workflows, newest first, one listing page at a time with their traces; `spent` gets the time it took. */
 async function* pagesOf(
   reader: HistoryReader,
   filter: WorkflowFilter,
   limit: number,
   pageSize: number,
-): AsyncGenerator<{ ids: string[]; traces: Trace[] }, void, boolean> {
+  spent: (ms: number) => void,
+): AsyncGenerator<BatchEntry[]> {
   let listed = 0;
   let cursor: string | null = null;
-  let idsOnly = false;
   while (listed < limit) {
+    const t = Date.now();
     const page = await reader.listWorkflows(filter, { limit: Math.min(pageSize, limit - listed), cursor });
-    if (page.workflows.length === 0) return;
     listed += page.workflows.length;
     cursor = page.nextCursor;
     // Only the workflow itself is needed: a replay never re-runs children, it answers them from the parent's rows.
-    const ids = page.workflows.map((w) => w.workflowId);
-    idsOnly = (yield { ids, traces: idsOnly ? [] : await loadTraces(reader, ids) }) || idsOnly;
+    const traces = await loadTraces(
+      reader,
+      page.workflows.map((w) => w.workflowId),
+    );
+    spent(Date.now() - t);
+    if (traces.length > 0) yield traces.map((trace) => ({ trace }));
     if (!cursor) return;
   }
 }

@@ -1,7 +1,8 @@
 // The replay session: the trace, the workflow being replayed, the verdict and how the process ends. In batch mode
-// (ReplayEnv.batchFile, NDJSON of traces) it replays each trace in turn with fresh per-run state and appends one
-// verdict per workflow to the result file. Runs in the user's program (created by the preload; started by DBOS.launch()).
-import { appendFileSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+// (ReplayEnv.batchFile, NDJSON of traces, or ReplayEnv.batchFd, the same lines through a pipe) it replays each trace in
+// turn with fresh per-run state and writes one verdict per workflow (to the result file, or back on the pipe). Runs in the user's program (created by the preload; started by DBOS.launch()).
+import { appendFileSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { fdLines, fileLines } from './batchLines.js';
 import type { ExportedWorkflow, Trace } from '../../../protocol/traceModel.js';
 import { contextStorage } from './context.js';
 import { emit, hasListener, type ReplayStateView } from './events.js';
@@ -59,6 +60,8 @@ export class ReplaySession {
   state!: ReplayStateView;
   /** Batch mode: the NDJSON file of traces to replay in turn. */
   readonly batchFile?: string;
+  /** Batch mode fed through a pipe: the fd the lines arrive on and the verdict lines go back to (ReplayEnv.batchFd). */
+  readonly batchFd?: number;
   /** Number of the current run; hooks of an earlier run (its code may still be running) are ignored. */
   private gen = 0;
   private runEnded?: () => void;
@@ -66,9 +69,11 @@ export class ReplaySession {
 
   constructor(private readonly env: NodeJS.ProcessEnv) {
     this.batchFile = env[ReplayEnv.batchFile] || undefined;
+    const fd = env[ReplayEnv.batchFd];
+    if (fd && /^\d+$/.test(fd)) this.batchFd = Number(fd);
     this.requestedId = env[ReplayEnv.workflowId] || undefined;
     this.resetRun();
-    if (!this.batchFile) this.load();
+    if (!this.inBatch) this.load();
   }
 
   /** Fresh per-run state: nothing of the previous workflow's replay is visible to the next. */
@@ -139,6 +144,11 @@ export class ReplaySession {
     this.state.status = target.workflow_status.status;
   }
 
+  /** Replaying a batch (from a file or a pipe) rather than one trace. */
+  get inBatch(): boolean {
+    return this.batchFile !== undefined || this.batchFd !== undefined;
+  }
+
   get workflowId(): string {
     return this.target?.workflow_status.workflow_uuid ?? this.requestedId ?? this.trace?.rootWorkflowId ?? '';
   }
@@ -147,8 +157,15 @@ export class ReplaySession {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.batchFile) {
-      void this.runBatch(this.batchFile).catch((e) => {
+    if (this.inBatch) {
+      const file = this.batchFile;
+      const lines =
+        this.batchFd !== undefined
+          ? fdLines(this.batchFd)
+          : fileLines(file!, () => {
+              if (this.env[ReplayEnv.removeHandoff] === '1') removeHandoff(file!);
+            });
+      void this.runBatch(lines, file ?? `the batch pipe (fd ${this.batchFd})`).catch((e) => {
         process.stderr.write(`dbos-replay: batch failed: ${(e as Error).stack ?? e}\n`);
         process.exit(ExitCode.error);
       });
@@ -158,20 +175,19 @@ export class ReplaySession {
     void this.run().catch((e) => this.failRun(gen, e));
   }
 
-  /** Replays every trace of the NDJSON file in turn; one verdict line each. Exit 0 when every one matched. */
-  private async runBatch(file: string): Promise<void> {
-    const text = readFileSync(file, 'utf8');
-    if (this.env[ReplayEnv.removeHandoff] === '1') removeHandoff(file);
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
+  /** Replays every trace of the NDJSON lines in turn; one verdict line each. Exit 0 when every one matched. */
+  private async runBatch(lines: AsyncIterable<string>, file: string): Promise<void> {
     let allMatch = true;
-    for (let i = 0; i < lines.length; i++) {
+    let i = -1;
+    for await (const line of lines) {
+      i++;
       this.resetRun();
       const gen = this.gen;
       let requested: string | undefined;
       let trace: Trace | undefined;
       try {
         // A BatchLine; a bare trace per line is accepted too.
-        const entry = JSON.parse(lines[i]) as Trace & Partial<BatchLine<Trace>>;
+        const entry = JSON.parse(line) as Trace & Partial<BatchLine<Trace>>;
         trace = entry.trace ?? entry;
         requested = entry.trace ? entry.workflowId : undefined;
       } catch (e) {
@@ -302,7 +318,7 @@ export class ReplaySession {
         ...(this.floorMs !== undefined ? { floorMs: this.floorMs } : {}),
       };
     }
-    if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
+    if ((!this.inBatch || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) v.divergence = divergenceOf(this.divergence);
     return v;
   }
@@ -361,7 +377,7 @@ export class ReplaySession {
   private finish(v: Verdict): void {
     if (this.finished) return;
     this.write(v);
-    if (this.batchFile) {
+    if (this.inBatch) {
       this.lastVerdict = v.verdict;
       this.wf?.halt();
       this.runEnded?.();
@@ -374,9 +390,16 @@ export class ReplaySession {
     this.finished = true;
     emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict, summary: summaryLine(v) });
     const file = this.env[ReplayEnv.resultFile];
-    if (file) {
+    if (this.batchFd !== undefined) {
+      // Synchronous, on the blocking end of the pipe: the verdict is the host's even if the next workflow ends the process.
       try {
-        if (this.batchFile) appendFileSync(file, `${JSON.stringify(v)}\n`);
+        writeSync(this.batchFd, `${JSON.stringify(v)}\n`);
+      } catch (e) {
+        process.stderr.write(`dbos-replay: cannot write the verdict to fd ${this.batchFd}: ${(e as Error).message}\n`);
+      }
+    } else if (file) {
+      try {
+        if (this.inBatch) appendFileSync(file, `${JSON.stringify(v)}\n`);
         else writeFileSync(file, JSON.stringify(v, null, 2));
       } catch (e) {
         process.stderr.write(`dbos-replay: cannot write the verdict to ${file}: ${(e as Error).message}\n`);
