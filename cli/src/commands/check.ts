@@ -1,5 +1,6 @@
 // `dbos-replay check --program <entry> [filters]`: replays many recorded workflows against the current code, in one
-// process of the program (batch mode), and reports per workflow — the determinism gate before a deploy.
+// process of the program fed page by page through a pipe, and reports per workflow as it goes — the determinism gate
+// before a deploy.
 // Runs in the CLI process; the program's process gets the traces, never a database URL.
 import { ExitCode, type Verdict } from '../../../protocol/replayProtocol.js';
 import type { BatchEntry } from '../../../launcher/src/runReplay.js';
@@ -24,9 +25,8 @@ import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
 /**
- * Workflows listed, read and replayed together (one program process per page); the CLI holds at most two pages (the
- * one replaying, the next one read meanwhile), so its memory does not grow with --limit. Tests set it with the
- * undocumented --page-size.
+ * Workflows listed and read together; the next page is read while the program replays the current one, so the CLI
+ * holds about two pages and its memory does not grow with --limit. Tests set it with the undocumented --page-size.
  */
 const CHECK_PAGE = 1000;
 
@@ -35,7 +35,9 @@ export const checkCommand: Command = {
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
                    [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
-  Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program.
+  Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program, reading
+  them 1,000 at a time: each verdict is printed as it comes, memory does not grow with --limit. --json prints one
+  object {workflows, summary, processes, seconds}, written as the workflows are checked.
   --modules a.js,b.js loads only the modules that register the workflows. --trail adds each workflow's operations
   (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
   Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
