@@ -56,7 +56,11 @@ const cases: Record<Factory, [args: unknown[], code: ReplayErrorCodeValue, cls: 
   exitedBeforeEnd: [[7, null], C.ExitedBeforeEnd, ReplayError],
   exitCalledInWorkflow: [[7, '/app/shop.ts:12:5'], C.ExitCalledInWorkflow, ReplayError],
   timedOut: [['wf-1', 2, { functionId: 0, name: 'fetchTopic' }], C.TimedOut, ReplayError],
-  noExperimentalDecorators: [['DBOS.workflow()', 'Shop.checkout'], C.NoExperimentalDecorators, ReplayError],
+  noExperimentalDecorators: [
+    ['DBOS.workflow()', 'Shop.checkout', '/app/tsconfig.json'],
+    C.NoExperimentalDecorators,
+    ReplayError,
+  ],
   internal: [['no trace'], C.Internal, ReplayError],
 };
 

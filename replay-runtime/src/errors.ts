@@ -371,12 +371,13 @@ export const errors = {
         `(${last ? `the last recorded operation it reached is #${last.functionId} ${last.name}` : 'it reached no recorded operation'}). ` +
         'It may loop forever or wait on something the replay never answers; raise the limit with --timeout SECONDS (0: no limit).',
     ),
-  noExperimentalDecorators: (decorator: string, member: string) =>
+  noExperimentalDecorators: (decorator: string, member: string, tsconfig: string | undefined) =>
     new ReplayError(
       ReplayErrorCode.NoExperimentalDecorators,
-      `${decorator} on ${member}: this file is compiled without experimentalDecorators: DBOS decorators need it. ` +
-        'Set "experimentalDecorators": true in the tsconfig.json nearest to the file (dbos-replay compiles a .ts ' +
-        'program with the tsconfig.json nearest to it, or the one TSX_TSCONFIG_PATH names).',
+      `${decorator} on ${member}: this file is compiled without experimentalDecorators: DBOS decorators need it ` +
+        `(tsconfig ${tsconfig ?? 'none found: tsx compiled it with its defaults'}). Set "experimentalDecorators": true in ` +
+        "the program's tsconfig.json; dbos-replay compiles a .ts program with the tsconfig.json nearest to it unless " +
+        'TSX_TSCONFIG_PATH names another.',
     ),
   exitedBeforeEnd: (exitCode: number, why: string | null) =>
     new ReplayError(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { ReplayEnv } from '../../../protocol/replayProtocol.js';
 
-/** Int32 cells: the run sequence (odd while a workflow runs, CLAIMED once one side wrote its verdict), the last consumed function_id, the count. */
+/** Int32 cells: the run sequence (odd while a workflow runs; CLAIMED once the watchdog wrote a timeout), the last consumed function_id, the count consumed. */
 export const Cell = { seq: 0, lastOp: 1, consumed: 2 } as const;
 export const CLAIMED = -1;
 
@@ -65,8 +65,8 @@ export class Watchdog {
     Atomics.store(this.cells, Cell.consumed, 0);
     const seq = Atomics.load(this.cells, Cell.seq);
     if (seq === CLAIMED) return;
+    // No notify: the worker polls, so a workflow costs two stores, not two thread wake-ups.
     Atomics.store(this.cells, Cell.seq, seq % 2 === 0 ? seq + 1 : seq + 2);
-    Atomics.notify(this.cells, Cell.seq);
   }
 
   reached(functionId: number): void {
@@ -79,8 +79,6 @@ export class Watchdog {
     const seq = Atomics.load(this.cells, Cell.seq);
     if (seq === CLAIMED) return false;
     if (seq % 2 === 0) return true;
-    if (Atomics.compareExchange(this.cells, Cell.seq, seq, seq + 1) !== seq) return false;
-    Atomics.notify(this.cells, Cell.seq);
-    return true;
+    return Atomics.compareExchange(this.cells, Cell.seq, seq, seq + 1) === seq;
   }
 }
