@@ -19,6 +19,8 @@ export const ReplayEnv = {
   measureFloor: 'DBOS_REPLAY_MEASURE_FLOOR',
   /** Write the program's DBOS.logger lines to stderr (silent otherwise). */
   showLogs: 'DBOS_REPLAY_SHOW_LOGS',
+  /** Headless replays: each workflow's time limit in ms; past it the runtime writes a `timeout` verdict and ends the process. */
+  timeoutMs: 'DBOS_REPLAY_TIMEOUT_MS',
 } as const;
 
 export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
@@ -34,6 +36,7 @@ export const HANDOFF_ENV: readonly ReplayEnvName[] = [
   ReplayEnv.removeHandoff,
   ReplayEnv.resultFile,
   ReplayEnv.trail,
+  ReplayEnv.timeoutMs,
 ];
 
 /** Variables that could reach a database: removed from the replayed program's environment (it gets the trace, never a URL). */
@@ -57,12 +60,17 @@ export const VERDICT_LINE_PREFIX = 'dbos-replay: workflow ';
  * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match. `usage` is the
  * CLI's alone (bad arguments). A batch process exits `match` when every workflow matched, else `error`.
  */
-export const ExitCode = { match: 0, error: 1, usage: 2, diverged: 3, incomplete: 4 } as const satisfies Record<
-  VerdictKind | 'usage',
-  number
->;
+export const ExitCode = {
+  match: 0,
+  error: 1,
+  usage: 2,
+  diverged: 3,
+  incomplete: 4,
+  timeout: 5,
+} as const satisfies Record<VerdictKind | 'usage', number>;
 
-export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
+/** `timeout`: the workflow did not finish within its limit (ReplayEnv.timeoutMs, the CLI's --timeout). */
+export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error' | 'timeout';
 
 /** An error as the runtime reports it: its name, message and own enumerable fields (JSON-safe). */
 export interface ErrorSummary {
@@ -114,7 +122,15 @@ export interface Verdict {
   divergence?: Divergence;
   /** For `incomplete`: where the recording ends. */
   incomplete?: { functionId: number | null; called: string | null; message: string };
-  error?: { message: string; stack?: string };
+  error?: {
+    message: string;
+    stack?: string;
+    /** Set by the host when the program ended before DBOS.launch(): its exit code and its last lines on stderr. */
+    exitCode?: number | null;
+    stderr?: string[];
+  };
+  /** For `timeout`: the limit and the last recorded operation the workflow reached (null: none). */
+  timeout?: { limitSeconds: number; functionId: number | null; name: string | null; message: string };
   /** Single replays (and batches with ReplayEnv.trail=1): every consumed operation in the order the code consumed it. */
   trail?: TrailEntry[];
   /** From reviving the inputs to the verdict, in the program's process; floorMs only with ReplayEnv.measureFloor. */

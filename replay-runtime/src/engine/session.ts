@@ -43,6 +43,8 @@ import {
   type Outcome,
 } from './verdict.js';
 import { WorkflowReplay } from './workflowReplay.js';
+import { callerLocation } from './location.js';
+import { Watchdog } from './watchdog.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
 
@@ -63,10 +65,18 @@ export class ReplaySession {
   private gen = 0;
   private runEnded?: () => void;
   private requestedId?: string;
+  /** Headless replays with a time limit (ReplayEnv.timeoutMs). */
+  private readonly watchdog?: Watchdog;
+  /** The workflow's code called process.exit(): its code and call site. */
+  private exitCall?: { code: number; at: string | null };
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    runtimeFile = __filename,
+  ) {
     this.batchFile = env[ReplayEnv.batchFile] || undefined;
     this.requestedId = env[ReplayEnv.workflowId] || undefined;
+    this.watchdog = Watchdog.start(env, runtimeFile);
     this.resetRun();
     if (!this.batchFile) this.load();
   }
@@ -84,6 +94,7 @@ export class ReplaySession {
     this.lastUncaught = undefined;
     this.replayStart = undefined;
     this.floorMs = undefined;
+    this.exitCall = undefined;
     this.state = {
       workflowId: '',
       workflowName: '',
@@ -147,6 +158,7 @@ export class ReplaySession {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.watchExit();
     if (this.batchFile) {
       void this.runBatch(this.batchFile).catch((e) => {
         process.stderr.write(`dbos-replay: batch failed: ${(e as Error).stack ?? e}\n`);
@@ -189,6 +201,19 @@ export class ReplaySession {
     process.exit(allMatch ? ExitCode.match : ExitCode.error);
   }
 
+  /** Notes where the workflow's code calls process.exit(), for the verdict; the exit itself goes ahead. */
+  private watchExit(): void {
+    const realExit = process.exit;
+    const watched = (code?: number | string | null) => {
+      if (!this.finished && this.wf && !this.exitCall) {
+        const n = Number(code ?? process.exitCode ?? 0);
+        this.exitCall = { code: Number.isFinite(n) ? n : 0, at: callerLocation()?.text ?? null };
+      }
+      return realExit.call(process, code as number);
+    };
+    process.exit = watched as typeof process.exit;
+  }
+
   private lastVerdict?: VerdictKind;
   private replayStart?: number;
   private floorMs?: number;
@@ -227,6 +252,12 @@ export class ReplaySession {
     }
     if (this.env[ReplayEnv.measureFloor]) await this.measureFloor();
     this.replayStart = performance.now();
+    this.watchdog?.begin({
+      workflowId: st.workflow_uuid,
+      workflowName: st.name,
+      recorded: this.target.operation_outputs.length,
+      names: Object.fromEntries(this.target.operation_outputs.map((r) => [Number(r.function_id), r.function_name])),
+    });
     let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
     const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
     if (schema?.parse) args = schema.parse(args);
@@ -237,6 +268,7 @@ export class ReplaySession {
       },
       onRecordingEnd: (w, fid, called) => this.endOfRecording(gen, w, fid, called),
       onFatal: (e) => fail(e),
+      onConsumed: this.watchdog ? (fid) => this.watchdog!.reached(fid) : undefined,
     });
     this.wf = wf;
     this.state.operations = wf.operations;
@@ -347,11 +379,14 @@ export class ReplaySession {
     const v = this.baseVerdict('error', null, null);
     const u = this.lastUncaught;
     const why = u instanceof Error ? `${u.name}: ${u.message}` : u !== undefined ? String(u) : null;
-    const err = this.started
-      ? errors.exitedBeforeEnd(code, why)
-      : why
-        ? errors.threwBeforeLaunch(why)
-        : errors.exitedWithoutLaunch(code);
+    const exit = this.exitCall;
+    const err = exit
+      ? errors.exitCalledInWorkflow(exit.code, exit.at)
+      : this.started
+        ? errors.exitedBeforeEnd(code, why)
+        : why
+          ? errors.threwBeforeLaunch(why)
+          : errors.exitedWithoutLaunch(code);
     v.error = { message: err.message, stack: u instanceof Error ? u.stack : undefined };
     if (!this.started) v.launched = false;
     this.write(v);
@@ -372,6 +407,8 @@ export class ReplaySession {
 
   private write(v: Verdict): void {
     this.finished = true;
+    // The watchdog already wrote this workflow's timeout verdict (the process is being killed).
+    if (this.watchdog && !this.watchdog.end()) return;
     emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict, summary: summaryLine(v) });
     const file = this.env[ReplayEnv.resultFile];
     if (file) {
