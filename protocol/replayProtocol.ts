@@ -57,7 +57,7 @@ export interface BatchLine<Trace = unknown> {
 export const VERDICT_LINE_PREFIX = 'dbos-replay: workflow ';
 
 /**
- * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match. `usage` is the
+ * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match (or a skipped workflow). `usage` is the
  * CLI's alone (bad arguments). A batch process exits `match` when every workflow matched, else `error`.
  */
 export const ExitCode = {
@@ -67,10 +67,15 @@ export const ExitCode = {
   diverged: 3,
   incomplete: 4,
   timeout: 5,
+  skipped: 0,
 } as const satisfies Record<VerdictKind | 'usage', number>;
 
-/** `timeout`: the workflow did not finish within its limit (ReplayEnv.timeoutMs, the CLI's --timeout). */
-export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error' | 'timeout';
+/**
+ * `timeout`: the workflow did not finish within its limit (ReplayEnv.timeoutMs, the CLI's --timeout).
+ * `skipped`: not replayed, and not a failure: a workflow the SDK recorded for a call outside a workflow (`note` says
+ * which) that the runtime has no code for (a 4.0–4.9 `temp_workflow-send-…`, or a step this program does not register).
+ */
+export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error' | 'timeout' | 'skipped';
 
 /** An error as the runtime reports it: its name, message and own enumerable fields (JSON-safe). */
 export interface ErrorSummary {
@@ -129,6 +134,8 @@ export interface Verdict {
     exitCode?: number | null;
     stderr?: string[];
   };
+  /** What the workflow is when it is not the app's own: a temp workflow the SDK recorded for a call outside a workflow. */
+  note?: string;
   /** For `timeout`: the limit and the last recorded operation the workflow reached (null: none). */
   timeout?: { limitSeconds: number; functionId: number | null; name: string | null; message: string };
   /** Single replays (and batches with ReplayEnv.trail=1): every consumed operation in the order the code consumed it. */

@@ -86,6 +86,7 @@ export function verdictJson(v: Verdict): Record<string, unknown> {
     out.error = e;
   }
   if (v.timeout) out.timeout = v.timeout;
+  if (v.note) out.note = v.note;
   if (v.trail) out.trail = v.trail;
   return out;
 }
@@ -102,7 +103,9 @@ export function verdictLine(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
   switch (v.verdict) {
     case 'match':
-      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
+      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})${v.note ? `: ${v.note}` : ''}`;
+    case 'skipped':
+      return `skipped     ${v.workflowId}  ${v.workflowName ?? ''}  ${v.note ?? ''}`;
     case 'diverged': {
       const d = v.divergence!;
       const at = d.functionId === null ? 'at the result' : `at step ${d.functionId}`;

@@ -41,7 +41,8 @@ export const checkCommand: Command = {
   (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
   --timeout: each workflow's limit (default ${DEFAULT_TIMEOUT_S} s, 0: none); one that runs past it is reported as timeout
   and the rest replay in a new process. Arguments after -- go to the program (a command-line app's own).
-  Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
+  Exit 0 when none diverged or failed to replay (incomplete recordings and skipped workflows — the SDK's temp
+  workflows for a call outside a workflow that have no code to replay — are reported, not failures), 3 if any
   diverged, 5 if any timed out, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
     const [own, programArgs] = splitProgramArgs(args);
@@ -136,7 +137,7 @@ export const checkCommand: Command = {
     } else {
       io.stdout(
         `\nchecked ${r.verdicts.length} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
-          `${c.error} error${c.timeout ? `, ${c.timeout} timeout` : ''} (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`,
+          `${c.error} error${c.timeout ? `, ${c.timeout} timeout` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''} (read ${((loaded - t0) / 1000).toFixed(1)} s, replayed in ${((done - loaded) / 1000).toFixed(1)} s)\n`,
       );
     }
     if (c.diverged > 0) return ExitCode.diverged;
@@ -146,7 +147,7 @@ export const checkCommand: Command = {
 };
 
 function counts(vs: Verdict[]): Record<'total' | Verdict['verdict'], number> {
-  const c = { total: vs.length, match: 0, diverged: 0, incomplete: 0, error: 0, timeout: 0 };
+  const c = { total: vs.length, match: 0, diverged: 0, incomplete: 0, error: 0, timeout: 0, skipped: 0 };
   for (const v of vs) c[v.verdict]++;
   return c;
 }

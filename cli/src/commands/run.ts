@@ -67,7 +67,9 @@ function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
     case 'match':
-      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
+      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})${v.note ? `\n  ${v.note}` : ''}`;
+    case 'skipped':
+      return `skipped: workflow ${v.workflowId} (${v.workflowName}) ${v.note}`;
     case 'diverged':
       return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
     case 'incomplete':

@@ -24,7 +24,9 @@ import {
 } from '../errors.js';
 import {
   findInstance,
+  findTempStepWorkflow,
   findWorkflow,
+  TEMP_WORKFLOW_PREFIX,
   registeredInstanceNames,
   registeredWorkflowNames,
   classNameOf,
@@ -38,6 +40,7 @@ import {
   replayedResult,
   summaryAfterWorkflow,
   summaryLine,
+  tempWorkflowNote,
   trailEntry,
   unfinishedRunMessage,
   type Outcome,
@@ -194,7 +197,7 @@ export class ReplaySession {
       const ended = new Promise<void>((resolve) => (this.runEnded = resolve));
       void this.run().catch((e) => this.failRun(gen, e));
       await ended;
-      allMatch &&= this.lastVerdict === 'match';
+      allMatch &&= this.lastVerdict === 'match' || this.lastVerdict === 'skipped';
       // Let the abandoned code of this run (an end-of-recording throw, a never-settling await) unwind first.
       await new Promise((r) => setImmediate(r));
     }
@@ -236,7 +239,13 @@ export class ReplaySession {
     if (this.loadError || !this.target) return this.failRun(gen, this.loadError ?? errors.internal('no trace'));
     const fail = (e: unknown) => this.failRun(gen, e);
     const st = this.target.workflow_status;
-    const reg = findWorkflow(st.class_name, st.name);
+    // A temp workflow (the SDK's, for a step called outside a workflow) replays its one step; one without code is skipped.
+    const reg = findWorkflow(st.class_name, st.name) ?? findTempStepWorkflow(st.class_name, st.name);
+    if (!reg && st.name.startsWith(TEMP_WORKFLOW_PREFIX)) {
+      const v = this.baseVerdict('skipped', { status: st.status }, null);
+      v.note = tempWorkflowNote(st, true);
+      return this.finish(v);
+    }
     if (!reg) {
       const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
       return fail(errors.notRegistered(qualified, st.workflow_uuid, registeredWorkflowNames()));
@@ -336,6 +345,8 @@ export class ReplaySession {
     }
     if ((!this.batchFile || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) v.divergence = divergenceOf(this.divergence);
+    const note = tempWorkflowNote(this.target?.workflow_status);
+    if (note) v.note = note;
     return v;
   }
 
