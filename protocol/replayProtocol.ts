@@ -25,6 +25,8 @@ export const ReplayEnv = {
   measureFloor: 'DBOS_REPLAY_MEASURE_FLOOR',
   /** Write the program's DBOS.logger lines to stderr (silent otherwise). */
   showLogs: 'DBOS_REPLAY_SHOW_LOGS',
+  /** Headless replays: each workflow's time limit in ms; past it the runtime writes a `timeout` verdict and ends the process. */
+  timeoutMs: 'DBOS_REPLAY_TIMEOUT_MS',
 } as const;
 
 export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
@@ -41,6 +43,7 @@ export const HANDOFF_ENV: readonly ReplayEnvName[] = [
   ReplayEnv.removeHandoff,
   ReplayEnv.resultFile,
   ReplayEnv.trail,
+  ReplayEnv.timeoutMs,
 ];
 
 /** Variables that could reach a database: removed from the replayed program's environment (it gets the trace, never a URL). */
@@ -61,15 +64,25 @@ export interface BatchLine<Trace = unknown> {
 export const VERDICT_LINE_PREFIX = 'dbos-replay: workflow ';
 
 /**
- * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match. `usage` is the
+ * Exit codes of the replayed program (single replay) and of `dbos-replay run`: 0 only for a match (or a skipped workflow). `usage` is the
  * CLI's alone (bad arguments). A batch process exits `match` when every workflow matched, else `error`.
  */
-export const ExitCode = { match: 0, error: 1, usage: 2, diverged: 3, incomplete: 4 } as const satisfies Record<
-  VerdictKind | 'usage',
-  number
->;
+export const ExitCode = {
+  match: 0,
+  error: 1,
+  usage: 2,
+  diverged: 3,
+  incomplete: 4,
+  timeout: 5,
+  skipped: 0,
+} as const satisfies Record<VerdictKind | 'usage', number>;
 
-export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error';
+/**
+ * `timeout`: the workflow did not finish within its limit (ReplayEnv.timeoutMs, the CLI's --timeout).
+ * `skipped`: not replayed, and not a failure: a workflow the SDK recorded for a call outside a workflow (`note` says
+ * which) that the runtime has no code for (a 4.0–4.9 `temp_workflow-send-…`, or a step this program does not register).
+ */
+export type VerdictKind = 'match' | 'diverged' | 'incomplete' | 'error' | 'timeout' | 'skipped';
 
 /** An error as the runtime reports it: its name, message and own enumerable fields (JSON-safe). */
 export interface ErrorSummary {
@@ -121,7 +134,17 @@ export interface Verdict {
   divergence?: Divergence;
   /** For `incomplete`: where the recording ends. */
   incomplete?: { functionId: number | null; called: string | null; message: string };
-  error?: { message: string; stack?: string };
+  error?: {
+    message: string;
+    stack?: string;
+    /** Set by the host when the program ended before DBOS.launch(): its exit code and its last lines on stderr. */
+    exitCode?: number | null;
+    stderr?: string[];
+  };
+  /** What the workflow is when it is not the app's own: a temp workflow the SDK recorded for a call outside a workflow. */
+  note?: string;
+  /** For `timeout`: the limit and the last recorded operation the workflow reached (null: none). */
+  timeout?: { limitSeconds: number; functionId: number | null; name: string | null; message: string };
   /** Single replays (and batches with ReplayEnv.trail=1): every consumed operation in the order the code consumed it. */
   trail?: TrailEntry[];
   /** From reviving the inputs to the verdict, in the program's process; floorMs only with ReplayEnv.measureFloor. */

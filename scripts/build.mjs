@@ -14,6 +14,8 @@ const entries = [
   { in: 'replay-runtime/src/index.ts', out: 'replay-runtime', external: [] },
   // ESM resolve/load hooks the runtime registers with module.register(); must be an ES module.
   { in: 'replay-runtime/src/resolve/esmHooks.ts', out: 'replay-runtime-hooks', external: [], format: 'esm' },
+  // The per-workflow time limit's worker thread (engine/watchdog.ts starts it next to the runtime).
+  { in: 'replay-runtime/src/engine/watchdogWorker.ts', out: 'replay-runtime-watchdog', external: [] },
   { in: 'debug-adapter/src/main.ts', out: 'debug-adapter', external: [] },
   // The SDK's DBOSClient (cancel/resume/fork) requires OpenTelemetry and winston only when OTLP is enabled: never here.
   {

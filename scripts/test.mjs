@@ -1,7 +1,7 @@
 // The whole test suite: lint, format check, type check, bundle, then every *.test.ts under node's test runner with Postgres up.
 // Usage: npm test [-- <file filter substring>...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,15 +39,26 @@ if (files.length === 0) {
   process.stderr.write('test: no test files matched\n');
   process.exit(1);
 }
-/** Processes whose command line names this checkout (dist/, fixtures, tests), orphaned (PPID 1) or not. */
+/** Every process of this run carries this marker in its environment (children inherit it), and only they do. */
+const RUN_MARKER = `DBOS_REPLAY_TEST_RUN=${process.pid}-${Date.now()}`;
+
+/** Processes of this test run, orphaned (PPID 1) or not: found by the marker in /proc/<pid>/environ. */
 function checkoutProcesses() {
-  if (process.platform === 'win32') return [];
+  if (process.platform !== 'linux') return [];
   const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
   return (ps.stdout ?? '')
     .split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m) => m && m[3].includes(`${root}${path.sep}`) && Number(m[1]) !== process.pid)
+    .filter((m) => m && Number(m[1]) !== process.pid && hasMarker(Number(m[1])))
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] }));
+}
+
+function hasMarker(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(RUN_MARKER);
+  } catch {
+    return false; // gone, or not ours to read
+  }
 }
 
 /** Fails the run if a process it started outlived it (a debuggee with an open inspector port, say). */
@@ -88,7 +99,7 @@ const r = spawnSync(
     '--test-timeout=300000',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, [RUN_MARKER.split('=')[0]]: RUN_MARKER.split('=')[1] } },
 );
 checkNoSurvivors(before);
 process.exit(r.status ?? 1);

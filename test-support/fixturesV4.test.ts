@@ -204,6 +204,31 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     assert.equal((parseNative(failOps.rows[0].error) as { name: string }).name, 'OrderRejectedError');
   });
 
+  test('outside a workflow: a step is a temp workflow of one operation; DBOS.send records no workflow', async () => {
+    const st = await sys.query<{ name: string; class_name: string | null; inputs: string; output: string }>(
+      "SELECT name, class_name, inputs, output FROM dbos.workflow_status WHERE workflow_uuid = 'v4-temp-step'",
+    );
+    assert.deepEqual([st.rows[0].name, st.rows[0].class_name], ['temp_workflow-step-chargePayment', 'Orders']);
+    assert.deepEqual(parseNative(st.rows[0].inputs), ['v4-temp', 100]);
+    const ops = await sys.query<{ function_id: number; function_name: string; output: string }>(
+      "SELECT function_id, function_name, output FROM dbos.operation_outputs WHERE workflow_uuid = 'v4-temp-step'",
+    );
+    assert.deepEqual(
+      ops.rows.map((r) => [r.function_id, r.function_name]),
+      [[0, 'chargePayment']],
+    );
+    assert.deepEqual(parseNative(ops.rows[0].output), parseNative(st.rows[0].output));
+    const temps = await sys.query("SELECT 1 FROM dbos.workflow_status WHERE name LIKE 'temp\\_workflow-send%'");
+    assert.equal(temps.rowCount, 0, '4.26 sends outside a workflow directly (sendDirect)');
+    const sent = await sys.query<{ message: string }>(
+      "SELECT message FROM dbos.notifications WHERE destination_uuid = 'v4-order-ok' AND topic = 'notes'",
+    );
+    assert.deepEqual(
+      sent.rows.map((r) => parseNative(r.message)),
+      ['late note'],
+    );
+  });
+
   test('the knex transactions left their rows in the app database, failed ones rolled back', async () => {
     const orders = await app.query<{ order_id: string; sku: string; amount_cents: number; created_at: Date }>(
       'SELECT order_id, sku, amount_cents, created_at FROM orders ORDER BY order_id',
@@ -251,7 +276,7 @@ describe('v4 fixture recording (SDK 4.26 + knex-datasource)', () => {
     assert.deepEqual(Object.fromEntries(rows.map((r) => [r.step, r.runs])), {
       'FraudCheck.score': 1,
       awkwardValues: 1,
-      chargePayment: 1,
+      chargePayment: 2,
       emailReceipt: 1,
       insertOrder: 2,
       loadOrder: 1,

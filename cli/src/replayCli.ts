@@ -1,6 +1,8 @@
 // Shared pieces of `dbos-replay run` and `check` (cli/src/commands/): program options, verdict printing.
 // Runs in the CLI process.
-import { UsageError } from '../../history/src/errors.js';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, HistoryError, UsageError } from '../../history/src/errors.js';
 import type { ProgramOptions } from '../../launcher/src/runReplay.js';
 import type { TrailEntry, Verdict } from '../../protocol/replayProtocol.js';
 
@@ -11,10 +13,20 @@ export const PROGRAM_OPTIONS = {
   trail: { type: 'boolean' },
 } as const;
 
-/** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
+/** Each replayed workflow's time limit when --timeout is not given (seconds). */
+export const DEFAULT_TIMEOUT_S = 30;
+
+/** The command's own arguments, and those after the first `--` (the program's). */
+export function splitProgramArgs(args: string[]): [own: string[], program: string[]] {
+  const i = args.indexOf('--');
+  return i < 0 ? [args, []] : [args.slice(0, i), args.slice(i + 1)];
+}
+
+/** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches), and the program's args. */
 export function programOptions(
   values: { program?: string; modules?: string; timeout?: string; trail?: boolean },
   command: string,
+  programArgs: string[] = [],
 ): ProgramOptions {
   if (!values.program && !values.modules) {
     throw new UsageError(
@@ -23,10 +35,14 @@ export function programOptions(
     );
   }
   if (values.program && values.modules) throw new UsageError('give --program or --modules, not both.');
-  const timeoutS = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
-    throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
-  const o: ProgramOptions = { cwd: process.cwd(), timeoutMs: timeoutS * 1000 };
+  const timeoutS = values.timeout === undefined ? DEFAULT_TIMEOUT_S : Number(values.timeout);
+  if (values.timeout?.trim() === '' || !Number.isFinite(timeoutS) || timeoutS < 0)
+    throw new UsageError(
+      `--timeout '${values.timeout}' is not a number of seconds: give each workflow's limit, e.g. --timeout 60 (0: no limit).`,
+    );
+  const o: ProgramOptions = { cwd: process.cwd() };
+  if (timeoutS > 0) o.timeoutMs = Math.round(timeoutS * 1000);
+  if (programArgs.length) o.args = programArgs;
   if (values.trail) o.trail = true;
   if (values.program) o.program = values.program;
   else
@@ -34,7 +50,21 @@ export function programOptions(
       .modules!.split(',')
       .map((m) => m.trim())
       .filter(Boolean);
+  for (const f of o.program ? [o.program] : o.modules!) mustExist(f, o.program ? '--program' : '--modules', o.cwd!);
   return o;
+}
+
+/** Checked before the program starts: a missing entry is one line, not Node's MODULE_NOT_FOUND stack. */
+function mustExist(file: string, option: string, cwd: string): void {
+  const abs = path.resolve(cwd, file);
+  if (existsSync(abs) && statSync(abs).isFile()) return;
+  throw new HistoryError(
+    ErrorCode.Usage,
+    `${option} ${file}: no such file (${abs}). Give the path of ` +
+      (option === '--program'
+        ? "the app's entry file (.js, .mjs or .ts) relative to the current directory, e.g. --program dist/main.js."
+        : 'each module that registers workflows, relative to the current directory, e.g. --modules dist/workflows.js.'),
+  );
 }
 
 /** The JSON object of one verdict (the shape `run --json` prints and `check --json` lists). */
@@ -49,7 +79,14 @@ export function verdictJson(v: Verdict): Record<string, unknown> {
   };
   if (v.divergence) out.divergence = v.divergence;
   if (v.incomplete) out.incomplete = v.incomplete;
-  if (v.error) out.error = { message: v.error.message };
+  if (v.error) {
+    const e: Record<string, unknown> = { message: v.error.message };
+    if (v.error.exitCode !== undefined) e.exitCode = v.error.exitCode;
+    if (v.error.stderr) e.stderr = v.error.stderr;
+    out.error = e;
+  }
+  if (v.timeout) out.timeout = v.timeout;
+  if (v.note) out.note = v.note;
   if (v.trail) out.trail = v.trail;
   return out;
 }
@@ -66,7 +103,9 @@ export function verdictLine(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
   switch (v.verdict) {
     case 'match':
-      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
+      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})${v.note ? `: ${v.note}` : ''}`;
+    case 'skipped':
+      return `skipped     ${v.workflowId}  ${v.workflowName ?? ''}  ${v.note ?? ''}`;
     case 'diverged': {
       const d = v.divergence!;
       const at = d.functionId === null ? 'at the result' : `at step ${d.functionId}`;
@@ -77,6 +116,8 @@ export function verdictLine(v: Verdict): string {
     }
     case 'incomplete':
       return `incomplete  ${v.workflowId}  ${v.workflowName ?? ''}  ${v.incomplete?.message ?? ''} (${ops})`;
+    case 'timeout':
+      return `TIMEOUT     ${v.workflowId}  ${v.workflowName ?? ''}  ${v.timeout?.message ?? ''} (${ops})`;
     default:
       return `ERROR       ${v.workflowId}  ${v.workflowName ?? ''}  ${v.error?.message ?? ''}`;
   }

@@ -9,7 +9,8 @@ import { runNode, type NodeRun } from '../../test-support/runNode.js';
 import { adminQuery, scratchCopyOfSample } from '../../history/src/testing/sampleRecording.js';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
-const PROGRAM = path.resolve(__dirname, 'no-such-program-needed.js');
+// A real file (the CLI checks the program exists first); the lock is met before the program would start.
+const PROGRAM = path.resolve(__dirname, '..', '..', 'bin', 'dbos-replay.js');
 
 function cli(args: string[]): Promise<NodeRun> {
   return runNode([CLI, ...args], { env: { DBOS_SYSTEM_DATABASE_URL: undefined, DATABASE_URL: undefined } });

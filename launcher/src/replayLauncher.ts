@@ -37,6 +37,8 @@ export interface ReplayLaunchOptions {
   /** The built runtime (default: replayRuntimePath()). */
   runtimePath?: string;
   handoff: TraceHandoff;
+  /** Headless replays: each workflow's time limit (ReplayEnv.timeoutMs); never set under a debugger. */
+  timeoutMs?: number;
 }
 
 export interface ReplayLaunch {
@@ -128,14 +130,21 @@ export async function prepareReplayLaunch(o: ReplayLaunchOptions): Promise<Repla
       }
       return writeHandoff();
     };
+    if (o.timeoutMs) handoffEnv[ReplayEnv.timeoutMs] = String(o.timeoutMs);
     const entry = o.program ? path.resolve(o.cwd, o.program) : await writeModulesEntry(dir, o.cwd, o.modules!);
     const preload = ['--require', runtimePath];
+    const env = programEnv(o.env, handoffEnv);
     if (needsTsx(o)) preload.push('--import', tsxLoader(o));
+    if (isTypeScript(o) && !env[TSX_TSCONFIG_ENV]) {
+      // tsx reads the cwd's tsconfig.json; the program's own (its experimentalDecorators) is the nearest to it.
+      const tsconfig = nearestTsconfig(o);
+      if (tsconfig) env[TSX_TSCONFIG_ENV] = tsconfig;
+    }
     return {
       runtimePath,
       preload,
       entry,
-      env: programEnv(o.env, handoffEnv),
+      env,
       traceFile,
       batchFile,
       resultFile,
@@ -178,10 +187,28 @@ function programEnv(overrides: ReplayLaunchOptions['env'], handoff: Record<strin
 
 /** A TypeScript entry or module runs through tsx, unless the caller's executable or flags already bring a loader. */
 function needsTsx(o: ReplayLaunchOptions): boolean {
-  const ts = [o.program, ...(o.modules ?? [])].some((p) => p !== undefined && TYPESCRIPT.test(p));
+  const ts = isTypeScript(o);
   const hasLoader =
     TS_LOADER.test(path.basename(o.runtimeExecutable ?? '')) || (o.runtimeArgs ?? []).some((a) => TS_LOADER.test(a));
   return ts && !hasLoader;
+}
+
+function isTypeScript(o: ReplayLaunchOptions): boolean {
+  return [o.program, ...(o.modules ?? [])].some((p) => p !== undefined && TYPESCRIPT.test(p));
+}
+
+/** tsx's variable naming the tsconfig.json it compiles with (it takes the working directory's otherwise). */
+const TSX_TSCONFIG_ENV = 'TSX_TSCONFIG_PATH';
+
+/** The tsconfig.json nearest to the program (or the first module): in its folder or the closest folder above. */
+function nearestTsconfig(o: ReplayLaunchOptions): string | undefined {
+  const first = o.program ?? o.modules?.[0];
+  if (!first) return undefined;
+  for (let d = path.dirname(path.resolve(o.cwd, first)); ; d = path.dirname(d)) {
+    const f = path.join(d, 'tsconfig.json');
+    if (existsSync(f)) return f;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 /** tsx's `--import` entry: the program's own tsx (from its folder, then cwd) first, then the one installed with dbos-replay. */

@@ -21,7 +21,10 @@ export interface ProgramOptions {
   env?: NodeJS.ProcessEnv;
   /** Path of the built runtime (default: the launcher's replayRuntimePath()). */
   runtimePath?: string;
-  /** Kill the program when no verdict came for this long (batch: per workflow). */
+  /**
+   * Each workflow's time limit: past it the runtime writes a `timeout` verdict and ends the program (undefined: none).
+   * The host also kills a program that gives no verdict for this long plus HOST_GRACE_MS (e.g. one stuck before DBOS.launch()).
+   */
   timeoutMs?: number;
   /** Batches: every verdict carries its trail too (single replays always do). */
   trail?: boolean;
@@ -56,6 +59,7 @@ async function launchAndWait(
     env: o.env,
     runtimePath: o.runtimePath,
     handoff,
+    timeoutMs: o.timeoutMs,
   });
   const stopOnSignal = onSignalWhileRunning();
   try {
@@ -92,9 +96,14 @@ export interface Spawned {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The host killed it (no verdict within the idle time). */
+  killed?: boolean;
 }
 
 export const KEEP = 256 * 1024;
+
+/** How long past the per-workflow limit the host waits for a verdict before it kills the program itself. */
+export const HOST_GRACE_MS = 30_000;
 
 /** Runs the program; kills it after `idleMs` without a new verdict line on stderr (or at all, for single runs). */
 function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undefined): Promise<Spawned> {
@@ -109,10 +118,14 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
+  let killed = false;
   const arm = () => {
     if (!idleMs) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => child.kill('SIGKILL'), idleMs);
+    timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, idleMs);
   };
   arm();
   child.stdout.on('data', (d) => {
@@ -128,30 +141,61 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ exitCode, signal, stdout, stderr });
+      resolve({ exitCode, signal, stdout, stderr, ...(killed ? { killed } : {}) });
     });
   });
 }
 
-export function endedWithout(workflowId: string, r: Spawned, what: string): Verdict {
+/**
+ * The program's last stderr lines for one workflow: after the previous workflow's verdict line, and before this one's
+ * own verdict line when it wrote one.
+ */
+function ownStderr(stderr: string, n: number, ownVerdictWritten = false): string[] {
+  const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+  let end = lines.length;
+  if (ownVerdictWritten) while (end > 0 && !lines[end - 1].includes(VERDICT_LINE_PREFIX)) end--;
+  if (ownVerdictWritten && end > 0) end--;
+  let from = 0;
+  for (let i = end - 1; i >= 0; i--)
+    if (lines[i].includes(VERDICT_LINE_PREFIX)) {
+      from = i + 1;
+      break;
+    }
+  return lines.slice(from, end).slice(-n);
+}
+
+export function endedWithout(workflowId: string, r: Spawned, what: string, killedAfterMs: number | undefined): Verdict {
+  const how = killedAfterMs
+    ? `was killed after ${killedAfterMs / 1000} s without a verdict (the --timeout limit plus ${HOST_GRACE_MS / 1000} s)`
+    : `ended (${r.signal ?? `exit ${r.exitCode}`})`;
+  const tail = ownStderr(r.stderr, 5);
   return {
     workflowId,
     verdict: 'error',
     recordedResult: null,
     replayedResult: null,
     operations: { consumed: 0, recorded: 0 },
-    error: {
-      message: `the program ended (${r.signal ?? `exit ${r.exitCode}`}) ${what}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`,
-    },
+    error: { message: `the program ${how} ${what}${tail.length ? `: ${tail.join(' | ')}` : ''}` },
   };
 }
 
+/** A program that ended before DBOS.launch(): its exit code and last stderr lines go into the verdict. */
+export function withProgramEnd(v: Verdict, r: Spawned): Verdict {
+  if (v.launched !== false || !v.error) return v;
+  const tail = ownStderr(r.stderr, 5, true);
+  v.error.exitCode = r.exitCode;
+  v.error.stderr = tail;
+  if (tail.length) v.error.message += ` Its last lines on stderr: ${tail.join(' | ')}`;
+  return v;
+}
+
 export async function runReplay(o: RunReplayOptions): Promise<RunReplayResult> {
-  const { verdicts, ...r } = await launchAndWait(o, { trace: o.trace, workflowId: o.workflowId }, o.timeoutMs);
+  const idle = o.timeoutMs ? o.timeoutMs + HOST_GRACE_MS : undefined;
+  const { verdicts, ...r } = await launchAndWait(o, { trace: o.trace, workflowId: o.workflowId }, idle);
   const verdict =
     verdicts !== undefined
-      ? (JSON.parse(verdicts) as Verdict)
-      : endedWithout(o.workflowId ?? o.trace.rootWorkflowId, r, 'without a verdict');
+      ? withProgramEnd(JSON.parse(verdicts) as Verdict, r)
+      : endedWithout(o.workflowId ?? o.trace.rootWorkflowId, r, 'without a verdict', r.killed ? idle : undefined);
   return { verdict, ...r };
 }
 
@@ -174,8 +218,9 @@ export interface RunReplayBatchResult {
 
 /**
  * Replays many workflows with the program loaded once: the runtime replays each trace in turn with fresh state and
- * writes one verdict per workflow. When a replay ends its process (a crash, an await that never settles, the
- * per-workflow timeout), that workflow gets an error verdict and the remaining ones run in a new process.
+ * writes one verdict per workflow. When a replay ends its process (a crash, an await that never settles, a
+ * process.exit(), the per-workflow timeout), that workflow gets its verdict (error, or timeout) and the remaining ones
+ * run in a new process.
  */
 export async function runReplayBatch(o: RunReplayBatchOptions): Promise<RunReplayBatchResult> {
   const verdicts: Verdict[] = [];
@@ -190,20 +235,25 @@ export async function runReplayBatch(o: RunReplayBatchOptions): Promise<RunRepla
   };
   while (verdicts.length < o.entries.length) {
     const from = verdicts.length;
-    const r = await launchAndWait(o, { batch: o.entries.slice(from), trail: o.trail }, o.timeoutMs);
+    const idle = o.timeoutMs ? o.timeoutMs + HOST_GRACE_MS : undefined;
+    const r = await launchAndWait(o, { batch: o.entries.slice(from), trail: o.trail }, idle);
     processes++;
     stderr = (stderr + r.stderr).slice(-KEEP);
     const lines = (r.verdicts ?? '').split('\n').filter((x) => x.trim() !== '');
     const got = lines.map((x) => JSON.parse(x) as Verdict);
     if (got[0]?.launched === false) {
       // The program never reached DBOS.launch(): no workflow can replay in it.
-      for (let i = from; i < o.entries.length; i++) put({ ...got[0], workflowId: '' });
+      const v = withProgramEnd(got[0], r);
+      for (let i = from; i < o.entries.length; i++) put({ ...v, workflowId: '' });
       break;
     }
     for (const v of got.slice(0, o.entries.length - from)) put(v);
-    if ((verdicts.length < o.entries.length && got.length === 0) || (verdicts.length < o.entries.length && r.signal)) {
+    // A timeout verdict is the runtime's own account of why it was killed.
+    const accounted = got.length > 0 && (!r.signal || got[got.length - 1].verdict === 'timeout');
+    if (verdicts.length < o.entries.length && !accounted) {
       const e = o.entries[verdicts.length];
-      put(endedWithout(e.workflowId ?? e.trace.rootWorkflowId, r, 'during the replay of this workflow'));
+      const killed = r.killed ? idle : undefined;
+      put(endedWithout(e.workflowId ?? e.trace.rootWorkflowId, r, 'during the replay of this workflow', killed));
     }
   }
   return { verdicts, processes, stderr };

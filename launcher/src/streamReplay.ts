@@ -6,7 +6,16 @@ import type { Socket } from 'node:net';
 import type { Trace } from '../../protocol/traceModel.js';
 import type { BatchLine, Verdict } from '../../protocol/replayProtocol.js';
 import { prepareReplayLaunch, STREAM_FD } from './replayLauncher.js';
-import { endedWithout, KEEP, onSignalWhileRunning, running, type ProgramOptions, type Spawned } from './runReplay.js';
+import {
+  endedWithout,
+  HOST_GRACE_MS,
+  KEEP,
+  onSignalWhileRunning,
+  running,
+  type ProgramOptions,
+  type Spawned,
+  withProgramEnd,
+} from './runReplay.js';
 
 export interface RunReplayStreamOptions extends ProgramOptions {
   /** The entries, a page at a time, in order; the next page is asked for while the program replays the current one. */
@@ -48,19 +57,22 @@ export async function runReplayStream(o: RunReplayStreamOptions): Promise<RunRep
     if (queue.length === 0 && !(await pull())) break;
     if (queue.length === 0) continue;
     processes++;
-    const { notLaunched, ended, verdicts } = await oneProcess(o, queue, pull, () => sourceDone, put);
+    const { notLaunched, ended, verdicts, last, idleMs } = await oneProcess(o, queue, pull, () => sourceDone, put);
     if (notLaunched) {
+      const v = withProgramEnd(notLaunched, ended);
       // The program never reached DBOS.launch(): no workflow can replay in it.
-      for (const e of queue.splice(0)) put({ ...notLaunched, workflowId: '' }, e);
-      while (await pull()) for (const e of queue.splice(0)) put({ ...notLaunched, workflowId: '' }, e);
+      for (const e of queue.splice(0)) put({ ...v, workflowId: '' }, e);
+      while (await pull()) for (const e of queue.splice(0)) put({ ...v, workflowId: '' }, e);
       break;
     }
-    // A workflow whose replay ended the process wrote its verdict at exit, unless the process was killed or said nothing.
-    if (queue.length > 0 && (verdicts === 0 || ended.signal))
-      put(
-        endedWithout(queue[0].workflowId ?? queue[0].trace.rootWorkflowId, ended, 'during the replay of this workflow'),
-        queue.shift()!,
-      );
+    // A workflow whose replay ended the process wrote its verdict at exit (a timeout verdict is the runtime's own
+    // account of why it was killed), unless the process was killed otherwise or said nothing.
+    const accounted = verdicts > 0 && (!ended.signal || last?.verdict === 'timeout');
+    if (queue.length > 0 && !accounted) {
+      const e = queue.shift()!;
+      const killed = ended.killed ? idleMs : undefined;
+      put(endedWithout(e.workflowId ?? e.trace.rootWorkflowId, ended, 'during the replay of this workflow', killed), e);
+    }
   }
   return { processes };
 }
@@ -72,7 +84,7 @@ async function oneProcess(
   pull: () => Promise<boolean>,
   sourceDone: () => boolean,
   put: (v: Verdict, e: BatchLine<Trace>) => void,
-): Promise<{ notLaunched?: Verdict; ended: Spawned; verdicts: number }> {
+): Promise<{ notLaunched?: Verdict; ended: Spawned; verdicts: number; last?: Verdict; idleMs?: number }> {
   const launch = await prepareReplayLaunch({
     program: o.program,
     modules: o.modules,
@@ -82,7 +94,9 @@ async function oneProcess(
     env: o.env,
     runtimePath: o.runtimePath,
     handoff: { stream: true, trail: o.trail },
+    timeoutMs: o.timeoutMs,
   });
+  const idleMs = o.timeoutMs ? o.timeoutMs + HOST_GRACE_MS : undefined;
   const stopOnSignal = onSignalWhileRunning();
   try {
     const args = [...(o.runtimeArgs ?? []), ...launch.preload, launch.entry, ...(o.args ?? [])];
@@ -102,15 +116,20 @@ async function oneProcess(
     /** How many entries at the head of the queue this process was given. */
     let written = 0;
     let verdicts = 0;
+    let last: Verdict | undefined;
+    let killed = false;
     let notLaunched: Verdict | undefined;
     /** Wakes the writer: a verdict came (the queue shrank), the pipe drained, or the process ended. */
     let wake: () => void = () => {};
     const woken = () => new Promise<void>((r) => (wake = r));
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {
-      if (!o.timeoutMs) return;
+      if (!idleMs) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
+      timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, idleMs);
     };
     arm();
     child.stdout!.on('data', (d) => {
@@ -132,6 +151,7 @@ async function oneProcess(
         const v = JSON.parse(line) as Verdict;
         arm();
         verdicts++;
+        last = v;
         if (v.launched === false) notLaunched = v;
         else if (queue.length > 0) {
           written = Math.max(0, written - 1);
@@ -147,7 +167,7 @@ async function oneProcess(
         closed = true;
         if (timer) clearTimeout(timer);
         wake();
-        resolve({ exitCode, signal, stdout, stderr });
+        resolve({ exitCode, signal, stdout, stderr, ...(killed ? { killed } : {}) });
       });
     });
     // The writer: every queued entry once, then the next page as soon as less than the last page is left to replay.
@@ -176,7 +196,7 @@ async function oneProcess(
     const r = await ended;
     await writer;
     if (failure !== undefined) throw failure;
-    return { notLaunched, ended: r, verdicts };
+    return { notLaunched, ended: r, verdicts, last, idleMs };
   } finally {
     stopOnSignal();
     await launch.dispose();

@@ -54,6 +54,13 @@ const cases: Record<Factory, [args: unknown[], code: ReplayErrorCodeValue, cls: 
   threwBeforeLaunch: [['Error: config file missing'], C.ThrewBeforeLaunch, ReplayError],
   exitedWithoutLaunch: [[7], C.ExitedWithoutLaunch, ReplayError],
   exitedBeforeEnd: [[7, null], C.ExitedBeforeEnd, ReplayError],
+  exitCalledInWorkflow: [[7, '/app/shop.ts:12:5'], C.ExitCalledInWorkflow, ReplayError],
+  timedOut: [['wf-1', 2, { functionId: 0, name: 'fetchTopic' }], C.TimedOut, ReplayError],
+  noExperimentalDecorators: [
+    ['DBOS.workflow()', 'Shop.checkout', '/app/tsconfig.json'],
+    C.NoExperimentalDecorators,
+    ReplayError,
+  ],
   internal: [['no trace'], C.Internal, ReplayError],
 };
 

@@ -33,6 +33,8 @@ export const ReplayErrorCode = {
   WorkflowNotRegistered: 201,
   /** The recorded configured instance is not created by the program. */
   InstanceNotCreated: 202,
+  /** A DBOS decorator got the TC39 decorator shape: the file is compiled without experimentalDecorators. */
+  NoExperimentalDecorators: 203,
 
   /** A recorded value, error or input cannot be revived with the app's serializer. */
   RecordedValueUnreadable: 301,
@@ -65,6 +67,10 @@ export const ReplayErrorCode = {
   ExitedWithoutLaunch: 602,
   /** The program exited before the replayed workflow finished. */
   ExitedBeforeEnd: 603,
+  /** The workflow's code called process.exit(). */
+  ExitCalledInWorkflow: 604,
+  /** The workflow did not finish within its time limit (verdict `timeout`). */
+  TimedOut: 605,
 
   /** A bug: keeps its stack. */
   Internal: 901,
@@ -347,7 +353,31 @@ export const errors = {
     new ReplayError(
       ReplayErrorCode.ExitedWithoutLaunch,
       `the program exited (code ${exitCode}) without calling DBOS.launch(). ` +
-        'The replay starts at DBOS.launch(): call it once the workflows are registered.',
+        'The replay starts at DBOS.launch(): call it once the workflows are registered. A command-line app may need ' +
+        'its arguments (after `--`: `dbos-replay run … --program app.js -- arg1 arg2`; "args" in launch.json), or ' +
+        'load only the modules that register the workflows instead of the entry (--modules a.js,b.js; "modules" in launch.json).',
+    ),
+  exitCalledInWorkflow: (exitCode: number, at: string | null) =>
+    new ReplayError(
+      ReplayErrorCode.ExitCalledInWorkflow,
+      `the program exited with code ${exitCode} during the workflow: process.exit(${exitCode}) was called` +
+        `${at ? ` at ${at}` : ''}. A workflow body that ends the process cannot be replayed to its end: ` +
+        'return or throw from the workflow instead.',
+    ),
+  timedOut: (workflow: string, limitSeconds: number, last: { functionId: number; name: string } | null) =>
+    new ReplayError(
+      ReplayErrorCode.TimedOut,
+      `workflow ${workflow} did not finish within the ${limitSeconds} s limit ` +
+        `(${last ? `the last recorded operation it reached is #${last.functionId} ${last.name}` : 'it reached no recorded operation'}). ` +
+        'It may loop forever or wait on something the replay never answers; raise the limit with --timeout SECONDS (0: no limit).',
+    ),
+  noExperimentalDecorators: (decorator: string, member: string, tsconfig: string | undefined) =>
+    new ReplayError(
+      ReplayErrorCode.NoExperimentalDecorators,
+      `${decorator} on ${member}: this file is compiled without experimentalDecorators: DBOS decorators need it ` +
+        `(tsconfig ${tsconfig ?? 'none found: tsx compiled it with its defaults'}). Set "experimentalDecorators": true in ` +
+        "the program's tsconfig.json; dbos-replay compiles a .ts program with the tsconfig.json nearest to it unless " +
+        'TSX_TSCONFIG_PATH names another.',
     ),
   exitedBeforeEnd: (exitCode: number, why: string | null) =>
     new ReplayError(

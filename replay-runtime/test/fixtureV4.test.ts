@@ -25,6 +25,7 @@ const OPERATIONS: Record<string, number> = {
   'v4-order-fail': 1,
   'v4-receipt': 2,
   'v4-fraud-review': 1,
+  'v4-temp-step': 1,
 };
 
 test(
@@ -79,6 +80,10 @@ test(
       (ok.order as Record<string, unknown>).created_at && typeof (ok.order as Record<string, unknown>).created_at,
       'object',
     );
+    // The SDK's temp workflow for a step called outside a workflow: its one step answered from the recording.
+    const temp = results.get('v4-temp-step')!.verdict;
+    assert.equal(temp.note, 'a temp workflow the SDK recorded for step Orders.chargePayment called outside a workflow');
+    assert.equal((temp.replayedResult?.value as { paymentId: string }).paymentId, 'pay-v4-temp');
     const fail = results.get('v4-order-fail')!.verdict;
     assert.equal(fail.replayedResult?.error?.name, 'OrderRejectedError');
     assert.deepEqual(await fixtureStepRuns('v4'), before);

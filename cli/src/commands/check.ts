@@ -20,7 +20,15 @@ import {
   type CliIo,
   type Command,
 } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../replayCli.js';
+import {
+  DEFAULT_TIMEOUT_S,
+  PROGRAM_OPTIONS,
+  programOptions,
+  splitProgramArgs,
+  trailLine,
+  verdictJson,
+  verdictLine,
+} from '../replayCli.js';
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
@@ -34,17 +42,21 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
-                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
+                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS] [-- program args]
   Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program, reading
   them 1,000 at a time: each verdict is printed as it comes, memory does not grow with --limit. --json prints one
   object {workflows, summary, processes, seconds}, written as the workflows are checked.
   --modules a.js,b.js loads only the modules that register the workflows. --trail adds each workflow's operations
   (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
-  Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
-  diverged, 1 if any could not be replayed.`,
+  --timeout: each workflow's limit (default ${DEFAULT_TIMEOUT_S} s, 0: none); one that runs past it is reported as timeout
+  and the rest replay in a new process. Arguments after -- go to the program (a command-line app's own).
+  Exit 0 when none diverged or failed to replay (incomplete recordings and skipped workflows — the SDK's temp
+  workflows for a call outside a workflow that have no code to replay — are reported, not failures), 3 if any
+  diverged, 5 if any timed out, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
+    const [own, programArgs] = splitProgramArgs(args);
     const { values } = parse(
-      args,
+      own,
       {
         ...DB_OPTIONS,
         ...PROGRAM_OPTIONS,
@@ -59,7 +71,7 @@ export const checkCommand: Command = {
       },
       false,
     );
-    const program = programOptions(values, 'check');
+    const program = programOptions(values, 'check', programArgs);
     const filter: WorkflowFilter = {};
     if (values.status !== undefined) filter.status = parseStatusOption(values.status);
     if (values.name !== undefined) filter.name = values.name;
@@ -111,10 +123,13 @@ export const checkCommand: Command = {
     } else {
       io.stdout(
         `\nchecked ${c.total} workflow(s): ${c.match} match, ${c.diverged} diverged, ${c.incomplete} incomplete, ` +
-          `${c.error} error (read ${seconds.load.toFixed(1)} s, replayed in ${seconds.replay.toFixed(1)} s)\n`,
+          `${c.error} error${c.timeout ? `, ${c.timeout} timeout` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''} ` +
+          `(read ${seconds.load.toFixed(1)} s, replayed in ${seconds.replay.toFixed(1)} s)\n`,
       );
     }
-    return c.diverged > 0 ? ExitCode.diverged : c.error > 0 ? ExitCode.error : ExitCode.match;
+    if (c.diverged > 0) return ExitCode.diverged;
+    if (c.timeout > 0) return ExitCode.timeout;
+    return c.error > 0 ? ExitCode.error : ExitCode.match;
   },
 };
 
@@ -165,6 +180,6 @@ async function loadTraces(reader: HistoryReader, ids: string[]): Promise<Trace[]
   return loaded.flat();
 }
 
-function counts(): { total: number; match: number; diverged: number; incomplete: number; error: number } {
-  return { total: 0, match: 0, diverged: 0, incomplete: 0, error: 0 };
+function counts(): Record<'total' | Verdict['verdict'], number> {
+  return { total: 0, match: 0, diverged: 0, incomplete: 0, error: 0, timeout: 0, skipped: 0 };
 }

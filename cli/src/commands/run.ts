@@ -8,18 +8,28 @@ import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import { readTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { Trace } from '../../../protocol/traceModel.js';
 import { DB_OPTIONS, parse, readerOptions, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson } from '../replayCli.js';
+import {
+  DEFAULT_TIMEOUT_S,
+  PROGRAM_OPTIONS,
+  programOptions,
+  splitProgramArgs,
+  trailLine,
+  verdictJson,
+} from '../replayCli.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'replay one recorded workflow against the current code and print its verdict',
-  usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS]
+  usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS] [-- program args]
        dbos-replay run --trace <file> [<workflow-id>] --program <entry> [--json]
   --program: the app's entry (.js/.mjs, or .ts run through tsx); --modules a.js,b.js instead loads only the
-  modules that register the workflows. Exit 0 for match, 3 diverged, 4 incomplete, 1 error.`,
+  modules that register the workflows. Arguments after -- go to the program (a command-line app's own).
+  --timeout: the workflow's limit (default ${DEFAULT_TIMEOUT_S} s, 0: none); past it the verdict is timeout.
+  Exit 0 for match, 3 diverged, 4 incomplete, 5 timeout, 1 error.`,
   async run(args: string[], io: CliIo): Promise<number> {
+    const [own, programArgs] = splitProgramArgs(args);
     const { values, positionals } = parse(
-      args,
+      own,
       { ...DB_OPTIONS, ...PROGRAM_OPTIONS, trace: { type: 'string' }, json: { type: 'boolean' } },
       true,
     );
@@ -27,7 +37,7 @@ export const runCommand: Command = {
     const id = positionals[0];
     if (!id && !values.trace)
       throw new UsageError('run needs a workflow ID (read from the database), or --trace <file>.');
-    const program = programOptions(values, 'run');
+    const program = programOptions(values, 'run', programArgs);
     let trace: Trace;
     if (values.trace) {
       trace = await readTraceFile(values.trace);
@@ -57,11 +67,15 @@ function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
     case 'match':
-      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
+      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})${v.note ? `\n  ${v.note}` : ''}`;
+    case 'skipped':
+      return `skipped: workflow ${v.workflowId} (${v.workflowName}) ${v.note}`;
     case 'diverged':
       return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
     case 'incomplete':
       return `incomplete: ${v.incomplete?.message} (${ops})`;
+    case 'timeout':
+      return `timeout: ${v.timeout?.message} (${ops})`;
     default:
       return `error: ${v.error?.message}`;
   }

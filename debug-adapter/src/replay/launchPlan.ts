@@ -149,7 +149,7 @@ async function databaseUrl(args: ValidatedLaunchArguments): Promise<string> {
 export function readVerdict(plan: ReplayPlan): { verdict: string; summary: string; launched?: boolean } | undefined {
   try {
     const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as Verdict;
-    const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message;
+    const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message ?? v.note;
     return {
       verdict: v.verdict,
       launched: v.launched,

@@ -26,6 +26,7 @@ export type ClassCtor = Function;
 const aliases = new WeakMap<ClassCtor, string>();
 const registrations: Registration[] = [];
 const byWrapper = new WeakMap<object, Registration>();
+const wrapperOf = new WeakMap<Registration, AnyFn>();
 const instances = new Map<ClassCtor, Map<string, object>>();
 
 export function setClassAlias(ctor: ClassCtor, name: string): void {
@@ -46,6 +47,7 @@ export function ctorOfTarget(target: object): ClassCtor {
 export function register(reg: Registration, wrapper: AnyFn): void {
   registrations.push(reg);
   byWrapper.set(wrapper, reg);
+  wrapperOf.set(reg, wrapper);
 }
 
 export function registrationOf(fn: unknown): Registration | undefined {
@@ -62,6 +64,26 @@ export function registerInstance(instance: object, name: string): void {
 export function findWorkflow(className: string | null, name: string): Registration | undefined {
   const cls = className ?? '';
   return registrations.find((r) => r.kind === 'workflow' && r.name === name && classNameOf(r) === cls);
+}
+
+/** The SDK's name prefix for a workflow it records around a step (4.x) or DBOS.send (4.0–4.9) called outside one. */
+export const TEMP_WORKFLOW_PREFIX = 'temp_workflow-';
+
+/**
+ * A temp workflow `temp_workflow-step-<step>` (class_name: the step's class) as a workflow whose body calls that
+ * registered step once, so the step is answered from the recording at function 0 like any workflow's.
+ * undefined: not a step temp workflow, or the step is not registered.
+ */
+export function findTempStepWorkflow(className: string | null, name: string): Registration | undefined {
+  const prefix = `${TEMP_WORKFLOW_PREFIX}step-`;
+  if (!name.startsWith(prefix)) return undefined;
+  const cls = className ?? '';
+  const step = registrations.find(
+    (r) => r.kind === 'step' && r.name === name.slice(prefix.length) && classNameOf(r) === cls,
+  );
+  const call = step && wrapperOf.get(step);
+  if (!step || !call) return undefined;
+  return { kind: 'workflow', name, className: cls, fn: call, config: {}, origin: step.origin };
 }
 
 /** The configured instance of `className` named `configName`, searching the class and its subclasses. */

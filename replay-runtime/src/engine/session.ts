@@ -25,7 +25,9 @@ import {
 } from '../errors.js';
 import {
   findInstance,
+  findTempStepWorkflow,
   findWorkflow,
+  TEMP_WORKFLOW_PREFIX,
   registeredInstanceNames,
   registeredWorkflowNames,
   classNameOf,
@@ -39,11 +41,14 @@ import {
   replayedResult,
   summaryAfterWorkflow,
   summaryLine,
+  tempWorkflowNote,
   trailEntry,
   unfinishedRunMessage,
   type Outcome,
 } from './verdict.js';
 import { WorkflowReplay } from './workflowReplay.js';
+import { callerLocation } from './location.js';
+import { Watchdog } from './watchdog.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
 
@@ -66,12 +71,20 @@ export class ReplaySession {
   private gen = 0;
   private runEnded?: () => void;
   private requestedId?: string;
+  /** Headless replays with a time limit (ReplayEnv.timeoutMs). */
+  private readonly watchdog?: Watchdog;
+  /** The workflow's code called process.exit(): its code and call site. */
+  private exitCall?: { code: number; at: string | null };
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    runtimeFile = __filename,
+  ) {
     this.batchFile = env[ReplayEnv.batchFile] || undefined;
     const fd = env[ReplayEnv.batchFd];
     if (fd && /^\d+$/.test(fd)) this.batchFd = Number(fd);
     this.requestedId = env[ReplayEnv.workflowId] || undefined;
+    this.watchdog = Watchdog.start(env, runtimeFile);
     this.resetRun();
     if (!this.inBatch) this.load();
   }
@@ -89,6 +102,7 @@ export class ReplaySession {
     this.lastUncaught = undefined;
     this.replayStart = undefined;
     this.floorMs = undefined;
+    this.exitCall = undefined;
     this.state = {
       workflowId: '',
       workflowName: '',
@@ -157,6 +171,7 @@ export class ReplaySession {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.watchExit();
     if (this.inBatch) {
       const file = this.batchFile;
       const lines =
@@ -198,11 +213,24 @@ export class ReplaySession {
       const ended = new Promise<void>((resolve) => (this.runEnded = resolve));
       void this.run().catch((e) => this.failRun(gen, e));
       await ended;
-      allMatch &&= this.lastVerdict === 'match';
+      allMatch &&= this.lastVerdict === 'match' || this.lastVerdict === 'skipped';
       // Let the abandoned code of this run (an end-of-recording throw, a never-settling await) unwind first.
       await new Promise((r) => setImmediate(r));
     }
     process.exit(allMatch ? ExitCode.match : ExitCode.error);
+  }
+
+  /** Notes where the workflow's code calls process.exit(), for the verdict; the exit itself goes ahead. */
+  private watchExit(): void {
+    const realExit = process.exit;
+    const watched = (code?: number | string | null) => {
+      if (!this.finished && this.wf && !this.exitCall) {
+        const n = Number(code ?? process.exitCode ?? 0);
+        this.exitCall = { code: Number.isFinite(n) ? n : 0, at: callerLocation()?.text ?? null };
+      }
+      return realExit.call(process, code as number);
+    };
+    process.exit = watched as typeof process.exit;
   }
 
   private lastVerdict?: VerdictKind;
@@ -227,7 +255,13 @@ export class ReplaySession {
     if (this.loadError || !this.target) return this.failRun(gen, this.loadError ?? errors.internal('no trace'));
     const fail = (e: unknown) => this.failRun(gen, e);
     const st = this.target.workflow_status;
-    const reg = findWorkflow(st.class_name, st.name);
+    // A temp workflow (the SDK's, for a step called outside a workflow) replays its one step; one without code is skipped.
+    const reg = findWorkflow(st.class_name, st.name) ?? findTempStepWorkflow(st.class_name, st.name);
+    if (!reg && st.name.startsWith(TEMP_WORKFLOW_PREFIX)) {
+      const v = this.baseVerdict('skipped', { status: st.status }, null);
+      v.note = tempWorkflowNote(st, true);
+      return this.finish(v);
+    }
     if (!reg) {
       const qualified = st.class_name ? `${st.class_name}.${st.name}` : st.name;
       return fail(errors.notRegistered(qualified, st.workflow_uuid, registeredWorkflowNames()));
@@ -243,6 +277,12 @@ export class ReplaySession {
     }
     if (this.env[ReplayEnv.measureFloor]) await this.measureFloor();
     this.replayStart = performance.now();
+    this.watchdog?.begin({
+      workflowId: st.workflow_uuid,
+      workflowName: st.name,
+      recorded: this.target.operation_outputs.length,
+      names: Object.fromEntries(this.target.operation_outputs.map((r) => [Number(r.function_id), r.function_name])),
+    });
     let args = await reviveArgs(st.inputs, st.serialization, `the inputs of workflow ${st.workflow_uuid}`);
     const schema = reg.config.inputSchema as { parse?: (a: unknown[]) => unknown[] } | undefined;
     if (schema?.parse) args = schema.parse(args);
@@ -253,6 +293,7 @@ export class ReplaySession {
       },
       onRecordingEnd: (w, fid, called) => this.endOfRecording(gen, w, fid, called),
       onFatal: (e) => fail(e),
+      onConsumed: this.watchdog ? (fid) => this.watchdog!.reached(fid) : undefined,
     });
     this.wf = wf;
     this.state.operations = wf.operations;
@@ -320,6 +361,8 @@ export class ReplaySession {
     }
     if ((!this.inBatch || this.env[ReplayEnv.trail] === '1') && this.wf) v.trail = this.wf.operations.map(trailEntry);
     if (this.divergence) v.divergence = divergenceOf(this.divergence);
+    const note = tempWorkflowNote(this.target?.workflow_status);
+    if (note) v.note = note;
     return v;
   }
 
@@ -363,11 +406,14 @@ export class ReplaySession {
     const v = this.baseVerdict('error', null, null);
     const u = this.lastUncaught;
     const why = u instanceof Error ? `${u.name}: ${u.message}` : u !== undefined ? String(u) : null;
-    const err = this.started
-      ? errors.exitedBeforeEnd(code, why)
-      : why
-        ? errors.threwBeforeLaunch(why)
-        : errors.exitedWithoutLaunch(code);
+    const exit = this.exitCall;
+    const err = exit
+      ? errors.exitCalledInWorkflow(exit.code, exit.at)
+      : this.started
+        ? errors.exitedBeforeEnd(code, why)
+        : why
+          ? errors.threwBeforeLaunch(why)
+          : errors.exitedWithoutLaunch(code);
     v.error = { message: err.message, stack: u instanceof Error ? u.stack : undefined };
     if (!this.started) v.launched = false;
     this.write(v);
@@ -388,6 +434,8 @@ export class ReplaySession {
 
   private write(v: Verdict): void {
     this.finished = true;
+    // The watchdog already wrote this workflow's timeout verdict (the process is being killed).
+    if (this.watchdog && !this.watchdog.end()) return;
     emit({ type: 'end', workflowId: v.workflowId, verdict: v.verdict, summary: summaryLine(v) });
     const file = this.env[ReplayEnv.resultFile];
     if (this.batchFd !== undefined) {

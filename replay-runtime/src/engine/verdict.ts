@@ -119,7 +119,26 @@ export function summaryAfterWorkflow(v: Verdict): string {
       return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
     case 'incomplete':
       return `${v.workflowId} incomplete: ${v.incomplete?.message} (${ops})`;
+    case 'skipped':
+      return `${v.workflowId} skipped: ${v.note}`;
     default:
       return `${v.workflowId || '?'} replay error: ${v.error?.message}`;
   }
+}
+
+/**
+ * What a temp workflow is (the SDK's `temp_workflow-<kind>-<name>`, recorded for a step or DBOS.send called outside a
+ * workflow), for the verdict's note; undefined for any other workflow. `skipped`: it is not replayed.
+ */
+export function tempWorkflowNote(
+  st: { name: string; class_name: string | null } | undefined,
+  skipped = false,
+): string | undefined {
+  const m = st && /^temp_workflow-([^-]*)-(.*)$/.exec(st.name);
+  if (!st || !m) return undefined;
+  const [, kind, name] = m;
+  const what = kind === 'send' ? 'DBOS.send' : `${kind} ${st.class_name ? `${st.class_name}.` : ''}${name}`;
+  if (!skipped) return `a temp workflow the SDK recorded for ${what} called outside a workflow`;
+  const why = kind === 'step' ? `this program does not register ${what}` : 'the replay has no code for it';
+  return `recorded by the SDK for ${what} called outside a workflow; not replayed: ${why}`;
 }

@@ -14,6 +14,8 @@ export interface ReplayHooks {
   onRecordingEnd(wf: WorkflowReplay, functionId: number, called: string): never;
   /** A replay error inside this workflow (a recorded value that cannot be revived): verdict `error`. */
   onFatal(e: unknown): void;
+  /** A recorded operation was consumed (the watchdog's last operation reached). */
+  onConsumed?(functionId: number): void;
 }
 
 const TERMINAL = new Set(['SUCCESS', 'ERROR']);
@@ -185,6 +187,7 @@ export class WorkflowReplay {
   private consume(row: OperationOutputRow, args?: unknown[]): void {
     const functionId = Number(row.function_id);
     this.consumed.add(functionId);
+    this.hooks.onConsumed?.(functionId);
     let text: OperationText | undefined;
     const rendered = () => (text ??= operationText(row));
     this.operations.push(consumedOperation(row, functionId, args, rendered));

@@ -72,6 +72,17 @@ export function origin(): string | undefined {
   return line?.trim();
 }
 
+/**
+ * A decorator compiled without experimentalDecorators gets the TC39 shape, (method, context object): refused with
+ * the fix rather than failing on the missing descriptor.
+ */
+export function requireLegacyDecorator(decorator: string, target: unknown, key: unknown, descriptor: unknown): void {
+  if (descriptor !== undefined || typeof key !== 'object' || key === null || !('kind' in key)) return;
+  const name = String((key as { name?: unknown }).name ?? '?');
+  const owner = typeof target === 'function' && target.name && target.name !== name ? `${target.name}.` : '';
+  throw errors.noExperimentalDecorators(decorator, `${owner}${name}`, process.env.TSX_TSCONFIG_PATH || undefined);
+}
+
 /** DBOS.className(name). */
 export function className(name: string): (ctor: ClassCtor) => void {
   return (ctor: ClassCtor) => setClassAlias(ctor, name);
@@ -80,6 +91,7 @@ export function className(name: string): (ctor: ClassCtor) => void {
 /** DBOS.workflow(cfg): the decorator. */
 export function workflowDecorator(cfg: Cfg) {
   return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
+    requireLegacyDecorator('DBOS.workflow()', target, propertyKey, descriptor);
     const reg: Registration = {
       kind: 'workflow',
       name: cfg.name ?? propertyKey,
@@ -114,6 +126,7 @@ export function registerWorkflow<F extends AnyFn>(fn: F, cfg: RegisterCfg, at: s
 /** DBOS.step(cfg): the decorator. */
 export function stepDecorator(cfg: Cfg) {
   return function (target: object, propertyKey: string, descriptor: Descriptor): Descriptor {
+    requireLegacyDecorator('DBOS.step()', target, propertyKey, descriptor);
     const reg: Registration = {
       kind: 'step',
       name: cfg.name ?? propertyKey,

@@ -30,7 +30,7 @@ interface ManifestEntry {
 /** Each body must have run exactly this often in a fresh recording. */
 const EXPECTED_RUNS: Record<string, number> = {
   insertOrder: 2, // v4-order-ok and v4-order-fail
-  chargePayment: 1,
+  chargePayment: 2, // v4-order-ok and v4-temp-step (called outside a workflow)
   printLabel: 1,
   awkwardValues: 1,
   reserveStock: 1,
@@ -92,9 +92,18 @@ async function runCases(): Promise<void> {
     await DBOS.startWorkflow(strictFraudCheck, { workflowID: 'v4-fraud-review' }).review('v4-order-ok', 4200)
   ).getResult();
   check(verdict.score === 42 && verdict.verdict === 'accept', `fraud verdict ${JSON.stringify(verdict)}`);
+
+  // Outside any workflow: 4.26 wraps a registered step in a temp workflow `temp_workflow-step-<name>`; DBOS.send goes
+  // straight to the notifications table (sendDirect), with no workflow (4.0–4.9 recorded `temp_workflow-send-…`).
+  const pay = await DBOS.withNextWorkflowID('v4-temp-step', () => Orders.chargePayment('v4-temp', 100));
+  check(pay.paymentId === 'pay-v4-temp' && pay.chargedAt instanceof Date, `temp step ${JSON.stringify(pay)}`);
+  await DBOS.send('v4-order-ok', 'late note', 'notes');
 }
 
 async function checkRecording(manifest: ManifestEntry[], appUrl: string): Promise<void> {
+  // Exactly the manifest's workflows: the DBOS.send outside a workflow must not have recorded one.
+  const all = (await DBOS.listWorkflows({})).map((s) => s.workflowID).sort();
+  check(JSON.stringify(all) === JSON.stringify(manifest.map((w) => w.id).sort()), `workflows ${all.join(', ')}`);
   for (const w of manifest) {
     const s = await DBOS.getWorkflowStatus(w.id);
     check(s, `no workflow ${w.id}`);
