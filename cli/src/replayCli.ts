@@ -2,18 +2,27 @@
 // Runs in the CLI process.
 import { UsageError } from '../../history/src/errors.js';
 import type { ProgramOptions } from '../../launcher/src/runReplay.js';
-import type { TrailEntry, Verdict } from '../../protocol/replayProtocol.js';
+import {
+  ReplayEnv,
+  SIDE_EFFECT_POLICIES,
+  sideEffectLine,
+  sideEffectsText,
+  type SideEffectPolicy,
+  type TrailEntry,
+  type Verdict,
+} from '../../protocol/replayProtocol.js';
 
 export const PROGRAM_OPTIONS = {
   program: { type: 'string' },
   modules: { type: 'string' },
   timeout: { type: 'string' },
   trail: { type: 'boolean' },
+  'side-effects': { type: 'string' },
 } as const;
 
 /** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches). */
 export function programOptions(
-  values: { program?: string; modules?: string; timeout?: string; trail?: boolean },
+  values: { program?: string; modules?: string; timeout?: string; trail?: boolean; 'side-effects'?: string },
   command: string,
 ): ProgramOptions {
   if (!values.program && !values.modules) {
@@ -28,6 +37,15 @@ export function programOptions(
     throw new UsageError(`--timeout '${values.timeout}' is not a number of seconds.`);
   const o: ProgramOptions = { cwd: process.cwd(), timeoutMs: timeoutS * 1000 };
   if (values.trail) o.trail = true;
+  const policy = values['side-effects'];
+  if (policy !== undefined) {
+    if (!(SIDE_EFFECT_POLICIES as readonly string[]).includes(policy))
+      throw new UsageError(
+        `--side-effects '${policy}' is not a policy: use warn (run and list I/O outside steps, the default), ` +
+          'block (throw an error into the workflow at the call) or allow (run it silently).',
+      );
+    o.env = { [ReplayEnv.sideEffects]: policy as SideEffectPolicy };
+  }
   if (values.program) o.program = values.program;
   else
     o.modules = values
@@ -51,7 +69,19 @@ export function verdictJson(v: Verdict): Record<string, unknown> {
   if (v.incomplete) out.incomplete = v.incomplete;
   if (v.error) out.error = { message: v.error.message };
   if (v.trail) out.trail = v.trail;
+  if (v.sideEffects) out.sideEffects = v.sideEffects;
   return out;
+}
+
+/** `, 2 side effects outside steps` after a verdict, or ''. */
+export function sideEffectsSuffix(v: Verdict): string {
+  const t = sideEffectsText(v.sideEffects);
+  return t ? `, ${t}` : '';
+}
+
+/** One line per side effect outside a step: `⚠ http http.request GET http://… at app.mjs:14:17`. */
+export function sideEffectLines(v: Verdict): string[] {
+  return (v.sideEffects ?? []).map((e) => `⚠ ${sideEffectLine(e)}`);
 }
 
 /** One trail line: `#1    charge → {"paymentId":"pay_A-1001",…}`, `✗` and `Name: message` for a recorded error. */
@@ -66,7 +96,7 @@ export function verdictLine(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
   switch (v.verdict) {
     case 'match':
-      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})`;
+      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})${sideEffectsSuffix(v)}`;
     case 'diverged': {
       const d = v.divergence!;
       const at = d.functionId === null ? 'at the result' : `at step ${d.functionId}`;

@@ -17,7 +17,7 @@ import {
   type CliIo,
   type Command,
 } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson, verdictLine } from '../replayCli.js';
+import { PROGRAM_OPTIONS, programOptions, sideEffectLines, trailLine, verdictJson, verdictLine } from '../replayCli.js';
 
 /** Workflows whose traces are read together (5 statements per page). */
 const TRACE_PAGE = 250;
@@ -27,9 +27,12 @@ export const checkCommand: Command = {
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
                    [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
+                   [--side-effects warn|block|allow]
   Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program.
   --modules a.js,b.js loads only the modules that register the workflows. --trail adds each workflow's operations
   (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
+  --side-effects: I/O outside steps runs and is listed under its workflow (warn, the default), is blocked with an
+  error thrown into the workflow (block), or runs silently (allow).
   Exit 0 when none diverged or failed to replay (incomplete recordings are reported, not failures), 3 if any
   diverged, 1 if any could not be replayed.`,
   async run(args: string[], io: CliIo): Promise<number> {
@@ -108,6 +111,7 @@ export const checkCommand: Command = {
         : (v) => {
             io.stdout(verdictLine(v) + '\n');
             for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+            for (const line of sideEffectLines(v)) io.stdout(`    ${line}\n`);
           },
     });
     const done = Date.now();

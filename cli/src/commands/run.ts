@@ -8,15 +8,25 @@ import { HistoryReader } from '../../../history/src/reader/historyReader.js';
 import { readTraceFile } from '../../../history/src/trace/traceFile.js';
 import type { Trace } from '../../../protocol/traceModel.js';
 import { DB_OPTIONS, parse, resolveDbUrl, scrub, type CliIo, type Command } from '../cliSupport.js';
-import { PROGRAM_OPTIONS, programOptions, trailLine, verdictJson } from '../replayCli.js';
+import {
+  PROGRAM_OPTIONS,
+  programOptions,
+  sideEffectLines,
+  sideEffectsSuffix,
+  trailLine,
+  verdictJson,
+} from '../replayCli.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'replay one recorded workflow against the current code and print its verdict',
   usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS]
+                       [--side-effects warn|block|allow]
        dbos-replay run --trace <file> [<workflow-id>] --program <entry> [--json]
   --program: the app's entry (.js/.mjs, or .ts run through tsx); --modules a.js,b.js instead loads only the
-  modules that register the workflows. Exit 0 for match, 3 diverged, 4 incomplete, 1 error.`,
+  modules that register the workflows. --side-effects: the workflow body's I/O outside steps (network, files, child
+  processes, DNS) runs and is listed (warn, the default), throws an error into the workflow at the call (block), or
+  runs silently (allow). Exit 0 for match, 3 diverged, 4 incomplete, 1 error.`,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(
       args,
@@ -47,6 +57,7 @@ export const runCommand: Command = {
     } else {
       for (const t of v.trail ?? []) io.stdout(`  ${trailLine(t)}\n`);
       io.stdout(`${summary(v)}\n`);
+      for (const line of sideEffectLines(v)) io.stdout(`  ${line}\n`);
       if (v.verdict === 'error' && r.stderr.trim()) io.stderr(scrub(lastLines(r.stderr, 15), io));
     }
     return ExitCode[v.verdict];
@@ -57,11 +68,11 @@ function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
     case 'match':
-      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
+      return `match${sideEffectsSuffix(v)}: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})`;
     case 'diverged':
-      return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
+      return `DIVERGED${sideEffectsSuffix(v)}: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
     case 'incomplete':
-      return `incomplete: ${v.incomplete?.message} (${ops})`;
+      return `incomplete${sideEffectsSuffix(v)}: ${v.incomplete?.message} (${ops})`;
     default:
       return `error: ${v.error?.message}`;
   }
