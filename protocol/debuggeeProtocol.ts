@@ -34,6 +34,8 @@ export interface PauseConfig {
   runTo: number | null;
   /** stopOnEntry: pause when the runtime is about to invoke the workflow function (the `start` event). */
   entry: boolean;
+  /** The sideEffect filter: I/O outside a step (the `sideEffect` event). */
+  sideEffect: boolean;
 }
 
 /**

@@ -27,7 +27,44 @@ export const ReplayEnv = {
   showLogs: 'DBOS_REPLAY_SHOW_LOGS',
   /** Headless replays: each workflow's time limit in ms; past it the runtime writes a `timeout` verdict and ends the process. */
   timeoutMs: 'DBOS_REPLAY_TIMEOUT_MS',
+  /** What a workflow body's I/O outside a step does in a replay: a SideEffectPolicy (default `warn`). */
+  sideEffects: 'DBOS_REPLAY_SIDE_EFFECTS',
 } as const;
+
+/**
+ * I/O the workflow body does outside a step while it is replayed (network, files, child processes, DNS):
+ * `warn` lists each in the verdict and as a replay event (the debugger can stop at it), `block` throws an error into
+ * the workflow at the call instead of doing it, `allow` lets it run unreported.
+ */
+export const SIDE_EFFECT_POLICIES = ['warn', 'block', 'allow'] as const;
+export type SideEffectPolicy = (typeof SIDE_EFFECT_POLICIES)[number];
+export const DEFAULT_SIDE_EFFECT_POLICY: SideEffectPolicy = 'warn';
+
+/** What kind of I/O a side effect is. */
+export type SideEffectKind = 'net' | 'http' | 'fetch' | 'child_process' | 'fs' | 'dns';
+
+/** One I/O call a workflow body made outside a step during the replay. */
+export interface SideEffect {
+  kind: SideEffectKind;
+  /** The call and its target, e.g. `http.get http://127.0.0.1:8080/x`, `fs.writeFileSync /tmp/out.txt`. */
+  detail: string;
+  /** The user's call site (the first frame outside the replay runtime and Node), or null. */
+  location: SourceLocation | null;
+  /** Under the `block` policy: the call threw instead of running. */
+  blocked?: boolean;
+}
+
+/** `2 side effects outside steps` (`…, blocked` when they were), or null for none: what a verdict line adds. */
+export function sideEffectsText(effects: readonly SideEffect[] | undefined): string | null {
+  const n = effects?.length ?? 0;
+  if (n === 0) return null;
+  return `${n} side effect${n === 1 ? '' : 's'} outside steps${effects!.every((e) => e.blocked) ? ', blocked' : ''}`;
+}
+
+/** One line per side effect: `fs fs.writeFileSync /tmp/x at app.js:12:5` (`blocked:` first when it was). */
+export function sideEffectLine(e: SideEffect): string {
+  return `${e.blocked ? 'blocked: ' : ''}${e.kind} ${e.detail}${e.location ? ` at ${e.location.text}` : ''}`;
+}
 
 export type ReplayEnvName = (typeof ReplayEnv)[keyof typeof ReplayEnv];
 
@@ -151,6 +188,8 @@ export interface Verdict {
   timings?: { replayMs: number; floorMs?: number };
   /** false when the program ended before DBOS.launch() (so no workflow of a batch can replay in it). */
   launched?: boolean;
+  /** I/O the workflow body did outside steps (policy `warn` or `block`), in call order; absent when none. */
+  sideEffects?: SideEffect[];
 }
 
 /** One line of the trail: the consumed operation and a short summary of what was recorded for it. */
@@ -198,4 +237,10 @@ export interface StartEvent {
   name: string;
 }
 
-export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent | StartEvent;
+/** The workflow body is doing I/O outside a step (emitted at the call, before it runs or is blocked). */
+export interface SideEffectEvent extends SideEffect {
+  type: 'sideEffect';
+  workflowId: string;
+}
+
+export type ReplayEvent = OperationEvent | DivergenceEvent | EndEvent | StartEvent | SideEffectEvent;

@@ -4,13 +4,22 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, HistoryError, UsageError } from '../../history/src/errors.js';
 import type { ProgramOptions } from '../../launcher/src/runReplay.js';
-import type { TrailEntry, Verdict } from '../../protocol/replayProtocol.js';
+import {
+  ReplayEnv,
+  SIDE_EFFECT_POLICIES,
+  sideEffectLine,
+  sideEffectsText,
+  type SideEffectPolicy,
+  type TrailEntry,
+  type Verdict,
+} from '../../protocol/replayProtocol.js';
 
 export const PROGRAM_OPTIONS = {
   program: { type: 'string' },
   modules: { type: 'string' },
   timeout: { type: 'string' },
   trail: { type: 'boolean' },
+  'side-effects': { type: 'string' },
 } as const;
 
 /** Each replayed workflow's time limit when --timeout is not given (seconds). */
@@ -24,7 +33,7 @@ export function splitProgramArgs(args: string[]): [own: string[], program: strin
 
 /** --program <entry.js|.ts> or --modules a.js,b.js (registration only; the runtime launches), and the program's args. */
 export function programOptions(
-  values: { program?: string; modules?: string; timeout?: string; trail?: boolean },
+  values: { program?: string; modules?: string; timeout?: string; trail?: boolean; 'side-effects'?: string },
   command: string,
   programArgs: string[] = [],
 ): ProgramOptions {
@@ -44,6 +53,15 @@ export function programOptions(
   if (timeoutS > 0) o.timeoutMs = Math.round(timeoutS * 1000);
   if (programArgs.length) o.args = programArgs;
   if (values.trail) o.trail = true;
+  const policy = values['side-effects'];
+  if (policy !== undefined) {
+    if (!(SIDE_EFFECT_POLICIES as readonly string[]).includes(policy))
+      throw new UsageError(
+        `--side-effects '${policy}' is not a policy: use warn (run and list I/O outside steps, the default), ` +
+          'block (throw an error into the workflow at the call) or allow (run it silently).',
+      );
+    o.env = { [ReplayEnv.sideEffects]: policy as SideEffectPolicy };
+  }
   if (values.program) o.program = values.program;
   else
     o.modules = values
@@ -88,7 +106,19 @@ export function verdictJson(v: Verdict): Record<string, unknown> {
   if (v.timeout) out.timeout = v.timeout;
   if (v.note) out.note = v.note;
   if (v.trail) out.trail = v.trail;
+  if (v.sideEffects) out.sideEffects = v.sideEffects;
   return out;
+}
+
+/** `, 2 side effects outside steps` after a verdict, or ''. */
+export function sideEffectsSuffix(v: Verdict): string {
+  const t = sideEffectsText(v.sideEffects);
+  return t ? `, ${t}` : '';
+}
+
+/** One line per side effect outside a step: `⚠ http http.request GET http://… at app.mjs:14:17`. */
+export function sideEffectLines(v: Verdict): string[] {
+  return (v.sideEffects ?? []).map((e) => `⚠ ${sideEffectLine(e)}`);
 }
 
 /** One trail line: `#1    charge → {"paymentId":"pay_A-1001",…}`, `✗` and `Name: message` for a recorded error. */
@@ -103,7 +133,7 @@ export function verdictLine(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} operations`;
   switch (v.verdict) {
     case 'match':
-      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})${v.note ? `: ${v.note}` : ''}`;
+      return `match       ${v.workflowId}  ${v.workflowName ?? ''}  (${ops})${sideEffectsSuffix(v)}${v.note ? `: ${v.note}` : ''}`;
     case 'skipped':
       return `skipped     ${v.workflowId}  ${v.workflowName ?? ''}  ${v.note ?? ''}`;
     case 'diverged': {

@@ -2,6 +2,7 @@
 // Runs in the debug adapter process. Every error names the argument and says how to fix it.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_SIDE_EFFECT_POLICY, SIDE_EFFECT_POLICIES, type SideEffectPolicy } from '../../protocol/replayProtocol';
 import { AdapterError, errors } from './errors';
 
 /** What a `dbos-replay` launch configuration may contain (keep in sync with package.json `configurationAttributes`). */
@@ -32,6 +33,8 @@ export interface ReplayLaunchArguments {
   traceFile?: string;
   /** System database to read the recording from; defaults to DBOS_SYSTEM_DATABASE_URL, then dbos-config.yaml. */
   databaseUrl?: string;
+  /** What the workflow body's I/O outside a step does in the replay: warn (run it, list it in the Debug Console), block (throw an error into the workflow at the call) or allow (run it silently); default warn. */
+  sideEffects?: 'warn' | 'block' | 'allow';
   /** Log the DAP traffic to the adapter log. */
   trace?: boolean;
 }
@@ -51,6 +54,7 @@ export interface ValidatedLaunchArguments {
   workflowId: string | undefined;
   traceFile: string | undefined;
   databaseUrl: string | undefined;
+  sideEffects: SideEffectPolicy;
 }
 
 export const DEFAULT_SKIP_FILES = ['<node_internals>/**', '**/node_modules/**'];
@@ -96,6 +100,7 @@ export function validateLaunchArguments(raw: unknown): ValidatedLaunchArguments 
     workflowId: optionalString(a, 'workflowId'),
     traceFile: optionalString(a, 'traceFile'),
     databaseUrl: optionalString(a, 'databaseUrl'),
+    sideEffects: sideEffectPolicy(a),
   };
 }
 
@@ -122,6 +127,16 @@ function optionalString(a: Record<string, unknown>, name: string): string | unde
   if (typeof v !== 'string')
     throw argError(`"${name}" must be a string, got ${JSON.stringify(v)}. Fix "${name}" in launch.json.`);
   return v;
+}
+
+function sideEffectPolicy(a: Record<string, unknown>): SideEffectPolicy {
+  const v = optionalString(a, 'sideEffects');
+  if (v === undefined) return DEFAULT_SIDE_EFFECT_POLICY;
+  if (!(SIDE_EFFECT_POLICIES as readonly string[]).includes(v))
+    throw argError(
+      `"sideEffects" must be one of ${SIDE_EFFECT_POLICIES.map((p) => `"${p}"`).join(', ')}, got ${JSON.stringify(v)}. Fix "sideEffects" in launch.json.`,
+    );
+  return v as SideEffectPolicy;
 }
 
 function optionalBoolean(a: Record<string, unknown>, name: string): boolean | undefined {

@@ -46,6 +46,14 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
     description: 'Stop at a durable call whose recorded outcome is an error, before it is thrown into the code.',
   },
   {
+    filter: 'sideEffect',
+    label: 'Side Effects Outside Steps',
+    default: false,
+    description:
+      'Stop at I/O the workflow body does outside a step during the replay (network, files, child processes, DNS). ' +
+      'Each is listed in the Debug Console either way.',
+  },
+  {
     filter: 'uncaught',
     label: 'Uncaught Exceptions',
     default: true,
@@ -260,6 +268,7 @@ export class ReplaySession extends LoggingDebugSession {
         caught: filters.has('caught'),
         divergence: filters.has('divergence'),
         recordedStepError: filters.has('recordedStepError'),
+        sideEffect: filters.has('sideEffect'),
       });
     });
   }

@@ -6,6 +6,7 @@ import { DBOSUnexpectedStepError } from '@dbos-inc/dbos-sdk/internal/error';
 import {
   DBOSReplayDivergenceError,
   DBOSReplayIncompleteError,
+  DBOSReplaySideEffectError,
   DBOSReplayUnsupportedError,
   RecordedValueError,
   ReplayEndedError,
@@ -61,13 +62,18 @@ const cases: Record<Factory, [args: unknown[], code: ReplayErrorCodeValue, cls: 
     C.NoExperimentalDecorators,
     ReplayError,
   ],
+  sideEffectBlocked: [
+    ['wf-1', 'fs.writeFileSync /tmp/x', '/app/shop.ts:12:5'],
+    C.SideEffectBlocked,
+    DBOSReplaySideEffectError,
+  ],
   internal: [['no trace'], C.Internal, ReplayError],
 };
 
 test('the codes are distinct, numbered by area', () => {
   const codes = Object.values(C);
   assert.equal(new Set(codes).size, codes.length);
-  for (const code of codes) assert.ok([1, 2, 3, 4, 5, 6, 9].includes(Math.floor(code / 100)), `code ${code}`);
+  for (const code of codes) assert.ok([1, 2, 3, 4, 5, 6, 7, 9].includes(Math.floor(code / 100)), `code ${code}`);
 });
 
 test('each factory makes its class with its code, and the message names its first value', () => {

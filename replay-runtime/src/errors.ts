@@ -5,7 +5,8 @@ import { ReplayEnv, type DivergenceKind, type SourceLocation } from '../../proto
 
 /**
  * Codes by area: 1xx setup and the trace, 2xx registration, 3xx recorded values, 4xx divergence and the end of the
- * recording, 5xx an SDK API the replay does not provide there, 6xx the program's end, 9xx internal.
+ * recording, 5xx an SDK API the replay does not provide there, 6xx the program's end, 7xx the workflow body's I/O
+ * outside steps, 9xx internal.
  * A code never changes meaning once released; add new ones at the end of an area.
  *
  * Not here: the SDK's own checks that sdk/* reproduces with the SDK's class and message (DBOSError, the waitFirst,
@@ -71,6 +72,9 @@ export const ReplayErrorCode = {
   ExitCalledInWorkflow: 604,
   /** The workflow did not finish within its time limit (verdict `timeout`). */
   TimedOut: 605,
+
+  /** I/O outside a step under the `block` side-effect policy: thrown into the workflow at the call. */
+  SideEffectBlocked: 701,
 
   /** A bug: keeps its stack. */
   Internal: 901,
@@ -196,6 +200,16 @@ export class DBOSReplayUnsupportedError extends Error {
     super(`dbos-replay: ${what} is not available ${why}.`);
     this.name = 'DBOSReplayUnsupportedError';
     setCode(this, code);
+  }
+}
+
+/** Thrown into the workflow at an I/O call outside a step when the side-effect policy is `block`. */
+export class DBOSReplaySideEffectError extends Error {
+  declare readonly code: ReplayErrorCodeValue;
+  constructor(message: string) {
+    super(message);
+    this.name = 'DBOSReplaySideEffectError';
+    setCode(this, ReplayErrorCode.SideEffectBlocked);
   }
 }
 
@@ -383,6 +397,14 @@ export const errors = {
     new ReplayError(
       ReplayErrorCode.ExitedBeforeEnd,
       `the program exited (code ${exitCode}) before the replayed workflow finished${why ? `: ${why}` : ' (it awaited something that never settles)'}`,
+    ),
+
+  // 7xx the workflow body's I/O outside steps
+  sideEffectBlocked: (workflowId: string, detail: string, at: string | null) =>
+    new DBOSReplaySideEffectError(
+      `dbos-replay: ${detail}${at ? ` at ${at}` : ''} is I/O outside a step in workflow ${workflowId}; the replay ` +
+        `blocks it (${ReplayEnv.sideEffects}=block, --side-effects=block). Move the call into a step ` +
+        '(DBOS.runStep or a @DBOS.step() function), or replay with --side-effects=warn to let it run and list it.',
     ),
 
   // 9xx internal

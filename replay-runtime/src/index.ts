@@ -1,5 +1,5 @@
 // Preload entry of the replay runtime: `node --require <repo>/dist/replay-runtime.js <program>`.
-// Redirects `@dbos-inc/dbos-sdk` and the DBOS data-source packages (CommonJS and ESM) to the replay implementation and creates the session.
+// Redirects the DBOS SDK and data-source packages (CJS and ESM) to the replay, creates the session, watches I/O outside steps.
 // Runs in the user's program, before its code.
 import { RUNTIME_GLOBAL, type RuntimeGlobal } from '../../protocol/debuggeeProtocol.js';
 import { runtimeGlobal } from './debuggee/runtimeGlobal.js';
@@ -8,6 +8,8 @@ import { setSession } from './engine/current.js';
 import { ReplaySession } from './engine/session.js';
 import { installCjsRedirect } from './resolve/cjsRedirect.js';
 import { installEsmRedirect } from './resolve/esmRedirect.js';
+import { installSideEffectPatches } from './sideEffects/patches.js';
+import { setSideEffectPolicy, sideEffectPolicy } from './sideEffects/watch.js';
 import { dataSourceModules } from './sdk/dataSources.js';
 import { datasourceModule, sdkModule } from './sdk/sdkModule.js';
 
@@ -29,6 +31,12 @@ if (!g[GUARD]) {
   g[RUNTIME_GLOBAL] = runtimeGlobal(session);
   installCjsRedirect(modules);
   installEsmRedirect(modules, __filename);
+  // The workflow body's I/O outside steps (`allow`: not watched at all, no cost).
+  const policy = sideEffectPolicy(process.env);
+  if (policy !== 'allow') {
+    setSideEffectPolicy(policy, (wf, effect) => session.noteSideEffect(wf, effect));
+    installSideEffectPatches();
+  }
   process.on('uncaughtExceptionMonitor', (err) => {
     session.lastUncaught = err;
   });

@@ -80,7 +80,12 @@ describe('replay of recorded workflows', () => {
     assert.deepEqual(r.verdict.replayedResult, r.verdict.recordedResult);
     assert.equal(existsSync(counter), false, 'a step body ran during replay');
     assert.equal(r.stdout, '', 'the runtime wrote to stdout');
-    assert.match(r.stderr, /workflow k-1 replayed: match \(39\/39/);
+    // The app's own observe() writes in the workflow body are I/O outside steps: listed, the verdict stays a match.
+    assert.match(r.stderr, /workflow k-1 replayed: match, 2 side effects outside steps \(39\/39/);
+    assert.deepEqual(
+      r.verdict.sideEffects?.map((e) => e.detail),
+      [`fs.appendFileSync ${observe}`, `fs.appendFileSync ${observe}`],
+    );
     const seen = Object.fromEntries(
       readFileSync(observe, 'utf8')
         .trim()

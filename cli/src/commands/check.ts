@@ -24,6 +24,7 @@ import {
   DEFAULT_TIMEOUT_S,
   PROGRAM_OPTIONS,
   programOptions,
+  sideEffectLines,
   splitProgramArgs,
   trailLine,
   verdictJson,
@@ -42,7 +43,8 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'replay many recorded workflows against the current code; fails if any diverged',
   usage: `dbos-replay check --program <entry> [--name N] [--class C] [--status S[,S]] [--since T] [--until T]
-                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS] [-- program args]
+                   [--limit N] [--db URL] [--schema S] [--json] [--trail] [--timeout SECONDS]
+                   [--side-effects warn|block|allow] [-- program args]
   Replays the newest matching workflows (default --limit 100, at most 100000) in one process of the program, reading
   them 1,000 at a time: each verdict is printed as it comes, memory does not grow with --limit. --json prints one
   object {workflows, summary, processes, seconds}, written as the workflows are checked.
@@ -50,6 +52,8 @@ export const checkCommand: Command = {
   (one line each, or "trail" in --json) with a short summary of the recorded output. T: ISO date/time, epoch ms, or 30m/2h/7d ago.
   --timeout: each workflow's limit (default ${DEFAULT_TIMEOUT_S} s, 0: none); one that runs past it is reported as timeout
   and the rest replay in a new process. Arguments after -- go to the program (a command-line app's own).
+  --side-effects: I/O outside steps runs and is listed under its workflow (warn, the default), is blocked with an
+  error thrown into the workflow (block), or runs silently (allow).
   Exit 0 when none diverged or failed to replay (incomplete recordings and skipped workflows — the SDK's temp
   workflows for a call outside a workflow that have no code to replay — are reported, not failures), 3 if any
   diverged, 5 if any timed out, 1 if any could not be replayed.`,
@@ -97,6 +101,7 @@ export const checkCommand: Command = {
       } else {
         io.stdout(verdictLine(v) + '\n');
         for (const t of v.trail ?? []) io.stdout(`    ${trailLine(t)}\n`);
+        for (const line of sideEffectLines(v)) io.stdout(`    ${line}\n`);
       }
     };
     try {

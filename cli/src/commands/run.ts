@@ -13,6 +13,8 @@ import {
   PROGRAM_OPTIONS,
   programOptions,
   splitProgramArgs,
+  sideEffectLines,
+  sideEffectsSuffix,
   trailLine,
   verdictJson,
 } from '../replayCli.js';
@@ -20,11 +22,14 @@ import {
 export const runCommand: Command = {
   name: 'run',
   summary: 'replay one recorded workflow against the current code and print its verdict',
-  usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS] [-- program args]
+  usage: `dbos-replay run <workflow-id> --program <entry> [--db URL] [--schema S] [--json] [--timeout SECONDS]
+                       [--side-effects warn|block|allow] [-- program args]
        dbos-replay run --trace <file> [<workflow-id>] --program <entry> [--json]
   --program: the app's entry (.js/.mjs, or .ts run through tsx); --modules a.js,b.js instead loads only the
   modules that register the workflows. Arguments after -- go to the program (a command-line app's own).
   --timeout: the workflow's limit (default ${DEFAULT_TIMEOUT_S} s, 0: none); past it the verdict is timeout.
+  --side-effects: the workflow body's I/O outside steps (network, files, child processes, DNS) runs and is listed
+  (warn, the default), throws an error into the workflow at the call (block), or runs silently (allow).
   Exit 0 for match, 3 diverged, 4 incomplete, 5 timeout, 1 error.`,
   async run(args: string[], io: CliIo): Promise<number> {
     const [own, programArgs] = splitProgramArgs(args);
@@ -57,6 +62,7 @@ export const runCommand: Command = {
     } else {
       for (const t of v.trail ?? []) io.stdout(`  ${trailLine(t)}\n`);
       io.stdout(`${summary(v)}\n`);
+      for (const line of sideEffectLines(v)) io.stdout(`  ${line}\n`);
       if (v.verdict === 'error' && r.stderr.trim()) io.stderr(scrub(lastLines(r.stderr, 15), io));
     }
     return ExitCode[v.verdict];
@@ -67,13 +73,13 @@ function summary(v: Verdict): string {
   const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
   switch (v.verdict) {
     case 'match':
-      return `match: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})${v.note ? `\n  ${v.note}` : ''}`;
+      return `match${sideEffectsSuffix(v)}: workflow ${v.workflowId} (${v.workflowName}) replayed to its recorded ${v.recordedResult?.status === 'ERROR' ? 'error' : 'result'} (${ops})${v.note ? `\n  ${v.note}` : ''}`;
     case 'skipped':
       return `skipped: workflow ${v.workflowId} (${v.workflowName}) ${v.note}`;
     case 'diverged':
-      return `DIVERGED: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
+      return `DIVERGED${sideEffectsSuffix(v)}: ${v.divergence?.message}${v.divergence?.location ? `\n  at ${v.divergence.location.text}` : ''}\n(${ops})`;
     case 'incomplete':
-      return `incomplete: ${v.incomplete?.message} (${ops})`;
+      return `incomplete${sideEffectsSuffix(v)}: ${v.incomplete?.message} (${ops})`;
     case 'timeout':
       return `timeout: ${v.timeout?.message} (${ops})`;
     default:

@@ -49,12 +49,13 @@ export interface ScopeInfo {
   expensive: boolean;
 }
 
-/** Exception stops: V8's (uncaught, caught) and the replay's (divergence, a recorded step error). */
+/** Exception stops: V8's (uncaught, caught) and the replay's (divergence, a recorded step error, I/O outside a step). */
 export interface ExceptionFilters {
   uncaught: boolean;
   caught: boolean;
   divergence: boolean;
   recordedStepError: boolean;
+  sideEffect: boolean;
 }
 
 export type EvaluateContext = 'watch' | 'hover' | 'repl' | 'clipboard' | 'variables';

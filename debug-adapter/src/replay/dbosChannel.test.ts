@@ -27,7 +27,7 @@ function eventOf(row: (typeof STORED_SAMPLES)[number]['row']): OperationEvent {
 test('no trail line, step message or stop message shows the stored envelope, for values short, long (> 200, > 10 kB) and of every kind', async () => {
   const plan = { workflowId: 'wf', operations: [], runtimePath: '/nowhere/replay-runtime.js' } as unknown as ReplayPlan;
   const channel = new DbosChannel(plan);
-  await channel.setFilters({ divergence: true, recordedStepError: true });
+  await channel.setFilters({ divergence: true, recordedStepError: true, sideEffect: false });
   for (const { label, row } of STORED_SAMPLES) {
     const ev = eventOf(row);
     assertNoEnvelope(JSON.stringify(ev), `${label}: the operation event`);

@@ -10,7 +10,13 @@ import {
   type PauseConfig,
 } from '../../../protocol/debuggeeProtocol';
 import { functionBreakpointIds, pauseReasons } from '../../../replay-runtime/src/debuggee/pausePolicy';
-import type { DivergenceEvent, EndEvent, OperationEvent, ReplayEvent } from '../../../protocol/replayProtocol';
+import {
+  sideEffectLine,
+  type DivergenceEvent,
+  type EndEvent,
+  type OperationEvent,
+  type ReplayEvent,
+} from '../../../protocol/replayProtocol';
 import { log } from '../logger';
 import type { CdpClient } from './cdpClient';
 import type { Location } from './cdpTypes';
@@ -74,7 +80,14 @@ const FUNCTION_BREAKPOINT_ID_BASE = 100000;
 /** What DbosChannel.snapshot() returns: opaque to the controller. */
 export interface DbosSnapshot {
   readonly functionBreakpoints: readonly FunctionBreakpoint[];
-  readonly filters: { divergence: boolean; recordedStepError: boolean };
+  readonly filters: ReplayFilters;
+}
+
+/** The exception filters the replay channel owns. */
+export interface ReplayFilters {
+  divergence: boolean;
+  recordedStepError: boolean;
+  sideEffect: boolean;
 }
 
 export class DbosChannel {
@@ -84,7 +97,7 @@ export class DbosChannel {
   private hits = new Map<FunctionBreakpoint, number>();
   /** While time travel re-runs a part of the program: the breakpoints and filters in force back then. */
   private applied: DbosSnapshot | undefined;
-  private filters = { divergence: true, recordedStepError: false };
+  private filters: ReplayFilters = { divergence: true, recordedStepError: false, sideEffect: false };
   private runTo: number | null = null;
   private entry = false;
   private cdp: CdpClient | undefined;
@@ -97,6 +110,9 @@ export class DbosChannel {
   private readonly trailEmitter = new Emitter<string>();
   /** One line per replayed operation or divergence. */
   readonly onTrail = this.trailEmitter.event;
+  private readonly warningEmitter = new Emitter<string>();
+  /** One line per side effect outside a step (a Debug Console warning). */
+  readonly onWarning = this.warningEmitter.event;
 
   constructor(readonly plan: ReplayPlan) {}
 
@@ -202,7 +218,7 @@ export class DbosChannel {
     return stops;
   }
 
-  setFilters(filters: { divergence: boolean; recordedStepError: boolean }): Promise<void> {
+  setFilters(filters: ReplayFilters): Promise<void> {
     this.filters = filters;
     return this.pushConfig();
   }
@@ -321,6 +337,14 @@ export class DbosChannel {
         breakpointIds: [],
       };
     }
+    if (event.type === 'sideEffect') {
+      return {
+        reason: 'exception',
+        description: 'Side effect outside a step',
+        text: `${sideEffectLine(event)}: it runs for real during the replay; move it into a step`,
+        breakpointIds: [],
+      };
+    }
     if (event.type === 'end') {
       return {
         reason: 'exception',
@@ -406,6 +430,7 @@ export class DbosChannel {
 
   dispose(): void {
     this.trailEmitter.dispose();
+    this.warningEmitter.dispose();
     this.cdp = undefined;
   }
 
@@ -424,6 +449,9 @@ export class DbosChannel {
       this.trailEmitter.fire(trailLine(event));
     } else if (event.type === 'divergence') {
       this.trailEmitter.fire(`✗ divergence at #${event.functionId ?? '?'}: ${event.message}`);
+    } else if (event.type === 'sideEffect') {
+      if (event.workflowId !== this.plan.workflowId) return;
+      this.warningEmitter.fire(`Warning: side effect outside a step: ${sideEffectLine(event)}`);
     } else if (event.type === 'end') {
       this.end = event;
     }
@@ -438,6 +466,7 @@ export class DbosChannel {
       recordingEnd: true,
       runTo: this.runTo,
       entry: this.entry,
+      sideEffect: filters.sideEffect,
     };
   }
 

@@ -211,7 +211,7 @@ test('one policy: the runtime pauses exactly where the adapter then finds a stop
     { name: 'error', condition: 'ok' },
     { name: 'reserve', hitCondition: 'x' },
   ]);
-  await channel.setFilters({ divergence: true, recordedStepError: false });
+  await channel.setFilters({ divergence: true, recordedStepError: false, sideEffect: false });
   loadRuntime();
   const shared = g[SHARED_GLOBAL]!;
   const injected = shared.pause!;
@@ -261,7 +261,7 @@ test('runTo, the recorded-step-error filter, divergence, recording end and entry
   const channel = new DbosChannel(plan());
   channel.setEntry(true);
   await channel.attach(cdp);
-  await channel.setFilters({ divergence: false, recordedStepError: true });
+  await channel.setFilters({ divergence: false, recordedStepError: true, sideEffect: true });
   await channel.setRunTo(2);
   assert.deepEqual(g[SHARED_GLOBAL]!.config, {
     functionBreakpoints: [],
@@ -270,6 +270,7 @@ test('runTo, the recorded-step-error filter, divergence, recording end and entry
     recordingEnd: true,
     runTo: 2,
     entry: true,
+    sideEffect: true,
   });
   loadRuntime();
   const stop1 = await channel.stopFor(op(1, 'charge', '"declined"'), async () => true);

@@ -31,13 +31,19 @@ export interface DebuggeeSetup extends InForce {
 export async function replayChannel(
   current: DbosChannel | undefined,
   plan: LaunchPlan,
-  settings: { filters: ExceptionFilters; functionBreakpoints: FunctionBreakpointSpec[]; trail(line: string): void },
+  settings: {
+    filters: ExceptionFilters;
+    functionBreakpoints: FunctionBreakpointSpec[];
+    trail(line: string): void;
+    warn(line: string): void;
+  },
 ): Promise<DbosChannel | undefined> {
   if (plan.replay && current?.plan === plan.replay) return current;
   current?.dispose();
   if (!plan.replay) return undefined;
   const dbos = new DbosChannel(plan.replay);
   dbos.onTrail(settings.trail);
+  dbos.onWarning(settings.warn);
   await dbos.setFilters(settings.filters);
   await dbos.setFunctionBreakpoints(settings.functionBreakpoints);
   return dbos;

@@ -11,7 +11,7 @@ import { readTraceFile } from '../../../history/src/trace/traceFile';
 import type { Trace, WorkflowStatusRow } from '../../../protocol/traceModel';
 import { prepareReplayLaunch, replayRuntimePath } from '../../../launcher/src/replayLauncher';
 import { unwatchTempDir, watchTempDir } from './debuggeeReaper';
-import type { Verdict } from '../../../protocol/replayProtocol';
+import { ReplayEnv, sideEffectsText, type Verdict } from '../../../protocol/replayProtocol';
 import { errors } from '../errors';
 import type { ValidatedLaunchArguments } from '../launchArguments';
 import { log } from '../logger';
@@ -71,7 +71,7 @@ export async function launchPlan(args: ValidatedLaunchArguments): Promise<Launch
     cwd: args.cwd,
     runtimeExecutable: args.runtimeExecutable,
     runtimeArgs: args.runtimeArgs,
-    env: args.env,
+    env: { ...args.env, [ReplayEnv.sideEffects]: args.sideEffects },
     runtimePath,
     handoff: { trace, workflowId: id },
   });
@@ -150,10 +150,11 @@ export function readVerdict(plan: ReplayPlan): { verdict: string; summary: strin
   try {
     const v = JSON.parse(readFileSync(plan.resultFile, 'utf8')) as Verdict;
     const detail = v.divergence?.message ?? v.incomplete?.message ?? v.error?.message ?? v.note;
+    const effects = sideEffectsText(v.sideEffects);
     return {
       verdict: v.verdict,
       launched: v.launched,
-      summary: `${v.verdict}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)`,
+      summary: `${v.verdict}${effects ? `, ${effects}` : ''}${detail ? `: ${detail}` : ''} (${v.operations.consumed}/${v.operations.recorded} recorded operations replayed)`,
     };
   } catch {
     return undefined;

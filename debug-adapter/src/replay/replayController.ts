@@ -57,6 +57,7 @@ export class ReplayController {
     caught: false,
     divergence: true,
     recordedStepError: false,
+    sideEffect: false,
   };
   private killedByUs = false;
   /** Debuggees ended by restart: their exit is not the session's end. */
@@ -96,6 +97,7 @@ export class ReplayController {
       filters: this.exceptionFilters,
       functionBreakpoints: this.functionBreakpointSpecs,
       trail: (line) => this.show({ category: 'console', text: `${line}\n` }),
+      warn: (line) => this.show({ category: 'stderr', text: `${line}\n` }),
     });
     this.dbos?.setEntry(args.stopOnEntry);
     this.breakpoints.setGated(!!plan.replay);

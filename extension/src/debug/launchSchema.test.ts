@@ -26,6 +26,7 @@ const EVERY_PROPERTY: Record<keyof ReplayLaunchArguments, true> = {
   workflowId: true,
   traceFile: true,
   databaseUrl: true,
+  sideEffects: true,
   trace: true,
 };
 
@@ -58,7 +59,14 @@ function schemaType(tsType: string): string {
   if (tsType === 'boolean') return 'boolean';
   if (tsType === 'string[]') return 'array';
   if (tsType.startsWith('Record<')) return 'object';
+  if (literals(tsType)) return 'string';
   throw new Error(`no schema type for ${tsType}: extend schemaType()`);
+}
+
+/** The members of a union of string literals (`'a' | 'b'`), or undefined for any other type. */
+function literals(tsType: string): string[] | undefined {
+  if (!/^'[^']*'(\s*\|\s*'[^']*')*$/.test(tsType)) return undefined;
+  return tsType.split('|').map((t) => t.trim().slice(1, -1));
 }
 
 /** The doc comment's first sentence, which the schema's description must contain. */
@@ -73,7 +81,9 @@ test('every ReplayLaunchArguments property has a launch schema entry with a matc
   const debuggers = pkg.contributes.debuggers as {
     type: string;
     configurationAttributes: {
-      launch: { properties: Record<string, { type: string; description?: string; items?: { type: string } }> };
+      launch: {
+        properties: Record<string, { type: string; description?: string; items?: { type: string }; enum?: string[] }>;
+      };
     };
   }[];
   const props = debuggers.find((d) => d.type === 'dbos-replay')!.configurationAttributes.launch.properties;
@@ -86,6 +96,8 @@ test('every ReplayLaunchArguments property has a launch schema entry with a matc
     const p = props[name];
     assert.equal(p.type, schemaType(m.type), `"${name}": schema type ${p.type}, interface ${m.type}`);
     if (m.type === 'string[]') assert.equal(p.items?.type, 'string', `"${name}" items`);
+    const union = literals(m.type);
+    if (union) assert.deepEqual(p.enum, union, `"${name}": schema enum differs from the interface's ${m.type}`);
     assert.ok(m.doc, `ReplayLaunchArguments.${name} has no doc comment`);
     assert.ok(
       p.description?.includes(firstSentence(m.doc)),

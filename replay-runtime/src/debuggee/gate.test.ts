@@ -113,6 +113,7 @@ test('the hook pauses only where the policy says, with the subject, and marks th
     recordingEnd: true,
     runTo: null,
     entry: true,
+    sideEffect: false,
   };
   pauseIfWanted(op(1, 'reserve'));
   pauseIfWanted(op(2, 'charge'));

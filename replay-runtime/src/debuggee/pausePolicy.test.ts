@@ -13,6 +13,7 @@ const none: PauseConfig = {
   recordingEnd: false,
   runTo: null,
   entry: false,
+  sideEffect: false,
 };
 
 function op(functionId: number, name: string, errorSummary: string | null = null): OperationEvent {
@@ -106,7 +107,7 @@ test('an operation matching several stops lists them all: breakpoints, then runT
   ]);
 });
 
-test('divergence, recording end (incomplete recordings only) and entry each have their switch', () => {
+test('divergence, recording end (incomplete recordings only), entry and side effects each have their switch', () => {
   assert.deepEqual(pauseReasons({ ...none, divergence: true }, divergence), [{ kind: 'divergence' }]);
   assert.deepEqual(pauseReasons({ ...none, divergence: true }, op(2, 'x')), []);
   assert.deepEqual(pauseReasons({ ...none, recordingEnd: true }, end('incomplete')), [{ kind: 'recordingEnd' }]);
@@ -114,6 +115,16 @@ test('divergence, recording end (incomplete recordings only) and entry each have
   assert.deepEqual(pauseReasons({ ...none, recordingEnd: true }, end('diverged')), []);
   assert.deepEqual(pauseReasons({ ...none, entry: true }, start), [{ kind: 'entry' }]);
   assert.deepEqual(pauseReasons({ ...none, entry: true }, op(0, 'a')), []);
+  const effect: ReplayEvent = {
+    type: 'sideEffect',
+    workflowId: 'wf',
+    kind: 'fs',
+    detail: 'fs.writeFileSync /tmp/x',
+    location: null,
+  };
+  assert.deepEqual(pauseReasons({ ...none, sideEffect: true }, effect), [{ kind: 'sideEffect' }]);
+  assert.deepEqual(pauseReasons(none, effect), []);
+  assert.deepEqual(pauseReasons({ ...none, sideEffect: true }, op(0, 'a')), []);
 });
 
 test('the gate target: the n-th event, or the operation it names, stops even with no config', () => {

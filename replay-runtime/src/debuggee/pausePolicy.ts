@@ -12,6 +12,8 @@ export type PauseReason =
   | { kind: 'divergence' }
   | { kind: 'recordingEnd' }
   | { kind: 'entry' }
+  /** The sideEffect filter: I/O outside a step. */
+  | { kind: 'sideEffect' }
   /** The time travel re-run's target (see the gate). */
   | { kind: 'gateTarget' };
 
@@ -49,7 +51,7 @@ export function passIsTarget(target: GateTarget | null, id: number, n: number): 
 /**
  * Every configured stop `event` matches, in this order: the gate's target (when `gate` is given: the runtime's
  * clock), then the function breakpoints in config order, runTo, the recordedStepError filter; or the divergence,
- * recording end or entry stop. Empty: the event does not stop. A function breakpoint's condition and hit count are
+ * recording end, entry or side-effect stop. Empty: the event does not stop. A function breakpoint's condition and hit count are
  * not looked at here: the adapter tests them after the pause, in the user's call-site frame.
  */
 export function pauseReasons(
@@ -76,6 +78,9 @@ export function pauseReasons(
       break;
     case 'start':
       if (config.entry) reasons.push({ kind: 'entry' });
+      break;
+    case 'sideEffect':
+      if (config.sideEffect) reasons.push({ kind: 'sideEffect' });
       break;
   }
   return reasons;

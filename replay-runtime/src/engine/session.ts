@@ -13,6 +13,7 @@ import {
   type BatchLine,
   type DivergenceEvent,
   type ResultView,
+  type SideEffect,
   type Verdict,
   type VerdictKind,
 } from '../../../protocol/replayProtocol.js';
@@ -49,6 +50,7 @@ import {
 import { WorkflowReplay } from './workflowReplay.js';
 import { callerLocation } from './location.js';
 import { Watchdog } from './watchdog.js';
+import { ownIo } from '../sideEffects/watch.js';
 
 const SUPPORTED_TRACE_VERSIONS = [1];
 
@@ -62,6 +64,8 @@ export class ReplaySession {
   finished = false;
   divergence?: DBOSReplayDivergenceError;
   lastUncaught?: unknown;
+  /** The current run's I/O outside steps (sideEffects/watch.ts), in call order. */
+  sideEffects: SideEffect[] = [];
   state!: ReplayStateView;
   /** Batch mode: the NDJSON file of traces to replay in turn. */
   readonly batchFile?: string;
@@ -100,6 +104,7 @@ export class ReplaySession {
     this.finished = false;
     this.divergence = undefined;
     this.lastUncaught = undefined;
+    this.sideEffects = [];
     this.replayStart = undefined;
     this.floorMs = undefined;
     this.exitCall = undefined;
@@ -363,7 +368,16 @@ export class ReplaySession {
     if (this.divergence) v.divergence = divergenceOf(this.divergence);
     const note = tempWorkflowNote(this.target?.workflow_status);
     if (note) v.note = note;
+    if (this.sideEffects.length > 0) v.sideEffects = [...this.sideEffects];
     return v;
+  }
+
+  /** I/O outside a step by `wf`'s code: listed and sent to a debugger; false when `wf`'s run is over. */
+  noteSideEffect(wf: WorkflowReplay, effect: SideEffect): boolean {
+    if (wf !== this.wf || this.finished) return false;
+    this.sideEffects.push(effect);
+    emit({ type: 'sideEffect', workflowId: wf.workflowId, ...effect });
+    return true;
   }
 
   private noteDivergence(err: DBOSReplayDivergenceError): void {
@@ -447,8 +461,11 @@ export class ReplaySession {
       }
     } else if (file) {
       try {
-        if (this.inBatch) appendFileSync(file, `${JSON.stringify(v)}\n`);
-        else writeFileSync(file, JSON.stringify(v, null, 2));
+        // The runtime's own write (it may happen inside the workflow's call): not the workflow's side effect.
+        ownIo(() => {
+          if (this.inBatch) appendFileSync(file, `${JSON.stringify(v)}\n`);
+          else writeFileSync(file, JSON.stringify(v, null, 2));
+        });
       } catch (e) {
         process.stderr.write(`dbos-replay: cannot write the verdict to ${file}: ${(e as Error).message}\n`);
       }

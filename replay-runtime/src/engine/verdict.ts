@@ -1,7 +1,13 @@
 // The parts of a verdict: the recorded and replayed results, their comparison, the divergence, the trail, and the
 // one summary line. Runs in the user's program (engine/session.ts writes the verdict).
 import type { ExportedWorkflow } from '../../../protocol/traceModel.js';
-import type { Divergence, ResultView, TrailEntry, Verdict } from '../../../protocol/replayProtocol.js';
+import {
+  sideEffectsText,
+  type Divergence,
+  type ResultView,
+  type TrailEntry,
+  type Verdict,
+} from '../../../protocol/replayProtocol.js';
 import { resultDifference, type DBOSReplayDivergenceError } from '../errors.js';
 import { recordedText, valueText } from '../values/valueText.js';
 import type { ConsumedOperation } from './events.js';
@@ -111,10 +117,11 @@ export function summaryLine(v: Verdict): string {
 
 /** The one line without its leading `workflow ` (stderr writes it after VERDICT_LINE_PREFIX). */
 export function summaryAfterWorkflow(v: Verdict): string {
-  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed`;
+  const effects = sideEffectsText(v.sideEffects);
+  const ops = `${v.operations.consumed}/${v.operations.recorded} recorded operations replayed${effects && v.verdict !== 'match' ? `; ${effects}` : ''}`;
   switch (v.verdict) {
     case 'match':
-      return `${v.workflowId} replayed: match (${ops})`;
+      return `${v.workflowId} replayed: match${effects ? `, ${effects}` : ''} (${ops})`;
     case 'diverged':
       return `${v.workflowId} DIVERGED: ${v.divergence?.message}${v.divergence?.location ? ` at ${v.divergence.location.text}` : ''} (${ops})`;
     case 'incomplete':
