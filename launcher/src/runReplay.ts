@@ -115,11 +115,20 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
+  return watchProgram(child, idleMs, { rearmOnVerdictLine: true }).ended;
+}
+
+/** A started program's output (its last KEEP bytes of each stream) and its end; killed after `idleMs` without `rearm()`. */
+export function watchProgram(
+  child: ChildProcess,
+  idleMs: number | undefined,
+  { rearmOnVerdictLine = false } = {},
+): { rearm(): void; ended: Promise<Spawned> } {
   let stdout = '';
   let stderr = '';
   let timer: NodeJS.Timeout | undefined;
   let killed = false;
-  const arm = () => {
+  const rearm = () => {
     if (!idleMs) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
@@ -127,23 +136,24 @@ function spawnProgram(o: ProgramOptions, l: ReplayLaunch, idleMs: number | undef
       child.kill('SIGKILL');
     }, idleMs);
   };
-  arm();
-  child.stdout.on('data', (d) => {
+  rearm();
+  child.stdout!.on('data', (d) => {
     stdout += d;
     if (stdout.length > 2 * KEEP) stdout = stdout.slice(-KEEP);
   });
-  child.stderr.on('data', (d) => {
+  child.stderr!.on('data', (d) => {
     stderr += d;
     if (stderr.length > 2 * KEEP) stderr = stderr.slice(-KEEP);
-    if (String(d).includes(VERDICT_LINE_PREFIX)) arm();
+    if (rearmOnVerdictLine && String(d).includes(VERDICT_LINE_PREFIX)) rearm();
   });
-  return new Promise<Spawned>((resolve, reject) => {
+  const ended = new Promise<Spawned>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (exitCode, signal) => {
       if (timer) clearTimeout(timer);
       resolve({ exitCode, signal, stdout, stderr, ...(killed ? { killed } : {}) });
     });
   });
+  return { rearm, ended };
 }
 
 /**

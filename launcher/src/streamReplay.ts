@@ -9,7 +9,7 @@ import { prepareReplayLaunch, STREAM_FD } from './replayLauncher.js';
 import {
   endedWithout,
   HOST_GRACE_MS,
-  KEEP,
+  watchProgram,
   onSignalWhileRunning,
   running,
   type ProgramOptions,
@@ -110,36 +110,16 @@ async function oneProcess(
     running.add(child);
     child.once('exit', () => running.delete(child));
     const pipe = child.stdio[STREAM_FD] as Socket;
-    let stdout = '';
-    let stderr = '';
     let closed = false;
     /** How many entries at the head of the queue this process was given. */
     let written = 0;
     let verdicts = 0;
     let last: Verdict | undefined;
-    let killed = false;
     let notLaunched: Verdict | undefined;
     /** Wakes the writer: a verdict came (the queue shrank), the pipe drained, or the process ended. */
     let wake: () => void = () => {};
     const woken = () => new Promise<void>((r) => (wake = r));
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      if (!idleMs) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        killed = true;
-        child.kill('SIGKILL');
-      }, idleMs);
-    };
-    arm();
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      if (stdout.length > 2 * KEEP) stdout = stdout.slice(-KEEP);
-    });
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      if (stderr.length > 2 * KEEP) stderr = stderr.slice(-KEEP);
-    });
+    const watched = watchProgram(child, idleMs);
     let partial = '';
     pipe.setEncoding('utf8');
     pipe.on('error', () => undefined); // EPIPE once the program ended: its close is handled below
@@ -149,7 +129,7 @@ async function oneProcess(
       for (const line of lines) {
         if (line.trim() === '' || notLaunched) continue;
         const v = JSON.parse(line) as Verdict;
-        arm();
+        watched.rearm();
         verdicts++;
         last = v;
         if (v.launched === false) notLaunched = v;
@@ -161,14 +141,10 @@ async function oneProcess(
       wake();
     });
     pipe.on('drain', () => wake());
-    const ended = new Promise<Spawned>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (exitCode, signal) => {
-        closed = true;
-        if (timer) clearTimeout(timer);
-        wake();
-        resolve({ exitCode, signal, stdout, stderr, ...(killed ? { killed } : {}) });
-      });
+    const ended = watched.ended.then((r) => {
+      closed = true;
+      wake();
+      return r;
     });
     // The writer: every queued entry once, then the next page as soon as less than the last page is left to replay.
     let failure: unknown;
